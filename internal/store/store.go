@@ -1,0 +1,125 @@
+// Package store keeps techbridge's data with GORM, on SQLite (the embedded
+// default, without cgo) or PostgreSQL (production, and the one that scales
+// out). It owns the migrations of both dialects, and it is the one place where
+// database errors become the domain's error kinds.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ncruces/go-sqlite3/gormlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+
+	_ "github.com/ncruces/go-sqlite3/embed" // the SQLite build, compiled to WebAssembly: no cgo
+)
+
+// Dialects.
+const (
+	Postgres = "postgres"
+	SQLite   = "sqlite"
+)
+
+// Config says which database to open.
+type Config struct {
+	// DatabaseURL selects PostgreSQL when it starts with postgres:// or postgresql://.
+	DatabaseURL string
+	// DataDir holds the SQLite file when DatabaseURL is empty.
+	DataDir string
+	// MaxOpenConns caps the pool (default 20).
+	MaxOpenConns int
+	// MigrationLockID is the Postgres advisory lock taken while migrating;
+	// zero takes the default. Tests give each schema its own.
+	MigrationLockID int64
+}
+
+// Store implements transfer.Store.
+type Store struct {
+	db      *gorm.DB
+	sqlDB   *sql.DB
+	dialect string
+	lockID  int64
+}
+
+var _ transfer.Store = (*Store)(nil)
+
+// Open connects to the configured database. It does not migrate; call Migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	var dialector gorm.Dialector
+	dialect := SQLite
+	switch {
+	case strings.HasPrefix(cfg.DatabaseURL, "postgres://"), strings.HasPrefix(cfg.DatabaseURL, "postgresql://"):
+		dialect = Postgres
+		dialector = postgres.New(postgres.Config{DSN: cfg.DatabaseURL})
+	case cfg.DatabaseURL != "":
+		return nil, fmt.Errorf("DATABASE_URL must start with postgres:// (leave it empty for the embedded SQLite database)")
+	default:
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		dialector = gormlite.Open(sqliteDSN(filepath.Join(cfg.DataDir, "techbridge.db")))
+	}
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // single statements are atomic; use cases that need more open a transaction
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dialect, TranslateError(err))
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	maxOpen := cfg.MaxOpenConns
+	if maxOpen == 0 {
+		maxOpen = 20
+	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	sqlDB.SetMaxIdleConns(maxOpen)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, lockID: cfg.MigrationLockID}
+	if err := s.Ping(ctx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s: %w", dialect, err)
+	}
+	return s, nil
+}
+
+// sqliteDSN turns on what makes SQLite a good server database: WAL so readers
+// never block the writer, foreign keys, a busy timeout, and IMMEDIATE
+// transactions so that a transaction takes the write lock when it begins
+// instead of failing with "database is locked" when it first writes.
+func sqliteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(wal)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(normal)")
+	q.Set("_txlock", "immediate")
+	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// Dialect names the database in use.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return TranslateError(s.sqlDB.PingContext(ctx))
+}
+
+// Close releases the pool.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+

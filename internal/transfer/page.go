@@ -1,0 +1,121 @@
+package transfer
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Page sizes for every list.
+const (
+	DefaultLimit = 20
+	MaxLimit     = 100
+)
+
+// Page is one page of a list, with the total that matches the filters.
+type Page[T any] struct {
+	Items      []T
+	NextCursor string
+	Total      int64
+}
+
+// PageRequest asks for a page. Limit is clamped to MaxLimit; Sort is one of
+// the list's allowed keys, a leading '-' meaning descending.
+type PageRequest struct {
+	Limit  int
+	Cursor string
+	Sort   string
+}
+
+// Sort is a validated sort order: the key from the allow-list and the direction.
+type Sort struct {
+	Key  string
+	Desc bool
+}
+
+// Cursor is the decoded position after the last item of a page: the sort
+// key's value and the id that breaks ties.
+type Cursor struct {
+	Sort  string `json:"s"`
+	Value string `json:"v,omitempty"`
+	ID    string `json:"id"`
+}
+
+// query clamps the limit and checks sort and cursor against the allow-list.
+func (r PageRequest) query(allowed []string, defaultSort string) (ListQuery, error) {
+	var p Problems
+	limit := r.Limit
+	switch {
+	case limit == 0:
+		limit = DefaultLimit
+	case limit < 0:
+		p.Add("limit", "must be between 1 and %d", MaxLimit)
+	case limit > MaxLimit:
+		limit = MaxLimit
+	}
+	s := r.Sort
+	if s == "" {
+		s = defaultSort
+	}
+	sort := Sort{Key: strings.TrimPrefix(s, "-"), Desc: strings.HasPrefix(s, "-")}
+	if !slices.Contains(allowed, sort.Key) {
+		p.Add("sort", "must be one of %s (prefix - for descending)", strings.Join(allowed, ", "))
+	}
+	if err := p.Err(); err != nil {
+		return ListQuery{}, err
+	}
+	q := ListQuery{Limit: limit, Sort: sort}
+	if r.Cursor != "" {
+		c, err := DecodeCursor(r.Cursor)
+		if err != nil || c.Sort != sort.String() {
+			return ListQuery{}, Errorf(ErrBadRequest, "cursor is malformed or belongs to another sort order")
+		}
+		q.After = &c
+	}
+	return q, nil
+}
+
+// EncodeCursor makes the opaque cursor string a client passes back.
+func EncodeCursor(c Cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// DecodeCursor reads a cursor made by EncodeCursor.
+func DecodeCursor(s string) (Cursor, error) {
+	var c Cursor
+	if len(s) > 1024 {
+		return c, fmt.Errorf("cursor too long")
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return c, err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return c, err
+	}
+	if c.ID == "" || c.Sort == "" {
+		return c, fmt.Errorf("cursor lacks position")
+	}
+	return c, nil
+}
+
+// ListQuery is what a store needs to fetch one page: the validated order, the
+// position to continue after, and how many items to return.
+type ListQuery struct {
+	Limit int
+	Sort  Sort
+	After *Cursor
+}
+
+// SortString renders the sort for a cursor.
+func (s Sort) String() string {
+	if s.Desc {
+		return "-" + s.Key
+	}
+	return s.Key
+}

@@ -1,0 +1,168 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Tokens is what a successful login, refresh or client-credentials grant returns.
+type Tokens struct {
+	AccessToken  string
+	RefreshToken string // empty for machine clients, which simply ask again
+	ExpiresIn    time.Duration
+}
+
+// RefreshToken is one link of a rotation chain. Only its hash is stored.
+// Every token issued from one login shares a FamilyID, so that presenting an
+// already used token (a sign of theft) revokes the whole family.
+type RefreshToken struct {
+	ID        string
+	UserID    string
+	FamilyID  string
+	Hash      string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+	RevokedAt *time.Time
+}
+
+var errBadCredentials = Errorf(ErrUnauthenticated, "email or password is wrong")
+var errBadRefresh = Errorf(ErrUnauthenticated, "refresh token is invalid, expired or revoked")
+
+// Login checks a password and starts a refresh family. Failed attempts are
+// throttled per account and per client IP; a throttled caller gets
+// ErrRateLimited with the time to wait, before any password is checked.
+func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Tokens, error) {
+	email = NormalizeEmail(email)
+	now := s.now()
+	if wait := s.throttle.check(email, clientIP, now); wait > 0 {
+		return Tokens{}, &Error{Kind: ErrRateLimited, Message: "too many failed logins; try again later", RetryAfter: wait}
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Tokens{}, fmt.Errorf("login: %w", err)
+	}
+	hash := u.PasswordHash
+	if err != nil {
+		hash = s.dummyHash
+	}
+	ok, verr := s.hasher.Verify(hash, password)
+	if verr != nil {
+		return Tokens{}, fmt.Errorf("login: verify password: %w", verr)
+	}
+	if err != nil || !ok || u.Disabled {
+		s.throttle.fail(email, clientIP, now)
+		return Tokens{}, errBadCredentials
+	}
+	s.throttle.succeed(email)
+	return s.issueUserTokens(ctx, u, newID(), now)
+}
+
+func (s *Service) issueUserTokens(ctx context.Context, u User, family string, now time.Time) (Tokens, error) {
+	access, ttl, err := s.tokens.IssueAccessToken(u.Actor())
+	if err != nil {
+		return Tokens{}, fmt.Errorf("issue access token: %w", err)
+	}
+	secret := randomToken(32)
+	rt := RefreshToken{ID: newID(), UserID: u.ID, FamilyID: family, Hash: hashSecret(secret),
+		CreatedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
+	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
+		return Tokens{}, fmt.Errorf("store refresh token: %w", err)
+	}
+	return Tokens{AccessToken: access, RefreshToken: secret, ExpiresIn: ttl}, nil
+}
+
+// Refresh rotates a refresh token. A token used twice revokes its whole
+// family: either the client or a thief holds a copy, and we cannot tell which.
+func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, error) {
+	if refreshToken == "" || len(refreshToken) > 256 {
+		return Tokens{}, errBadRefresh
+	}
+	now := s.now()
+	rt, err := s.store.RefreshTokenByHash(ctx, hashSecret(refreshToken))
+	if errors.Is(err, ErrNotFound) {
+		return Tokens{}, errBadRefresh
+	}
+	if err != nil {
+		return Tokens{}, fmt.Errorf("refresh: %w", err)
+	}
+	if rt.RevokedAt != nil || !now.Before(rt.ExpiresAt) {
+		return Tokens{}, errBadRefresh
+	}
+	fresh, err := s.store.UseRefreshToken(ctx, rt.ID, now)
+	if err != nil {
+		return Tokens{}, fmt.Errorf("refresh: %w", err)
+	}
+	if !fresh {
+		if err := s.store.RevokeRefreshFamily(ctx, rt.FamilyID, now); err != nil {
+			return Tokens{}, fmt.Errorf("refresh: revoke family: %w", err)
+		}
+		return Tokens{}, Errorf(ErrUnauthenticated, "refresh token was already used; every session of this login is revoked")
+	}
+	u, err := s.store.UserByID(ctx, rt.UserID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Tokens{}, fmt.Errorf("refresh: %w", err)
+	}
+	if err != nil || u.Disabled {
+		_ = s.store.RevokeRefreshFamily(ctx, rt.FamilyID, now)
+		return Tokens{}, errBadRefresh
+	}
+	return s.issueUserTokens(ctx, u, rt.FamilyID, now)
+}
+
+// Logout revokes the family of a refresh token. Unknown tokens are ignored,
+// so that logging out twice is not an error.
+func (s *Service) Logout(ctx context.Context, refreshToken string) error {
+	if refreshToken == "" || len(refreshToken) > 256 {
+		return nil
+	}
+	rt, err := s.store.RefreshTokenByHash(ctx, hashSecret(refreshToken))
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	if err := s.store.RevokeRefreshFamily(ctx, rt.FamilyID, s.now()); err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	return nil
+}
+
+// Principal describes who is calling, for GET /me.
+type Principal struct {
+	Actor  Actor
+	User   *User   // set for people
+	Client *Client // set for machine clients
+}
+
+// Me returns the caller's own record.
+func (s *Service) Me(ctx context.Context, a Actor) (Principal, error) {
+	if !a.Authenticated() {
+		return Principal{}, ErrUnauthenticated
+	}
+	p := Principal{Actor: a}
+	switch a.Kind {
+	case ActorClient:
+		c, err := s.store.ClientByID(ctx, a.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Principal{}, fmt.Errorf("me: %w", err)
+		}
+		if err != nil || c.RevokedAt != nil {
+			return Principal{}, Errorf(ErrUnauthenticated, "client is unknown or revoked")
+		}
+		p.Client = &c
+	default:
+		u, err := s.store.UserByID(ctx, a.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return Principal{}, fmt.Errorf("me: %w", err)
+		}
+		if err != nil || u.Disabled {
+			return Principal{}, Errorf(ErrUnauthenticated, "user is unknown or disabled")
+		}
+		p.User = &u
+	}
+	return p, nil
+}

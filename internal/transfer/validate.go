@@ -1,0 +1,38 @@
+package transfer
+
+import (
+	"net/mail"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkLength adds a problem when s is empty (and required) or longer than max runes.
+func checkLength(p *Problems, field, s string, required bool, max int) {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		p.Add(field, "is required")
+	case !utf8.ValidString(s):
+		p.Add(field, "must be valid UTF-8")
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, "must be at most %d characters", max)
+	}
+}
+
+// NormalizeEmail lower-cases and trims an address so that lookups are exact.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// validEmail accepts a bare address (no display name), including local hosts such as admin@localhost.
+func validEmail(s string) bool {
+	if len(s) > 254 || strings.ContainsAny(s, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && a.Name == ""
+}
+
+// validWebsite accepts absolute http(s) URLs with a host.
+func validWebsite(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 500
+}
