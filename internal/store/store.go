@@ -122,4 +122,3 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the pool.
 func (s *Store) Close() error { return s.sqlDB.Close() }
-

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
+	"strings"
+)
+
+// config is everything read from the environment, once, at start.
+type config struct {
+	Addr                string
+	DatabaseURL         string
+	DataDir             string
+	JWTSecret           string
+	AdminEmail          string
+	AdminPassword       string
+	CORSOrigins         []string
+	TrustedProxies      []*net.IPNet
+	WebhookAllowedCIDRs []*net.IPNet
+}
+
+// loadConfig reads and validates the environment, reporting every problem at once.
+func loadConfig(getenv func(string) string) (config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		Addr:          env("TECHBRIDGE_ADDR", ":8080"),
+		DatabaseURL:   env("DATABASE_URL", ""),
+		DataDir:       env("TECHBRIDGE_DATA_DIR", "./data"),
+		JWTSecret:     getenv("TECHBRIDGE_JWT_SECRET"),
+		AdminEmail:    env("TECHBRIDGE_ADMIN_EMAIL", "admin@localhost"),
+		AdminPassword: getenv("TECHBRIDGE_ADMIN_PASSWORD"),
+	}
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("TECHBRIDGE_ADDR %q must be host:port, such as :8080", c.Addr))
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL (leave it empty for the embedded SQLite database)"))
+		}
+		if c.JWTSecret == "" {
+			errs = append(errs, errors.New("TECHBRIDGE_JWT_SECRET is required with DATABASE_URL: every API process must sign with the same key"))
+		}
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		errs = append(errs, errors.New("TECHBRIDGE_JWT_SECRET must be at least 32 bytes"))
+	}
+	if a, err := mail.ParseAddress(c.AdminEmail); err != nil || a.Address != c.AdminEmail {
+		errs = append(errs, fmt.Errorf("TECHBRIDGE_ADMIN_EMAIL %q is not an email address", c.AdminEmail))
+	}
+	if n := len([]rune(c.AdminPassword)); n > 0 && n < 12 {
+		errs = append(errs, errors.New("TECHBRIDGE_ADMIN_PASSWORD must be at least 12 characters"))
+	}
+	for _, o := range splitList(getenv("TECHBRIDGE_CORS_ORIGINS")) {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+			errs = append(errs, fmt.Errorf("TECHBRIDGE_CORS_ORIGINS: %q is not an origin such as https://app.example.org", o))
+			continue
+		}
+		c.CORSOrigins = append(c.CORSOrigins, u.Scheme+"://"+u.Host)
+	}
+	var err error
+	if c.TrustedProxies, err = parseCIDRs("TECHBRIDGE_TRUSTED_PROXIES", getenv); err != nil {
+		errs = append(errs, err)
+	}
+	if c.WebhookAllowedCIDRs, err = parseCIDRs("TECHBRIDGE_WEBHOOK_ALLOWED_CIDRS", getenv); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// parseCIDRs reads a comma list of CIDRs; a bare address means just that host.
+func parseCIDRs(name string, getenv func(string) string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	var bad []string
+	for _, p := range splitList(getenv(name)) {
+		if !strings.Contains(p, "/") {
+			if ip := net.ParseIP(p); ip != nil {
+				bits := 128
+				if ip.To4() != nil {
+					ip, bits = ip.To4(), 32
+				}
+				out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+				continue
+			}
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			bad = append(bad, p)
+			continue
+		}
+		out = append(out, n)
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%s: %s not CIDRs such as 10.0.0.0/8", name, strings.Join(bad, ", "))
+	}
+	return out, nil
+}
+
+// LogValue masks secrets, so the configuration can be logged at start.
+func (c config) LogValue() slog.Value {
+	nets := func(ns []*net.IPNet) []string {
+		out := make([]string, len(ns))
+		for i, n := range ns {
+			out[i] = n.String()
+		}
+		return out
+	}
+	db := "sqlite:" + c.DataDir
+	if c.DatabaseURL != "" {
+		db = maskURL(c.DatabaseURL)
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("database", db),
+		slog.String("jwt_secret", mask(c.JWTSecret)),
+		slog.String("admin_email", c.AdminEmail),
+		slog.String("admin_password", mask(c.AdminPassword)),
+		slog.Any("cors_origins", c.CORSOrigins),
+		slog.Any("trusted_proxies", nets(c.TrustedProxies)),
+		slog.Any("webhook_allowed_cidrs", nets(c.WebhookAllowedCIDRs)),
+	)
+}
+
+func mask(secret string) string {
+	if secret == "" {
+		return "(unset)"
+	}
+	return "(set, masked)"
+}
+
+// maskURL hides the password of a database URL.
+func maskURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable, masked)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.Redacted()
+}

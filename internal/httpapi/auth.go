@@ -1,0 +1,215 @@
+package httpapi
+
+import (
+	"mime"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+type loginRequest struct {
+	Email    string `json:"email" example:"staff@transfer.example"`
+	Password string `json:"password" example:"correct horse battery staple"`
+}
+
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	TokenType    string `json:"token_type" example:"Bearer"`
+	ExpiresIn    int    `json:"expires_in" example:"900"`
+}
+
+func newTokenResponse(t transfer.Tokens) tokenResponse {
+	return tokenResponse{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, TokenType: "Bearer",
+		ExpiresIn: int(t.ExpiresIn / time.Second)}
+}
+
+// writeTokens sends tokens, which no cache may keep (RFC 6749 §5.1).
+func writeTokens(c echo.Context, t transfer.Tokens) error {
+	c.Response().Header().Set("Pragma", "no-cache")
+	return c.JSON(http.StatusOK, newTokenResponse(t))
+}
+
+// login godoc
+//
+//	@Summary		Log in
+//	@Description	Exchanges email and password for a short-lived access token and a refresh token. Failed attempts are throttled per account and per client IP (429 with Retry-After).
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		loginRequest	true	"credentials"
+//	@Success		200		{object}	tokenResponse
+//	@Failure		400		{object}	problem
+//	@Failure		401		{object}	problem
+//	@Failure		422		{object}	problem
+//	@Failure		429		{object}	problem
+//	@Router			/auth/login [post]
+func (s *Server) login(c echo.Context) error {
+	var req loginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := s.svc.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
+	if err != nil {
+		return err
+	}
+	return writeTokens(c, t)
+}
+
+// refresh godoc
+//
+//	@Summary		Rotate a refresh token
+//	@Description	Returns a new access token and a new refresh token; the old refresh token is spent. Presenting a spent refresh token again revokes every token of that login.
+//	@Tags			auth
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		refreshRequest	true	"the current refresh token"
+//	@Success		200		{object}	tokenResponse
+//	@Failure		400		{object}	problem
+//	@Failure		401		{object}	problem
+//	@Router			/auth/refresh [post]
+func (s *Server) refresh(c echo.Context) error {
+	var req refreshRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := s.svc.Refresh(c.Request().Context(), req.RefreshToken)
+	if err != nil {
+		return err
+	}
+	return writeTokens(c, t)
+}
+
+// logout godoc
+//
+//	@Summary		Log out
+//	@Description	Revokes the refresh token and every token rotated from the same login. Access tokens lapse with their short lifetime.
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	refreshRequest	true	"the refresh token to revoke"
+//	@Success		204
+//	@Failure		400	{object}	problem
+//	@Router			/auth/logout [post]
+func (s *Server) logout(c echo.Context) error {
+	var req refreshRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.Logout(c.Request().Context(), req.RefreshToken); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+type meResponse struct {
+	Kind          string `json:"kind" enums:"user,client"`
+	ID            string `json:"id"`
+	Role          string `json:"role" enums:"admin,staff,partner,analyst"`
+	InstitutionID string `json:"institution_id,omitempty"`
+	Email         string `json:"email,omitempty"`
+	Name          string `json:"name,omitempty"`
+}
+
+// me godoc
+//
+//	@Summary		Who am I
+//	@Description	The calling user or machine client.
+//	@Tags			auth
+//	@Produce		json
+//	@Success		200	{object}	meResponse
+//	@Failure		401	{object}	problem
+//	@Security		BearerAuth
+//	@Router			/me [get]
+func (s *Server) me(c echo.Context) error {
+	p, err := s.svc.Me(c.Request().Context(), actorOf(c))
+	if err != nil {
+		return err
+	}
+	out := meResponse{Kind: string(p.Actor.Kind), ID: p.Actor.ID, Role: string(p.Actor.Role), InstitutionID: p.Actor.InstitutionID}
+	if p.User != nil {
+		out.Email, out.Role, out.InstitutionID = p.User.Email, string(p.User.Role), p.User.InstitutionID
+	}
+	if p.Client != nil {
+		out.Name = p.Client.Name
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// oauthError is an RFC 6749 §5.2 error: the token endpoint speaks OAuth, not
+// problem documents, so that standard client libraries understand it.
+type oauthError struct {
+	Status      int    `json:"-"`
+	Code        string `json:"error" example:"invalid_client"`
+	Description string `json:"error_description,omitempty"`
+}
+
+func (e *oauthError) Error() string { return "oauth: " + e.Code }
+
+func (s *Server) writeOAuthError(c echo.Context, e *oauthError) {
+	h := c.Response().Header()
+	if e.Status == http.StatusUnauthorized {
+		h.Set(echo.HeaderWWWAuthenticate, `Basic realm="techbridge"`)
+	}
+	h.Set("Pragma", "no-cache")
+	_ = c.JSON(e.Status, e)
+}
+
+// oauthToken godoc
+//
+//	@Summary		OAuth 2.0 token endpoint (client credentials)
+//	@Description	RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457.
+//	@Tags			auth
+//	@Accept			x-www-form-urlencoded
+//	@Produce		json
+//	@Param			grant_type		formData	string	true	"must be client_credentials"	Enums(client_credentials)
+//	@Param			client_id		formData	string	false	"client id, when not sent with Basic"
+//	@Param			client_secret	formData	string	false	"client secret, when not sent with Basic"
+//	@Param			scope			formData	string	false	"ignored: a client's rights follow from its institution"
+//	@Success		200				{object}	tokenResponse
+//	@Failure		400				{object}	oauthError
+//	@Failure		401				{object}	oauthError
+//	@Router			/oauth/token [post]
+func (s *Server) oauthToken(c echo.Context) error {
+	r := c.Request()
+	if ct := r.Header.Get(echo.HeaderContentType); ct == "" || !hasMediaType(ct, echo.MIMEApplicationForm) {
+		return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Description: "send the request as application/x-www-form-urlencoded"}
+	}
+	if err := r.ParseForm(); err != nil {
+		return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Description: "the form cannot be read"}
+	}
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+		return &oauthError{Status: http.StatusBadRequest, Code: "unsupported_grant_type", Description: "only client_credentials is supported"}
+	}
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		if r.PostForm.Get("client_secret") != "" {
+			return &oauthError{Status: http.StatusBadRequest, Code: "invalid_request", Description: "use one client authentication method, not two"}
+		}
+		// RFC 6749 §2.3.1: both parts are form-encoded before Basic encoding.
+		id, _ = url.QueryUnescape(id)
+		secret, _ = url.QueryUnescape(secret)
+	} else {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	}
+	t, _, err := s.svc.ClientCredentials(r.Context(), id, secret)
+	if statusOf(err) == http.StatusUnauthorized {
+		return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", Description: "client authentication failed"}
+	}
+	if err != nil {
+		return err
+	}
+	return writeTokens(c, t)
+}
+
+func hasMediaType(header, want string) bool {
+	mt, _, err := mime.ParseMediaType(header)
+	return err == nil && mt == want
+}

@@ -1,0 +1,204 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+// decodeJSON reads a JSON body strictly: the right media type, one object,
+// no unknown fields (read-only fields such as id or version are unknown to
+// request types), and type errors reported by field.
+func decodeJSON(c echo.Context, dst any) error {
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if mt != echo.MIMEApplicationJSON {
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send the body as application/json")
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return jsonError(err) // body over the limit
+	}
+	// First every unknown field at once, so that a form can show them all.
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return jsonError(err)
+	}
+	known := jsonFields(reflect.TypeOf(dst).Elem())
+	var p transfer.Problems
+	for name := range fields {
+		if !known[name] {
+			p.Add(name, "is not a field of this request (read-only and unknown fields are refused)")
+		}
+	}
+	if err := p.Err(); err != nil {
+		slices.SortFunc(p, func(a, b transfer.FieldError) int { return strings.Compare(a.Field, b.Field) })
+		return p.Err()
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	return nil
+}
+
+// jsonFields lists the JSON names of a struct's fields, embedded ones included.
+func jsonFields(t reflect.Type) map[string]bool {
+	out := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case f.Anonymous && name == "":
+			maps.Copy(out, jsonFields(f.Type))
+		case name != "-" && name != "":
+			out[name] = true
+		}
+	}
+	return out
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	var herr *echo.HTTPError
+	switch {
+	case errors.As(err, &herr):
+		return herr // body too large
+	case errors.As(err, &syn):
+		return transfer.Errorf(transfer.ErrBadRequest, "malformed JSON at byte %d", syn.Offset)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return transfer.Errorf(transfer.ErrBadRequest, "the body is empty or cut short")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return transfer.Errorf(transfer.ErrBadRequest, "the body must be a JSON object")
+		}
+		return transfer.Problems{{Field: field, Message: "must be " + jsonKind(typ.Type.Kind().String())}}.Err()
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return transfer.Problems{{Field: name, Message: "is not a field of this request (read-only and unknown fields are refused)"}}.Err()
+	}
+	return transfer.Errorf(transfer.ErrBadRequest, "the body is not valid JSON")
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "bool":
+		return "true or false"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	}
+	return "a number"
+}
+
+// queryParams reads typed query parameters and collects every problem.
+type queryParams struct {
+	values   url.Values
+	problems transfer.Problems
+}
+
+func newQuery(c echo.Context) *queryParams { return &queryParams{values: c.QueryParams()} }
+
+func (q *queryParams) string(name string) string { return strings.TrimSpace(q.values.Get(name)) }
+
+func (q *queryParams) int(name string) int {
+	v := q.values.Get(name)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		q.problems.Add(name, "must be an integer")
+	}
+	return n
+}
+
+func (q *queryParams) bool(name string) *bool {
+	v := q.values.Get(name)
+	if v == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		q.problems.Add(name, "must be true or false")
+		return nil
+	}
+	return &b
+}
+
+func (q *queryParams) page() transfer.PageRequest {
+	return transfer.PageRequest{Limit: q.int("limit"), Cursor: q.values.Get("cursor"), Sort: q.string("sort")}
+}
+
+func (q *queryParams) err() error { return q.problems.Err() }
+
+// listResponse is the envelope of every list.
+type listResponse[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+	Total      int64  `json:"total"`
+}
+
+// writeList sends a page with a Link header for the next one.
+func writeList[D any, T any](c echo.Context, p transfer.Page[D], convert func(D) T) error {
+	out := listResponse[T]{Items: make([]T, len(p.Items)), NextCursor: p.NextCursor, Total: p.Total}
+	for i, item := range p.Items {
+		out.Items[i] = convert(item)
+	}
+	if p.NextCursor != "" {
+		u := *c.Request().URL
+		q := u.Query()
+		q.Set("cursor", p.NextCursor)
+		u.RawQuery = q.Encode()
+		c.Response().Header().Set("Link", fmt.Sprintf(`<%s>; rel="next"`, u.RequestURI()))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// etag is a resource's version as a strong entity tag.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
+
+// ifMatch reads If-Match: 0 when absent or "*", the version otherwise.
+func ifMatch(c echo.Context) (int, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, err := strconv.Atoi(strings.Trim(h, `"`))
+	if err != nil || v <= 0 || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
+		return 0, transfer.Errorf(transfer.ErrBadRequest, `If-Match must be an entity tag such as "3", as sent in ETag`)
+	}
+	return v, nil
+}
+
+// writeVersioned sends a resource with its ETag.
+func writeVersioned(c echo.Context, status, version int, body any) error {
+	c.Response().Header().Set("ETag", etag(version))
+	return c.JSON(status, body)
+}
+
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

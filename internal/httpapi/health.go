@@ -1,0 +1,40 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+type healthResponse struct {
+	Status  string `json:"status" example:"ok"`
+	Version string `json:"version,omitempty" example:"1.0.0"`
+}
+
+// healthz godoc
+//
+//	@Summary		Liveness
+//	@Description	Answers 200 while the process serves HTTP; it does not touch the database.
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	healthResponse
+//	@Router			/healthz [get]
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, healthResponse{Status: "ok", Version: s.version})
+}
+
+// readyz godoc
+//
+//	@Summary		Readiness
+//	@Description	Answers 200 when the database answers, 503 otherwise.
+//	@Tags			operations
+//	@Produce		json
+//	@Success		200	{object}	healthResponse
+//	@Failure		503	{object}	problem
+//	@Router			/readyz [get]
+func (s *Server) readyz(c echo.Context) error {
+	if err := s.svc.Ready(c.Request().Context()); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, healthResponse{Status: "ready", Version: s.version})
+}

@@ -1,0 +1,103 @@
+// Package httpapi is techbridge's HTTP face: the Echo router, its middleware,
+// the one error handler, and one file per resource with its wire types and
+// swag annotations. Handlers bind, call the transfer.Service and shape the
+// response; the rules themselves live in the domain.
+package httpapi
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+//	@title						techbridge API
+//	@version					1.0
+//	@description				Technology-transfer matchmaking between Chinese and ASEAN institutions.
+//	@description				Errors are RFC 9457 problem documents (application/problem+json). Lists return {items, next_cursor, total} and a Link rel="next" header.
+//	@description				People log in at /auth/login; partner machine clients use the OAuth 2.0 client-credentials grant at /oauth/token. Send the access token as "Authorization: Bearer <token>".
+//	@license.name				Apache-2.0
+//	@BasePath					/api/v1
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by an access token from /auth/login, /auth/refresh or /oauth/token.
+
+// TokenParser turns a bearer token into the actor it names.
+type TokenParser interface {
+	Parse(token string) (transfer.Actor, error)
+}
+
+// Config is what the HTTP layer needs beyond the service.
+type Config struct {
+	Logger         *slog.Logger
+	CORSOrigins    []string     // browser origins allowed to call the API; none when empty
+	TrustedProxies []*net.IPNet // peers whose X-Forwarded-For is believed
+	BodyLimit      string       // e.g. "1M"
+	Version        string
+}
+
+// Server is the HTTP handler of the API.
+type Server struct {
+	echo    *echo.Echo
+	svc     *transfer.Service
+	tokens  TokenParser
+	log     *slog.Logger
+	metrics *metrics
+	version string
+}
+
+// Route is one registered method and path template.
+type Route struct {
+	Method string
+	Path   string
+}
+
+// NewServer builds the router with every route and middleware.
+func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "1M"
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
+	s := &Server{echo: e, svc: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
+		metrics: newMetrics(prometheus.NewRegistry())}
+	e.HTTPErrorHandler = s.handleError
+	s.routes(cfg)
+	return s
+}
+
+// ipExtractor reads the client address from the connection, or from
+// X-Forwarded-For only when the peer is one of the trusted proxies. Echo's
+// defaults would also trust every private and loopback peer; we do not.
+func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Routes lists every registered route, for documentation and the access tests.
+func (s *Server) Routes() []Route {
+	var out []Route
+	for _, r := range s.echo.Routes() {
+		out = append(out, Route{Method: r.Method, Path: r.Path})
+	}
+	return out
+}
