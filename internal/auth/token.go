@@ -57,6 +57,7 @@ func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) (*Tokens,
 			jwt.WithAudience(Audience),
 			jwt.WithExpirationRequired(),
 			jwt.WithIssuedAt(),
+			jwt.WithStrictDecoding(), // one encoding per token: no equivalent variants to slip past caches or logs
 			jwt.WithLeeway(30*time.Second),
 			jwt.WithTimeFunc(now),
 		),

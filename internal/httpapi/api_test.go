@@ -44,8 +44,11 @@ type testAPI struct {
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
 
 // each runs fn against a fresh API on every dialect of this run.
-func each(t *testing.T, fn func(t *testing.T, api *testAPI)) {
-	dbtest.Each(t, func(t *testing.T, s *store.Store) { fn(t, newTestAPI(t, s, httpapi.Config{})) })
+func each(t *testing.T, fn func(t *testing.T, api *testAPI)) { eachWith(t, httpapi.Config{}, fn) }
+
+// eachWith is each with a server configuration.
+func eachWith(t *testing.T, cfg httpapi.Config, fn func(t *testing.T, api *testAPI)) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) { fn(t, newTestAPI(t, s, cfg)) })
 }
 
 func newTestAPI(t *testing.T, s *store.Store, cfg httpapi.Config) *testAPI {

@@ -1,0 +1,148 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/techbridge/techbridge/internal/auth"
+	"github.com/techbridge/techbridge/internal/httpapi"
+)
+
+func TestValidationListsEveryBadFieldByJSONName(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		p := api.do("staff", http.MethodPost, "/api/v1/institutions", map[string]any{
+			"name": "", "country": "XX", "type": "bank", "sectors": []string{"new_energy", "mining", "new_energy"},
+			"website": "javascript:alert(1)", "contact_email": "not-an-email", "description": strings.Repeat("x", 5001),
+		}).want(422).problem()
+		want := []string{"name", "description", "country", "type", "sectors[1]", "sectors[2]", "website", "contact_email"}
+		if !reflect.DeepEqual(p.fields(), want) {
+			t.Fatalf("fields %v, want %v", p.fields(), want)
+		}
+		// Unknown and read-only fields are refused, all of them at once, and nothing is created.
+		p = api.do("staff", http.MethodPost, "/api/v1/institutions", map[string]any{
+			"name": "X", "country": "CN", "type": "university", "id": "x", "version": 7, "created_at": "2020-01-01T00:00:00Z",
+		}).want(422).problem()
+		if !reflect.DeepEqual(p.fields(), []string{"created_at", "id", "version"}) {
+			t.Fatalf("fields %v", p.fields())
+		}
+		// A wrong JSON type names its field.
+		p = api.do("staff", http.MethodPost, "/api/v1/institutions", `{"name": 5, "country": "CN", "type": "university"}`).want(422).problem()
+		if !reflect.DeepEqual(p.fields(), []string{"name"}) {
+			t.Fatalf("type error fields %v", p.fields())
+		}
+		var list struct{ Total int }
+		api.do("staff", http.MethodGet, "/api/v1/institutions", nil).want(200).json(&list)
+		if list.Total != 2 {
+			t.Fatalf("bad requests created institutions: total %d", list.Total)
+		}
+	})
+}
+
+func TestMalformedRequestsGetClientErrors(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		post := func(body string, headers ...string) response {
+			return api.do("staff", http.MethodPost, "/api/v1/institutions", body, headers...)
+		}
+		post(`{"name": "x",`).want(400).problem()
+		post(``).want(400).problem()
+		post(`[1,2]`).want(400).problem()
+		post(`{"name":"a","country":"CN","type":"university"} {"again":1}`).want(400).problem()
+		post(`{"name":"a"}`, "Content-Type", "text/plain").want(415).problem()
+		post(`{"name":"`+strings.Repeat("a", 2<<20)+`"}`).want(413).problem()
+		api.do("staff", http.MethodGet, "/api/v1/nothing-here", nil).want(404).problem()
+		r := api.do("staff", http.MethodDelete, "/api/v1/institutions", nil).want(405)
+		r.problem()
+		if allow := r.Header().Get("Allow"); !strings.Contains(allow, "GET") || !strings.Contains(allow, "POST") {
+			t.Fatalf("Allow %q", allow)
+		}
+		api.do("staff", http.MethodGet, "/api/v1/institutions/not-a-uuid", nil).want(404).problem()
+	})
+}
+
+func TestRequestIDIsEchoedAndSecurityHeadersSet(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		r := api.do("staff", http.MethodGet, "/api/v1/institutions/"+api.ownInst.ID+"x", nil, "X-Request-ID", "trace-42")
+		if got := r.Header().Get("X-Request-ID"); got != "trace-42" {
+			t.Fatalf("X-Request-ID %q", got)
+		}
+		if p := r.want(404).problem(); p.RequestID != "trace-42" {
+			t.Fatalf("problem request_id %q", p.RequestID)
+		}
+		// A request id that could forge log lines is replaced.
+		r = api.do("staff", http.MethodGet, "/healthz", nil, "X-Request-ID", "x\"\n{evil}")
+		if got := r.Header().Get("X-Request-ID"); got == "" || strings.ContainsAny(got, "\"\n{") {
+			t.Fatalf("unsafe request id kept: %q", got)
+		}
+		for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
+			"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'", "Cache-Control": "no-store",
+			"Referrer-Policy": "no-referrer"} {
+			if got := r.Header().Get(h); got != want {
+				t.Errorf("%s = %q, want %q", h, got, want)
+			}
+		}
+		if r.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Error("CORS answered without configured origins")
+		}
+	})
+}
+
+func TestCORSOnlyForConfiguredOrigins(t *testing.T) {
+	eachWith(t, httpapi.Config{CORSOrigins: []string{"https://app.example.org"}}, func(t *testing.T, api *testAPI) {
+		r := api.do("", http.MethodOptions, "/api/v1/institutions", nil, "Origin", "https://app.example.org",
+			"Access-Control-Request-Method", "PATCH", "Access-Control-Request-Headers", "If-Match")
+		if r.Code != 204 || r.Header().Get("Access-Control-Allow-Origin") != "https://app.example.org" {
+			t.Fatalf("preflight from allowed origin: %d %v", r.Code, r.Header())
+		}
+		r = api.do("", http.MethodOptions, "/api/v1/institutions", nil, "Origin", "https://evil.example",
+			"Access-Control-Request-Method", "GET")
+		if r.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Fatalf("foreign origin allowed: %v", r.Header())
+		}
+	})
+}
+
+func TestMetricsUseRouteTemplates(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		api.do("staff", http.MethodGet, "/api/v1/institutions/"+api.ownInst.ID, nil).want(200)
+		body := api.do("", http.MethodGet, "/metrics", nil).want(200).Body.String()
+		if !strings.Contains(body, `techbridge_http_requests_total{method="GET",route="/api/v1/institutions/:id",status="200"} 1`) {
+			t.Fatalf("no templated route label in metrics:\n%s", body)
+		}
+		if strings.Contains(body, api.ownInst.ID) {
+			t.Fatal("metrics carry raw ids")
+		}
+	})
+}
+
+func TestUnreachableDatabaseIs503WithRetryAfter(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		api.store.Close()
+		for _, path := range []string{"/readyz", "/api/v1/institutions", "/api/v1/me"} {
+			r := api.do("staff", http.MethodGet, path, nil).want(503)
+			p := r.problem()
+			if r.Header().Get("Retry-After") == "" {
+				t.Errorf("%s: no Retry-After", path)
+			}
+			if strings.Contains(p.Detail, "sql") || strings.Contains(p.Detail, "closed") {
+				t.Errorf("%s: detail leaks the cause: %q", path, p.Detail)
+			}
+		}
+		api.do("", http.MethodGet, "/healthz", nil).want(200)
+	})
+}
+
+func TestPanicsBecome500WithoutDetail(t *testing.T) {
+	tokens, _ := auth.NewTokens(testSecret, time.Minute, nil)
+	// A server without a service panics on the first use case.
+	srv := httpapi.NewServer(nil, tokens, httpapi.Config{})
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	r := response{rec, t}.want(500)
+	if p := r.problem(); strings.Contains(p.Detail, "nil") || p.RequestID == "" {
+		t.Fatalf("500 problem %+v", p)
+	}
+}
