@@ -52,7 +52,7 @@ func TestMalformedRequestsGetClientErrors(t *testing.T) {
 		post(`[1,2]`).want(400).problem()
 		post(`{"name":"a","country":"CN","type":"university"} {"again":1}`).want(400).problem()
 		post(`{"name":"a"}`, "Content-Type", "text/plain").want(415).problem()
-		post(`{"name":"`+strings.Repeat("a", 2<<20)+`"}`).want(413).problem()
+		post(`{"name":"` + strings.Repeat("a", 2<<20) + `"}`).want(413).problem()
 		api.do("staff", http.MethodGet, "/api/v1/nothing-here", nil).want(404).problem()
 		r := api.do("staff", http.MethodDelete, "/api/v1/institutions", nil).want(405)
 		r.problem()
