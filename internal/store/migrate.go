@@ -28,7 +28,7 @@ func (s *Store) migrator() (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	var opts []goose.ProviderOption
+	opts := []goose.ProviderOption{goose.WithLocker(newSQLiteLocker())}
 	if s.dialect == Postgres {
 		dialect = goose.DialectPostgres
 		// Several API processes may start at once: one migrates, the others
@@ -41,7 +41,7 @@ func (s *Store) migrator() (*goose.Provider, error) {
 		if err != nil {
 			return nil, err
 		}
-		opts = append(opts, goose.WithSessionLocker(locker))
+		opts = []goose.ProviderOption{goose.WithSessionLocker(locker)}
 	}
 	return goose.NewProvider(dialect, s.sqlDB, dir, opts...)
 }

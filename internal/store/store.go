@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -69,13 +70,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		dialector = gormlite.Open(sqliteDSN(filepath.Join(cfg.DataDir, "techbridge.db")))
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true, // single statements are atomic; use cases that need more open a transaction
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-	})
+	db, err := openGorm(ctx, dialect, dialector)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", dialect, TranslateError(err))
+		return nil, fmt.Errorf("open %s: %w", dialect, err)
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
@@ -102,12 +99,40 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 // instead of failing with "database is locked" when it first writes.
 func sqliteDSN(path string) string {
 	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)") // first, so that switching to WAL waits for other openers too
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(normal)")
 	q.Set("_txlock", "immediate")
 	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
+}
+
+// openGorm opens the database. On SQLite, another process that is switching
+// the file to WAL at the same moment makes the first connection fail as busy
+// without waiting, so that is tried again for a while.
+func openGorm(ctx context.Context, dialect string, dialector gorm.Dialector) (*gorm.DB, error) {
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		db, err := gorm.Open(dialector, &gorm.Config{
+			Logger:                 logger.Discard,
+			SkipDefaultTransaction: true, // single statements are atomic; use cases that need more open a transaction
+			NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		})
+		err = TranslateError(err)
+		if err != nil && db != nil {
+			if sqlDB, dbErr := db.DB(); dbErr == nil {
+				sqlDB.Close()
+			}
+		}
+		if err == nil || dialect != SQLite || !errors.Is(err, transfer.ErrUnavailable) || time.Now().After(deadline) {
+			return db, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // Dialect names the database in use.

@@ -210,3 +210,93 @@ func TestMigrateIsIdempotentAndReportsStatus(t *testing.T) {
 		}
 	})
 }
+
+// Concurrent writers must queue, never fail with "database is locked".
+func TestConcurrentWritersNeverFail(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		base := institution("shared")
+		if err := s.CreateInstitution(ctx, base); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 100)
+		for i := range 50 {
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				errs <- s.CreateInstitution(ctx, institution(fmt.Sprintf("writer %d", i)))
+			}()
+			go func() {
+				defer wg.Done()
+				// Everyone races to move version 1 to 2: exactly one may win.
+				in := base
+				in.Version, in.Name = 2, fmt.Sprintf("rename %d", i)
+				if err := s.UpdateInstitution(ctx, in); err != nil && !errors.Is(err, transfer.ErrPrecondition) {
+					errs <- err
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("concurrent write failed: %v", err)
+			}
+		}
+		_, total, err := s.ListInstitutions(ctx, transfer.InstitutionFilter{}, transfer.ListQuery{Limit: 1, Sort: transfer.Sort{Key: "created_at"}})
+		if err != nil || total != 51 {
+			t.Fatalf("total %d, %v", total, err)
+		}
+		got, _ := s.InstitutionByID(ctx, base.ID)
+		if got.Version != 2 {
+			t.Fatalf("version %d after the race, want 2", got.Version)
+		}
+	})
+}
+
+// Several processes starting at once: the migration lock lets one migrate.
+func TestConcurrentMigrationsTakeTurns(t *testing.T) {
+	for _, d := range dbtest.Dialects(t) {
+		t.Run(d, func(t *testing.T) {
+			cfg := dbtest.Config(t, d)
+			var wg sync.WaitGroup
+			applied := make(chan int, 4)
+			for range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s, err := store.Open(ctx, cfg)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					defer s.Close()
+					n, err := s.Migrate(ctx)
+					if err != nil {
+						t.Error(err)
+					}
+					applied <- n
+				}()
+			}
+			wg.Wait()
+			close(applied)
+			sum := 0
+			for n := range applied {
+				sum += n
+			}
+			if sum != 1 {
+				t.Fatalf("%d migrations applied in total by four processes, want 1", sum)
+			}
+		})
+	}
+}
+
+func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
+	_, err := store.Open(ctx, store.Config{DatabaseURL: "postgres://nobody@127.0.0.1:1/none?sslmode=disable&connect_timeout=2"})
+	if !errors.Is(err, transfer.ErrUnavailable) {
+		t.Fatalf("closed port: got %v, want ErrUnavailable", err)
+	}
+	if _, err := store.Open(ctx, store.Config{DatabaseURL: "mysql://x"}); err == nil {
+		t.Fatal("a mysql URL was accepted")
+	}
+}
