@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // config is everything read from the environment, once, at start.
@@ -21,6 +23,8 @@ type config struct {
 	CORSOrigins         []string
 	TrustedProxies      []*net.IPNet
 	WebhookAllowedCIDRs []*net.IPNet
+	DBMaxConns          int           // connections per process
+	ShutdownDelay       time.Duration // readiness fails this long before the server stops accepting
 }
 
 // loadConfig reads and validates the environment, reporting every problem at once.
@@ -38,8 +42,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 		JWTSecret:     getenv("TECHBRIDGE_JWT_SECRET"),
 		AdminEmail:    env("TECHBRIDGE_ADMIN_EMAIL", "admin@localhost"),
 		AdminPassword: getenv("TECHBRIDGE_ADMIN_PASSWORD"),
+		DBMaxConns:    10,
+		ShutdownDelay: 5 * time.Second,
 	}
 	var errs []error
+	if v := env("TECHBRIDGE_DB_MAX_CONNS", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			errs = append(errs, fmt.Errorf("TECHBRIDGE_DB_MAX_CONNS %q must be a number from 1 to 1000", v))
+		}
+		c.DBMaxConns = n
+	}
+	if v := env("TECHBRIDGE_SHUTDOWN_DELAY", ""); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Minute {
+			errs = append(errs, fmt.Errorf("TECHBRIDGE_SHUTDOWN_DELAY %q must be a duration such as 5s, at most 1m", v))
+		}
+		c.ShutdownDelay = d
+	}
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		errs = append(errs, fmt.Errorf("TECHBRIDGE_ADDR %q must be host:port, such as :8080", c.Addr))
 	}
@@ -47,9 +67,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		u, err := url.Parse(c.DatabaseURL)
 		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 			errs = append(errs, errors.New("DATABASE_URL must be a postgres:// URL (leave it empty for the embedded SQLite database)"))
-		}
-		if c.JWTSecret == "" {
-			errs = append(errs, errors.New("TECHBRIDGE_JWT_SECRET is required with DATABASE_URL: every API process must sign with the same key"))
 		}
 	}
 	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
@@ -139,6 +156,8 @@ func (c config) LogValue() slog.Value {
 		slog.Any("cors_origins", c.CORSOrigins),
 		slog.Any("trusted_proxies", nets(c.TrustedProxies)),
 		slog.Any("webhook_allowed_cidrs", nets(c.WebhookAllowedCIDRs)),
+		slog.Int("db_max_conns", c.DBMaxConns),
+		slog.Duration("shutdown_delay", c.ShutdownDelay),
 	)
 }
 
@@ -154,9 +173,6 @@ func maskURL(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return "(unparseable, masked)"
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.Redacted()
 }

@@ -85,17 +85,20 @@ type app struct {
 	svc    *transfer.Service
 }
 
+func openStore(ctx context.Context, cfg config) (*store.Store, error) {
+	return store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns})
+}
+
 func openApp(ctx context.Context, cfg config) (*app, error) {
-	st, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	secret, err := jwtSecret(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	secret, err := jwtSecret(cfg)
-	if err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -117,6 +120,9 @@ func openApp(ctx context.Context, cfg config) (*app, error) {
 func jwtSecret(cfg config) ([]byte, error) {
 	if cfg.JWTSecret != "" {
 		return []byte(cfg.JWTSecret), nil
+	}
+	if cfg.DatabaseURL != "" {
+		return nil, errors.New("TECHBRIDGE_JWT_SECRET is required with DATABASE_URL: every API process must sign with the same key")
 	}
 	path := filepath.Join(cfg.DataDir, "jwt-secret")
 	b, err := os.ReadFile(path)
@@ -194,8 +200,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		return err
 	case <-ctx.Done():
 	}
-	// In-flight requests get up to 25 s to finish (Kubernetes gives 30 before SIGKILL).
-	log.Info("shutting down")
+	// Readiness fails first, so that load balancers stop sending new requests
+	// before the listener closes; then in-flight requests get up to 25 s to
+	// finish (Kubernetes gives 30 before SIGKILL).
+	log.Info("shutting down", "delay", cfg.ShutdownDelay.String())
+	handler.Drain()
+	time.Sleep(cfg.ShutdownDelay)
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 25*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
@@ -215,7 +225,7 @@ func migrate(ctx context.Context, cfg config, args []string, stdout io.Writer) e
 	if len(args) != 1 || (args[0] != "up" && args[0] != "status") {
 		return errors.New("usage: techbridge migrate up|status")
 	}
-	st, err := store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	st, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -284,13 +294,16 @@ func healthcheck(ctx context.Context, getenv func(string) string) error {
 	if addr == "" {
 		addr = ":8080"
 	}
-	_, port, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return fmt.Errorf("TECHBRIDGE_ADDR: %w", err)
 	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1" // listening on every interface: loopback is one of them
+	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort("127.0.0.1", port)+"/healthz", nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)

@@ -84,6 +84,11 @@ var accessTable = map[string]accessRule{
 	"GET /api/v1/me": {rels: []string{"-"}, req: fixed("/api/v1/me"), want: map[string]string{
 		"anon": "401", "admin": "200", "staff": "200", "partner": "200", "analyst": "200", "client": "200"}},
 
+	"POST /api/v1/me/password": {rels: []string{"-"}, want: map[string]string{
+		"anon": "401", "admin": "204", "staff": "204", "partner": "204", "analyst": "204", "client": "403"},
+		req: func(api *testAPI, _ string) request {
+			return request{path: "/api/v1/me/password", body: map[string]string{"current_password": api.password, "new_password": api.password + "!"}}
+		}},
 	"POST /api/v1/users": {rels: []string{"-"}, want: adminOnly("201"), req: func(api *testAPI, _ string) request {
 		return request{path: "/api/v1/users", body: map[string]string{"email": uniqueEmail(), "password": api.password, "role": "analyst"}}
 	}},

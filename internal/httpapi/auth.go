@@ -143,6 +143,37 @@ func (s *Server) me(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
+type changePasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password" minLength:"12" maxLength:"128"`
+}
+
+// changePassword godoc
+//
+//	@Summary		Change my password
+//	@Description	For people, not machine clients. Every refresh token of the user is revoked, so other sessions must log in again.
+//	@Tags			auth
+//	@Accept			json
+//	@Param			body	body	changePasswordRequest	true	"current and new password"
+//	@Success		204
+//	@Failure		400	{object}	problem
+//	@Failure		401	{object}	problem
+//	@Failure		403	{object}	problem
+//	@Failure		422	{object}	problem
+//	@Failure		429	{object}	problem
+//	@Security		BearerAuth
+//	@Router			/me/password [post]
+func (s *Server) changePassword(c echo.Context) error {
+	var req changePasswordRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.svc.ChangePassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 // oauthError is an RFC 6749 §5.2 error: the token endpoint speaks OAuth, not
 // problem documents, so that standard client libraries understand it.
 type oauthError struct {

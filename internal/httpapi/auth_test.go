@@ -117,6 +117,26 @@ func TestTrustedProxyForwardsClientIP(t *testing.T) {
 	})
 }
 
+func TestChangePassword(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		var tk tokens
+		api.login("staff@test.example", api.password).want(200).json(&tk)
+		p := api.do("staff", http.MethodPost, "/api/v1/me/password", map[string]string{"current_password": "wrong one", "new_password": "x"}).want(422).problem()
+		if strings.Join(p.fields(), ",") != "current_password" {
+			t.Fatalf("fields %v", p.fields())
+		}
+		p = api.do("staff", http.MethodPost, "/api/v1/me/password", map[string]string{"current_password": api.password, "new_password": "short"}).want(422).problem()
+		if strings.Join(p.fields(), ",") != "new_password" {
+			t.Fatalf("fields %v", p.fields())
+		}
+		api.do("staff", http.MethodPost, "/api/v1/me/password", map[string]string{"current_password": api.password, "new_password": "a brand new passphrase"}).want(204)
+		api.login("staff@test.example", api.password).want(401)
+		api.login("staff@test.example", "a brand new passphrase").want(200)
+		// Sessions from before the change are over.
+		api.do("", http.MethodPost, "/api/v1/auth/refresh", map[string]string{"refresh_token": tk.RefreshToken}).want(401)
+	})
+}
+
 func TestDisabledUserIsLockedOut(t *testing.T) {
 	each(t, func(t *testing.T, api *testAPI) {
 		var tk tokens

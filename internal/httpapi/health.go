@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/techbridge/techbridge/internal/transfer"
 )
 
 type healthResponse struct {
@@ -33,6 +35,9 @@ func (s *Server) healthz(c echo.Context) error {
 //	@Failure		503	{object}	problem
 //	@Router			/readyz [get]
 func (s *Server) readyz(c echo.Context) error {
+	if s.draining.Load() {
+		return transfer.Errorf(transfer.ErrUnavailable, "shutting down")
+	}
 	if err := s.svc.Ready(c.Request().Context()); err != nil {
 		return err
 	}

@@ -43,6 +43,7 @@ func (s *Server) routes(cfg Config) {
 	v1.POST("/auth/logout", s.logout)
 	v1.POST("/oauth/token", s.oauthToken)
 	v1.GET("/me", s.me, requireActor)
+	v1.POST("/me/password", s.changePassword, requireActor)
 
 	v1.POST("/users", s.createUser, requireActor, requireAdmin)
 	v1.GET("/users", s.listUsers, requireActor, requireAdmin)

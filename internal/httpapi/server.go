@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -43,12 +44,13 @@ type Config struct {
 
 // Server is the HTTP handler of the API.
 type Server struct {
-	echo    *echo.Echo
-	svc     *transfer.Service
-	tokens  TokenParser
-	log     *slog.Logger
-	metrics *metrics
-	version string
+	echo     *echo.Echo
+	svc      *transfer.Service
+	tokens   TokenParser
+	log      *slog.Logger
+	metrics  *metrics
+	version  string
+	draining atomic.Bool
 }
 
 // Route is one registered method and path template.
@@ -89,6 +91,9 @@ func ipExtractor(trusted []*net.IPNet) echo.IPExtractor {
 	}
 	return echo.ExtractIPFromXFFHeader(opts...)
 }
+
+// Drain makes /readyz answer 503 from now on, ahead of a shutdown.
+func (s *Server) Drain() { s.draining.Store(true) }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

@@ -82,7 +82,7 @@ func (s *Store) ListInstitutions(ctx context.Context, f transfer.InstitutionFilt
 		db = db.Where("verified = ?", *f.Verified)
 	}
 	var rows []institutionRow
-	total, err := page(db, q, map[string]string{"created_at": "", "name": "name"}, &rows)
+	total, err := page(db, q, map[string]sortColumn{"created_at": {}, "name": {name: "name"}}, &rows)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -68,7 +68,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		dialector = gormlite.Open(sqliteDSN(filepath.Join(cfg.DataDir, "techbridge.db")))
+		path := filepath.Join(cfg.DataDir, "techbridge.db")
+		// The file holds password and token hashes: readable by its owner only.
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("create database file: %w", err)
+		}
+		f.Close()
+		dialector = gormlite.Open(sqliteDSN(path))
 	}
 	db, err := openGorm(ctx, dialect, dialector)
 	if err != nil {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strconv"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -74,7 +76,7 @@ func (s *Store) ListUsers(ctx context.Context, f transfer.UserFilter, q transfer
 		db = db.Where("institution_id = ?", f.InstitutionID)
 	}
 	var rows []userRow
-	total, err := page(db, q, map[string]string{"created_at": "", "email": "email"}, &rows)
+	total, err := page(db, q, map[string]sortColumn{"created_at": {}, "email": {name: "email"}}, &rows)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -115,10 +117,18 @@ func (s *Store) updateVersioned(ctx context.Context, model any, id string, versi
 	return transfer.Errorf(transfer.ErrPrecondition, "%s was changed by someone else; read it again", id)
 }
 
+// sortColumn is how a sort key maps to SQL: its column ("" for id alone,
+// since ids are time-ordered UUIDv7 and id order is creation order), and how
+// to read a cursor's value for it.
+type sortColumn struct {
+	name   string
+	time   bool // cursor values are RFC 3339 and must be written as timestamps
+	number bool
+}
+
 // page counts the filtered rows, then fetches q.Limit+1 of them after the
-// cursor in keyset order: (sort column, id), id alone when the sort key maps
-// to "" (ids are time-ordered UUIDv7, so id order is creation order).
-func page(db *gorm.DB, q transfer.ListQuery, columns map[string]string, dest any) (int64, error) {
+// cursor in keyset order: (sort column, id).
+func page(db *gorm.DB, q transfer.ListQuery, columns map[string]sortColumn, dest any) (int64, error) {
 	var total int64
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return 0, TranslateError(err)
@@ -130,14 +140,29 @@ func page(db *gorm.DB, q transfer.ListQuery, columns map[string]string, dest any
 	}
 	db = db.Session(&gorm.Session{})
 	if q.After != nil {
-		if col == "" {
+		if col.name == "" {
 			db = db.Where("id "+cmp+" ?", q.After.ID)
 		} else {
-			db = db.Where("("+col+" "+cmp+" ? OR ("+col+" = ? AND id "+cmp+" ?))", q.After.Value, q.After.Value, q.After.ID)
+			var v any = q.After.Value
+			switch {
+			case col.time:
+				t, err := time.Parse(time.RFC3339Nano, q.After.Value)
+				if err != nil {
+					return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+				}
+				v = ts(t)
+			case col.number:
+				n, err := strconv.Atoi(q.After.Value)
+				if err != nil {
+					return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+				}
+				v = n
+			}
+			db = db.Where("("+col.name+" "+cmp+" ? OR ("+col.name+" = ? AND id "+cmp+" ?))", v, v, q.After.ID)
 		}
 	}
-	if col != "" {
-		db = db.Order(col + " " + dir)
+	if col.name != "" {
+		db = db.Order(col.name + " " + dir)
 	}
 	err := db.Order("id " + dir).Limit(q.Limit + 1).Find(dest).Error
 	return total, TranslateError(err)

@@ -16,6 +16,9 @@ import (
 // duplicate ErrConflict, an unreachable database ErrUnavailable.
 type Store interface {
 	Ping(ctx context.Context) error
+	// Tx runs fn in one transaction: everything fn writes through the Store
+	// it is given commits together or not at all.
+	Tx(ctx context.Context, fn func(Store) error) error
 
 	CountUsers(ctx context.Context) (int64, error)
 	CreateUser(ctx context.Context, u User) error
@@ -42,6 +45,22 @@ type Store interface {
 	ListInstitutions(ctx context.Context, f InstitutionFilter, q ListQuery) ([]Institution, int64, error)
 	// UpdateInstitution writes in if the stored version is in.Version-1, else ErrPrecondition.
 	UpdateInstitution(ctx context.Context, in Institution) error
+	// ExistingInstitutions returns which of ids exist.
+	ExistingInstitutions(ctx context.Context, ids []string) (map[string]bool, error)
+
+	CreateListing(ctx context.Context, l Listing) error
+	// CreateListings inserts many listings in batches (imports).
+	CreateListings(ctx context.Context, ls []Listing) error
+	ListingByID(ctx context.Context, kind Kind, id string) (Listing, error)
+	ListListings(ctx context.Context, f ListingFilter, q ListQuery) ([]Listing, int64, error)
+	// UpdateListing writes l if the stored version is l.Version-1, else ErrPrecondition.
+	UpdateListing(ctx context.Context, l Listing) error
+	// ExpireListings moves published listings whose end is at or before now
+	// to expired and returns them as they are after the move.
+	ExpireListings(ctx context.Context, now time.Time) ([]Listing, error)
+
+	AddAudit(ctx context.Context, events ...AuditEvent) error
+	History(ctx context.Context, entityType, id string) ([]AuditEvent, error)
 }
 
 // PasswordHasher hashes and checks passwords (internal/auth provides argon2id).

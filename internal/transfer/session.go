@@ -131,6 +131,52 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 	return nil
 }
 
+// ChangePassword sets a new password for the calling user after checking the
+// current one. Every refresh token of the user is revoked: other sessions end.
+func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
+	if !a.Authenticated() {
+		return ErrUnauthenticated
+	}
+	if a.Kind != ActorUser {
+		return Errorf(ErrForbidden, "machine clients have no password; staff issue a new client instead")
+	}
+	u, err := s.store.UserByID(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	now := s.now()
+	if wait := s.throttle.check(u.Email, "", now); wait > 0 {
+		return &Error{Kind: ErrRateLimited, Message: "too many failed attempts; try again later", RetryAfter: wait}
+	}
+	ok, err := s.hasher.Verify(u.PasswordHash, current)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if !ok {
+		s.throttle.fail(u.Email, "", now)
+		return Problems{{Field: "current_password", Message: "is wrong"}}.Err()
+	}
+	var p Problems
+	checkPassword(&p, "new_password", next)
+	if next == current {
+		p.Add("new_password", "must differ from the current password")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	if u.PasswordHash, err = s.hasher.Hash(next); err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	u.Version++
+	u.UpdatedAt = now
+	return s.store.Tx(ctx, func(st Store) error {
+		if err := st.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		return st.RevokeUserRefreshTokens(ctx, u.ID, now)
+	})
+}
+
 // Principal describes who is calling, for GET /me.
 type Principal struct {
 	Actor  Actor

@@ -156,13 +156,10 @@ func (s *Service) CreateUserUnchecked(ctx context.Context, in NewUser) (User, er
 	return s.createUser(ctx, in)
 }
 
-// User returns one user (admins, or the user itself).
+// User returns one user (admins only; everyone reads itself at GET /me).
 func (s *Service) User(ctx context.Context, a Actor, id string) (User, error) {
-	if !a.Authenticated() {
-		return User{}, ErrUnauthenticated
-	}
-	if !a.IsAdmin() && !(a.Kind == ActorUser && a.ID == id) {
-		return User{}, Errorf(ErrForbidden, "only admins may read other users")
+	if err := requireAdmin(a); err != nil {
+		return User{}, err
 	}
 	if !ValidID(id) {
 		return User{}, Errorf(ErrNotFound, "user %s not found", id)

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+type listingRow struct {
+	ID            string `gorm:"primaryKey"`
+	Kind          string
+	InstitutionID string
+	Title         string
+	Summary       string
+	Description   string
+	Language      string
+	Sector        string
+	Subsector     string
+	Keywords      string
+	TRL           int `gorm:"column:trl"`
+	IPStatus      string
+	TransferModes string
+	Countries     string
+	AmountMin     *int64
+	AmountMax     *int64
+	Currency      string
+	Visibility    string
+	Status        string
+	StatusReason  string
+	EndsAt        *timestamp
+	PublishedAt   *timestamp
+	Version       int
+	CreatedAt     timestamp
+	UpdatedAt     timestamp
+}
+
+func (listingRow) TableName() string { return "listings" }
+
+func newListingRow(l transfer.Listing) listingRow {
+	return listingRow{ID: l.ID, Kind: string(l.Kind), InstitutionID: l.InstitutionID, Title: l.Title, Summary: l.Summary,
+		Description: l.Description, Language: l.Language, Sector: l.Sector, Subsector: l.Subsector,
+		Keywords: joinSet(l.Keywords), TRL: l.TRL, IPStatus: l.IPStatus, TransferModes: joinSet(l.TransferModes),
+		Countries: joinSet(l.Countries), AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency,
+		Visibility: l.Visibility, Status: string(l.Status), StatusReason: l.StatusReason, EndsAt: tsPtr(l.EndsAt),
+		PublishedAt: tsPtr(l.PublishedAt), Version: l.Version, CreatedAt: ts(l.CreatedAt), UpdatedAt: ts(l.UpdatedAt)}
+}
+
+func (r listingRow) domain() transfer.Listing {
+	return transfer.Listing{ID: r.ID, Kind: transfer.Kind(r.Kind), InstitutionID: r.InstitutionID, Title: r.Title,
+		Summary: r.Summary, Description: r.Description, Language: r.Language, Sector: r.Sector, Subsector: r.Subsector,
+		Keywords: splitSet(r.Keywords), TRL: r.TRL, IPStatus: r.IPStatus, TransferModes: splitSet(r.TransferModes),
+		Countries: splitSet(r.Countries), AmountMin: r.AmountMin, AmountMax: r.AmountMax, Currency: r.Currency,
+		Visibility: r.Visibility, Status: transfer.Status(r.Status), StatusReason: r.StatusReason,
+		EndsAt: r.EndsAt.TimePtr(), PublishedAt: r.PublishedAt.TimePtr(), Version: r.Version,
+		CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time()}
+}
+
+func listingRows(rows []listingRow) []transfer.Listing {
+	out := make([]transfer.Listing, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain()
+	}
+	return out
+}
+
+// CreateListing inserts a listing.
+func (s *Store) CreateListing(ctx context.Context, l transfer.Listing) error {
+	row := newListingRow(l)
+	return TranslateError(s.db.WithContext(ctx).Create(&row).Error)
+}
+
+// CreateListings inserts listings in multi-row statements.
+func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error {
+	rows := make([]listingRow, len(ls))
+	for i, l := range ls {
+		rows[i] = newListingRow(l)
+	}
+	// 26 columns: 1,000 rows stay under both databases' parameter limits.
+	return TranslateError(s.db.WithContext(ctx).CreateInBatches(rows, 1000).Error)
+}
+
+// ListingByID finds a listing of the kind.
+func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) (transfer.Listing, error) {
+	var row listingRow
+	err := s.db.WithContext(ctx).Take(&row, "id = ? AND kind = ?", id, string(kind)).Error
+	return row.domain(), TranslateError(err)
+}
+
+// ListListings returns one page (plus one row) and the total.
+func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q transfer.ListQuery) ([]transfer.Listing, int64, error) {
+	db := s.db.WithContext(ctx).Model(&listingRow{}).Where("kind = ?", string(f.Kind))
+	if !f.Scope.All {
+		live := "(status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?))"
+		if f.Scope.Institution != "" {
+			db = db.Where("(institution_id = ? OR "+live+")", f.Scope.Institution, ts(f.Scope.Now))
+		} else {
+			db = db.Where(live, ts(f.Scope.Now))
+		}
+	}
+	eq := map[string]string{"sector": f.Sector, "subsector": f.Subsector, "institution_id": f.InstitutionID,
+		"status": string(f.Status), "language": f.Language}
+	for col, v := range eq {
+		if v != "" {
+			db = db.Where(col+" = ?", v)
+		}
+	}
+	if f.Country != "" {
+		db = db.Where("institution_id IN (SELECT id FROM institutions WHERE country = ?)", f.Country)
+	}
+	if f.TRLMin > 0 {
+		db = db.Where("trl >= ?", f.TRLMin)
+	}
+	if f.TRLMax > 0 {
+		db = db.Where("trl <= ?", f.TRLMax)
+	}
+	if f.TransferMode != "" {
+		db = db.Where("transfer_modes LIKE ?", "%,"+f.TransferMode+",%")
+	}
+	if f.Q != "" {
+		pattern := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
+		db = db.Where(`(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(summary) LIKE ? ESCAPE '\' OR LOWER(keywords) LIKE ? ESCAPE '\')`,
+			pattern, pattern, pattern)
+	}
+	if f.UpdatedSince != nil {
+		db = db.Where("updated_at >= ?", ts(*f.UpdatedSince))
+	}
+	var rows []listingRow
+	total, err := page(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
+		"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
+	if err != nil {
+		return nil, 0, err
+	}
+	return listingRows(rows), total, nil
+}
+
+// escapeLike makes user text match literally inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UpdateListing writes l when the stored version is the one before l.Version.
+func (s *Store) UpdateListing(ctx context.Context, l transfer.Listing) error {
+	r := newListingRow(l)
+	return s.updateVersioned(ctx, &listingRow{}, r.ID, r.Version, map[string]any{
+		"title": r.Title, "summary": r.Summary, "description": r.Description, "language": r.Language,
+		"sector": r.Sector, "subsector": r.Subsector, "keywords": r.Keywords, "trl": r.TRL, "ip_status": r.IPStatus,
+		"transfer_modes": r.TransferModes, "countries": r.Countries, "amount_min": r.AmountMin, "amount_max": r.AmountMax,
+		"currency": r.Currency, "visibility": r.Visibility, "status": r.Status, "status_reason": r.StatusReason,
+		"ends_at": r.EndsAt, "published_at": r.PublishedAt, "version": r.Version, "updated_at": r.UpdatedAt,
+	})
+}
+
+// ExpireListings moves every published listing past its end to expired in one
+// statement, so that two processes sweeping at once move each listing once.
+func (s *Store) ExpireListings(ctx context.Context, now time.Time) ([]transfer.Listing, error) {
+	var rows []listingRow
+	err := s.db.WithContext(ctx).Raw(`UPDATE listings SET status = 'expired', version = version + 1, updated_at = ?
+		WHERE status = 'published' AND ends_at IS NOT NULL AND ends_at <= ? RETURNING *`, ts(now), ts(now)).Scan(&rows).Error
+	return listingRows(rows), TranslateError(err)
+}
+
+// Tx runs fn in one transaction.
+func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) error {
+	return TranslateError(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, sqlDB: s.sqlDB, dialect: s.dialect, lockID: s.lockID})
+	}))
+}
+
+// ExistingInstitutions returns which of ids exist.
+func (s *Store) ExistingInstitutions(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	for start := 0; start < len(ids); start += 500 {
+		var found []string
+		err := s.db.WithContext(ctx).Model(&institutionRow{}).Where("id IN ?", ids[start:min(start+500, len(ids))]).Pluck("id", &found).Error
+		if err != nil {
+			return nil, TranslateError(err)
+		}
+		for _, id := range found {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
