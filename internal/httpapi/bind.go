@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -127,7 +128,7 @@ func (q *queryParams) int(name string) int {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		q.problems.Add(name, "must be an integer")
+		return -1 // out of every range: the domain reports it with the other problems
 	}
 	return n
 }
@@ -145,11 +146,44 @@ func (q *queryParams) bool(name string) *bool {
 	return &b
 }
 
+// flag reads a boolean switch: absent is false.
+func (q *queryParams) flag(name string) bool {
+	b := q.bool(name)
+	return b != nil && *b
+}
+
+// time reads an RFC 3339 timestamp.
+func (q *queryParams) time(name string) *time.Time {
+	v := q.string(name)
+	if v == "" {
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		q.problems.Add(name, "must be an RFC 3339 timestamp such as 2026-11-01T00:00:00Z")
+		return nil
+	}
+	return &t
+}
+
 func (q *queryParams) page() transfer.PageRequest {
 	return transfer.PageRequest{Limit: q.int("limit"), Cursor: q.values.Get("cursor"), Sort: q.string("sort")}
 }
 
 func (q *queryParams) err() error { return q.problems.Err() }
+
+// merge reports the query's own problems (values that could not be read)
+// together with those the service found, in one response.
+func (q *queryParams) merge(err error) error {
+	if len(q.problems) == 0 {
+		return err
+	}
+	var e *transfer.Error
+	if errors.As(err, &e) && errors.Is(err, transfer.ErrInvalid) {
+		return append(q.problems, e.Fields...).Err()
+	}
+	return q.problems.Err()
+}
 
 // listResponse is the envelope of every list.
 type listResponse[T any] struct {

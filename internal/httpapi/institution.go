@@ -121,11 +121,8 @@ func (s *Server) listInstitutions(c echo.Context) error {
 	f := transfer.InstitutionFilter{Country: q.string("country"), Type: q.string("type"), Sector: q.string("sector"),
 		Verified: q.bool("verified")}
 	pr := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
 	p, err := s.svc.ListInstitutions(c.Request().Context(), actorOf(c), f, pr)
-	if err != nil {
+	if err := q.merge(err); err != nil {
 		return err
 	}
 	return writeList(c, p, newInstitutionResponse)

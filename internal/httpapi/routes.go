@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -28,7 +29,7 @@ func (s *Server) routes(cfg Config) {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(middleware.BodyLimit(cfg.BodyLimit), s.authenticate)
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}), s.authenticate)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -57,4 +58,33 @@ func (s *Server) routes(cfg Config) {
 	v1.POST("/institutions/:id/clients", s.createClient, requireActor)
 	v1.GET("/institutions/:id/clients", s.listClients, requireActor)
 	v1.DELETE("/institutions/:id/clients/:client_id", s.revokeClient, requireActor)
+
+	v1.GET("/vocabulary", s.vocabulary)
+
+	importLimit := middleware.BodyLimit("64M") // 50,000 rows; the other routes keep cfg.BodyLimit
+
+	v1.POST("/offers", s.createOffer, requireActor)
+	v1.GET("/offers", s.listOffers, requireActor)
+	v1.POST("/offers/import", s.importOffers, requireActor, importLimit)
+	v1.GET("/offers/:id", s.getOffer, requireActor)
+	v1.PATCH("/offers/:id", s.updateOffer, requireActor)
+	v1.POST("/offers/:id/submit", s.submitOffer, requireActor)
+	v1.POST("/offers/:id/publish", s.publishOffer, requireActor)
+	v1.POST("/offers/:id/reject", s.rejectOffer, requireActor)
+	v1.POST("/offers/:id/withdraw", s.withdrawOffer, requireActor)
+	v1.GET("/offers/:id/history", s.offerHistory, requireActor)
+
+	v1.POST("/demands", s.createDemand, requireActor)
+	v1.GET("/demands", s.listDemands, requireActor)
+	v1.POST("/demands/import", s.importDemands, requireActor, importLimit)
+	v1.GET("/demands/:id", s.getDemand, requireActor)
+	v1.PATCH("/demands/:id", s.updateDemand, requireActor)
+	v1.POST("/demands/:id/submit", s.submitDemand, requireActor)
+	v1.POST("/demands/:id/publish", s.publishDemand, requireActor)
+	v1.POST("/demands/:id/reject", s.rejectDemand, requireActor)
+	v1.POST("/demands/:id/withdraw", s.withdrawDemand, requireActor)
+	v1.GET("/demands/:id/history", s.demandHistory, requireActor)
 }
+
+// isImport exempts the import routes from the global body limit; they set a larger one.
+func isImport(c echo.Context) bool { return strings.HasSuffix(c.Path(), "/import") }

@@ -93,11 +93,8 @@ func (s *Server) listUsers(c echo.Context) error {
 	q := newQuery(c)
 	f := transfer.UserFilter{Role: transfer.Role(q.string("role")), InstitutionID: q.string("institution_id")}
 	pr := q.page()
-	if err := q.err(); err != nil {
-		return err
-	}
 	p, err := s.svc.ListUsers(c.Request().Context(), actorOf(c), f, pr)
-	if err != nil {
+	if err := q.merge(err); err != nil {
 		return err
 	}
 	return writeList(c, p, newUserResponse)

@@ -8,9 +8,10 @@ import (
 // MaxImportRows bounds one import request.
 const MaxImportRows = 50000
 
-// ImportRow is one row of an import: the listing read from it, and the
-// problems found while reading it (a number that is not a number, say).
-type ImportRow struct {
+// ListingInput is a listing as read from a request or an import row, with
+// the problems found while reading it (a date that is not a date, say), so
+// that they are reported together with the validation problems.
+type ListingInput struct {
 	Listing  Listing
 	Problems Problems
 }
@@ -33,7 +34,7 @@ type ImportOptions struct {
 // ImportListings validates every row and creates the valid ones in one
 // transaction (staff only). A bad row never stops the good ones unless the
 // import is atomic; then the whole import is refused with every row's errors.
-func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows []ImportRow, opt ImportOptions) ([]ImportResult, error) {
+func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows []ListingInput, opt ImportOptions) ([]ImportResult, error) {
 	if err := requireStaff(a); err != nil {
 		return nil, err
 	}

@@ -46,6 +46,7 @@ type ListingPatch struct {
 	IPStatus, Currency, Visibility                           *string
 	AmountMin, AmountMax                                     Optional[int64]
 	EndsAt                                                   Optional[time.Time]
+	Problems                                                 Problems // found while reading the request
 }
 
 // Optional is a field that a PATCH may also clear: Set when it was sent,
@@ -83,7 +84,7 @@ func notFound(kind Kind, id string) error { return Errorf(ErrNotFound, "%s %s no
 
 // CreateListing drafts an offer or a demand. Partners create for their own
 // institution only; staff name the institution.
-func (s *Service) CreateListing(ctx context.Context, a Actor, l Listing) (Listing, error) {
+func (s *Service) CreateListing(ctx context.Context, a Actor, kind Kind, in ListingInput) (Listing, error) {
 	if !a.Authenticated() {
 		return Listing{}, ErrUnauthenticated
 	}
@@ -91,7 +92,12 @@ func (s *Service) CreateListing(ctx context.Context, a Actor, l Listing) (Listin
 		return Listing{}, Errorf(ErrForbidden, "only partners and staff may create listings")
 	}
 	now := s.now()
-	if err := s.prepareNew(ctx, a, &l, now); err != nil {
+	l := in.Listing
+	l.Kind, l.Status = kind, StatusDraft
+	if err := s.fillNew(a, &l, now, in.Problems).Err(); err != nil {
+		return Listing{}, err
+	}
+	if err := s.institutionMustExist(ctx, "institution_id", l.InstitutionID); err != nil {
 		return Listing{}, err
 	}
 	err := s.store.Tx(ctx, func(st Store) error {
@@ -104,14 +110,6 @@ func (s *Service) CreateListing(ctx context.Context, a Actor, l Listing) (Listin
 		return Listing{}, fmt.Errorf("create %s: %w", l.Kind, err)
 	}
 	return l, nil
-}
-
-// prepareNew fills in and checks a new listing: id, owner, status, version.
-func (s *Service) prepareNew(ctx context.Context, a Actor, l *Listing, now time.Time) error {
-	if err := s.fillNew(a, l, now, nil).Err(); err != nil {
-		return err
-	}
-	return s.institutionMustExist(ctx, "institution_id", l.InstitutionID)
 }
 
 // fillNew completes a new listing and returns every problem with it, after
@@ -274,7 +272,14 @@ func (s *Service) UpdateListing(ctx context.Context, a Actor, kind Kind, id stri
 		patch.AmountMax.apply(&l.AmountMax)
 		patch.EndsAt.apply(&l.EndsAt)
 		l.normalize()
-		return l.Validate(now)
+		p := patch.Problems
+		err := l.Validate(now)
+		if vp, ok := asProblems(err); ok {
+			p = append(p, vp...)
+		} else if err != nil {
+			return err
+		}
+		return p.Err()
 	})
 }
 

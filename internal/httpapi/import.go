@@ -1,0 +1,182 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+type importResult struct {
+	Row    int                   `json:"row" example:"1"`
+	ID     string                `json:"id,omitempty"`
+	Errors []transfer.FieldError `json:"errors,omitempty"`
+}
+
+type importResponse struct {
+	Created int            `json:"created"`
+	Failed  int            `json:"failed"`
+	Results []importResult `json:"results"`
+}
+
+// importListings reads a JSON array or a CSV file of listings, row by row, so
+// that a row that cannot be read is reported and the others still count.
+func importListings[R listingRequest](s *Server, c echo.Context, kind transfer.Kind) error {
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return jsonError(err) // over the size limit
+	}
+	var raw []json.RawMessage
+	switch mt {
+	case echo.MIMEApplicationJSON:
+		if err := json.Unmarshal(body, &raw); err != nil {
+			return transfer.Errorf(transfer.ErrBadRequest, "the body must be a JSON array of %ss", kind)
+		}
+	case "text/csv":
+		if raw, err = csvRows[R](body); err != nil {
+			return err
+		}
+	default:
+		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "send a JSON array (application/json) or a CSV file (text/csv)")
+	}
+	rows := make([]transfer.ListingInput, len(raw))
+	for i, r := range raw {
+		var req R
+		if err := decodeStrict(r, &req); err != nil {
+			rows[i].Problems = problemsOf(err)
+			continue
+		}
+		rows[i] = req.input()
+	}
+	q := newQuery(c)
+	opt := transfer.ImportOptions{Atomic: q.flag("atomic"), Publish: q.flag("publish")}
+	if err := q.err(); err != nil {
+		return err
+	}
+	results, err := s.svc.ImportListings(c.Request().Context(), actorOf(c), kind, rows, opt)
+	if err != nil {
+		return err
+	}
+	out := importResponse{Results: make([]importResult, len(results))}
+	for i, r := range results {
+		out.Results[i] = importResult(r)
+		if r.ID != "" {
+			out.Created++
+		} else {
+			out.Failed++
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// decodeStrict decodes one object, refusing unknown fields.
+func decodeStrict(b []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return jsonError(err)
+	}
+	return nil
+}
+
+// problemsOf turns a decoding error into field problems for a row.
+func problemsOf(err error) transfer.Problems {
+	var e *transfer.Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		return e.Fields
+	}
+	return transfer.Problems{{Field: "row", Message: err.Error()}}
+}
+
+// csvRows turns a CSV file into one JSON object per row, typed by the fields
+// of R: lists split on ';', numbers parsed, empty cells left out.
+func csvRows[R any](body []byte) ([]json.RawMessage, error) {
+	r := csv.NewReader(bytes.NewReader(body))
+	r.FieldsPerRecord = -1
+	records, err := r.ReadAll()
+	if err != nil {
+		return nil, transfer.Errorf(transfer.ErrBadRequest, "the CSV cannot be read: %v", err)
+	}
+	if len(records) < 2 {
+		return nil, transfer.Errorf(transfer.ErrBadRequest, "the CSV needs a header row and at least one data row")
+	}
+	kinds := jsonKinds(reflect.TypeFor[R]())
+	header := records[0]
+	var p transfer.Problems
+	for i, h := range header {
+		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if _, ok := kinds[header[i]]; !ok {
+			p.Add(header[i], "is not a column of this import")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]json.RawMessage, 0, len(records)-1)
+	for _, rec := range records[1:] {
+		obj := make(map[string]any, len(rec))
+		for i, cell := range rec {
+			if i >= len(header) || strings.TrimSpace(cell) == "" {
+				continue
+			}
+			obj[header[i]] = csvValue(kinds[header[i]], cell)
+		}
+		b, _ := json.Marshal(obj)
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// csvValue types a cell; a number that does not parse stays a string, so
+// that decoding names the field in the row's errors.
+func csvValue(k reflect.Kind, cell string) any {
+	switch k {
+	case reflect.Slice:
+		var items []string
+		for _, v := range strings.Split(cell, ";") {
+			if v = strings.TrimSpace(v); v != "" {
+				items = append(items, v)
+			}
+		}
+		return items
+	case reflect.Int, reflect.Int64:
+		if n, err := strconv.ParseInt(strings.TrimSpace(cell), 10, 64); err == nil {
+			return n
+		}
+	}
+	return cell
+}
+
+// jsonKinds maps a struct's JSON field names to their kinds, through pointers
+// and embedded structs.
+func jsonKinds(t reflect.Type) map[string]reflect.Kind {
+	out := map[string]reflect.Kind{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		switch {
+		case f.Anonymous && name == "":
+			for k, v := range jsonKinds(ft) {
+				out[k] = v
+			}
+		case name != "" && name != "-":
+			out[name] = ft.Kind()
+		}
+	}
+	return out
+}
