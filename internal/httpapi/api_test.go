@@ -39,7 +39,11 @@ type testAPI struct {
 	otherClient        transfer.Client // a machine client of otherInst
 	password           string
 	bearer             map[string]string // actor name → Authorization header
+	skew               atomic.Int64      // added to the service's clock, to travel in time
 }
+
+// advance moves the service's clock forward.
+func (api *testAPI) advance(d time.Duration) { api.skew.Add(int64(d)) }
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
 
@@ -57,12 +61,13 @@ func newTestAPI(t *testing.T, s *store.Store, cfg httpapi.Config) *testAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := transfer.NewService(s, auth.FastArgon2, tokens, transfer.Config{})
+	api := &testAPI{t: t, store: s, tokens: tokens, password: "a long enough password", bearer: map[string]string{}}
+	svc, err := transfer.NewService(s, auth.FastArgon2, tokens, transfer.Config{
+		Now: func() time.Time { return time.Now().Add(time.Duration(api.skew.Load())) }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := &testAPI{t: t, store: s, svc: svc, tokens: tokens, server: httpapi.NewServer(svc, tokens, cfg),
-		password: "a long enough password", bearer: map[string]string{}}
+	api.svc, api.server = svc, httpapi.NewServer(svc, tokens, cfg)
 	api.seed()
 	return api
 }

@@ -85,7 +85,7 @@ func jsonError(err error) error {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return transfer.Errorf(transfer.ErrBadRequest, "the body is empty or cut short")
 	case errors.As(err, &typ):
-		field := typ.Field
+		field := jsonPath(typ.Field)
 		if field == "" {
 			return transfer.Errorf(transfer.ErrBadRequest, "the body must be a JSON object")
 		}
@@ -95,6 +95,18 @@ func jsonError(err error) error {
 		return transfer.Problems{{Field: name, Message: "is not a field of this request (read-only and unknown fields are refused)"}}.Err()
 	}
 	return transfer.Errorf(transfer.ErrBadRequest, "the body is not valid JSON")
+}
+
+// jsonPath drops the names of embedded Go structs from a decoder's field
+// path ("listingFields.title" is "title" on the wire): JSON names are snake case.
+func jsonPath(p string) string {
+	var keep []string
+	for _, seg := range strings.Split(p, ".") {
+		if strings.ToLower(seg) == seg {
+			keep = append(keep, seg)
+		}
+	}
+	return strings.Join(keep, ".")
 }
 
 func jsonKind(k string) string {

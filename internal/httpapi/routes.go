@@ -29,7 +29,12 @@ func (s *Server) routes(cfg Config) {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}), s.authenticate)
+	e.Use(
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}),
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64M", Skipper: notImport}), // 50,000 rows
+		s.authenticate,
+		s.idempotent,
+	)
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
@@ -61,11 +66,9 @@ func (s *Server) routes(cfg Config) {
 
 	v1.GET("/vocabulary", s.vocabulary)
 
-	importLimit := middleware.BodyLimit("64M") // 50,000 rows; the other routes keep cfg.BodyLimit
-
 	v1.POST("/offers", s.createOffer, requireActor)
 	v1.GET("/offers", s.listOffers, requireActor)
-	v1.POST("/offers/import", s.importOffers, requireActor, importLimit)
+	v1.POST("/offers/import", s.importOffers, requireActor)
 	v1.GET("/offers/:id", s.getOffer, requireActor)
 	v1.PATCH("/offers/:id", s.updateOffer, requireActor)
 	v1.POST("/offers/:id/submit", s.submitOffer, requireActor)
@@ -76,7 +79,7 @@ func (s *Server) routes(cfg Config) {
 
 	v1.POST("/demands", s.createDemand, requireActor)
 	v1.GET("/demands", s.listDemands, requireActor)
-	v1.POST("/demands/import", s.importDemands, requireActor, importLimit)
+	v1.POST("/demands/import", s.importDemands, requireActor)
 	v1.GET("/demands/:id", s.getDemand, requireActor)
 	v1.PATCH("/demands/:id", s.updateDemand, requireActor)
 	v1.POST("/demands/:id/submit", s.submitDemand, requireActor)
@@ -86,5 +89,6 @@ func (s *Server) routes(cfg Config) {
 	v1.GET("/demands/:id/history", s.demandHistory, requireActor)
 }
 
-// isImport exempts the import routes from the global body limit; they set a larger one.
-func isImport(c echo.Context) bool { return strings.HasSuffix(c.Path(), "/import") }
+// Imports get a larger body limit than every other route.
+func isImport(c echo.Context) bool  { return strings.HasSuffix(c.Path(), "/import") }
+func notImport(c echo.Context) bool { return !isImport(c) }

@@ -59,6 +59,14 @@ type Store interface {
 	// to expired and returns them as they are after the move.
 	ExpireListings(ctx context.Context, now time.Time) ([]Listing, error)
 
+	// ClaimIdempotencyKey inserts rec unless (scope, key) exists; a record
+	// created before staleBefore, or still running since before abandonedBefore,
+	// is replaced. It returns the record that stands and whether it is rec.
+	ClaimIdempotencyKey(ctx context.Context, rec IdempotencyRecord, staleBefore, abandonedBefore time.Time) (IdempotencyRecord, bool, error)
+	CompleteIdempotencyKey(ctx context.Context, scope, key string, resp StoredResponse) error
+	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
+	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
+
 	AddAudit(ctx context.Context, events ...AuditEvent) error
 	History(ctx context.Context, entityType, id string) ([]AuditEvent, error)
 }

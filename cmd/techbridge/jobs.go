@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+// expireListings moves listings past their expires_at or deadline to expired,
+// and forgets idempotency keys past their lifetime, at start and then every
+// interval, so that no cron outside the binary is needed. Every API process
+// runs it; the store moves each listing once.
+func expireListings(ctx context.Context, svc *transfer.Service, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := svc.ExpireListings(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("expire listings", "error", err.Error())
+		case n > 0:
+			log.Info("listings expired", "count", n)
+		}
+		if _, err := svc.PurgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("purge idempotency keys", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
