@@ -33,3 +33,21 @@ func expireListings(ctx context.Context, svc *transfer.Service, log *slog.Logger
 		}
 	}
 }
+
+// syncMatchIndex reads listings that other processes changed into this
+// process's matching index, every interval: the index trails the database
+// by at most about that long.
+func syncMatchIndex(ctx context.Context, svc *transfer.Service, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := svc.SyncMatchIndex(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sync matching index", "error", err.Error())
+		}
+	}
+}

@@ -158,6 +158,20 @@ func (q *queryParams) bool(name string) *bool {
 	return &b
 }
 
+// float reads a number; one that does not parse reads as -1, out of every
+// range, so that the service reports it with the other problems.
+func (q *queryParams) float(name string) float64 {
+	v := q.values.Get(name)
+	if v == "" {
+		return 0
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f != f {
+		return -1
+	}
+	return f
+}
+
 // flag reads a boolean switch: absent is false.
 func (q *queryParams) flag(name string) bool {
 	b := q.bool(name)

@@ -237,10 +237,14 @@ func (s *Server) listingHistory(c echo.Context, kind transfer.Kind) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, newHistory(evs))
+}
+
+func newHistory(evs []transfer.AuditEvent) historyResponse {
 	out := historyResponse{Items: make([]auditEventResponse, len(evs))}
 	for i, e := range evs {
 		out.Items[i] = auditEventResponse{ID: e.ID, Action: e.Action, ActorID: e.ActorID, ActorKind: string(e.ActorKind),
 			ActorRole: string(e.ActorRole), At: e.At, Changes: e.Changes}
 	}
-	return c.JSON(http.StatusOK, out)
+	return out
 }

@@ -76,6 +76,7 @@ func (s *Server) routes(cfg Config) {
 	v1.POST("/offers/:id/reject", s.rejectOffer, requireActor)
 	v1.POST("/offers/:id/withdraw", s.withdrawOffer, requireActor)
 	v1.GET("/offers/:id/history", s.offerHistory, requireActor)
+	v1.GET("/offers/:id/matches", s.offerMatches, requireActor)
 
 	v1.POST("/demands", s.createDemand, requireActor)
 	v1.GET("/demands", s.listDemands, requireActor)
@@ -87,6 +88,14 @@ func (s *Server) routes(cfg Config) {
 	v1.POST("/demands/:id/reject", s.rejectDemand, requireActor)
 	v1.POST("/demands/:id/withdraw", s.withdrawDemand, requireActor)
 	v1.GET("/demands/:id/history", s.demandHistory, requireActor)
+	v1.GET("/demands/:id/matches", s.demandMatches, requireActor)
+
+	v1.POST("/matches", s.createMatch, requireActor)
+	v1.GET("/matches", s.listMatches, requireActor)
+	v1.GET("/matches/:id", s.getMatch, requireActor)
+	v1.PATCH("/matches/:id", s.updateMatch, requireActor)
+	v1.POST("/matches/:id/interest", s.matchInterest, requireActor)
+	v1.GET("/matches/:id/history", s.matchHistory, requireActor)
 }
 
 // Imports get a larger body limit than every other route.

@@ -185,3 +185,50 @@ func (s *Store) ExistingInstitutions(ctx context.Context, ids []string) (map[str
 	}
 	return out, nil
 }
+
+// LiveListings hands the published listings of both kinds that are not past
+// their end to fn, a batch at a time, so that building the matching index
+// never holds every listing's text at once.
+func (s *Store) LiveListings(ctx context.Context, now time.Time, fn func([]transfer.Listing) error) error {
+	var batch []listingRow
+	err := s.db.WithContext(ctx).Where("status = 'published' AND (ends_at IS NULL OR ends_at > ?)", ts(now)).
+		FindInBatches(&batch, 2000, func(*gorm.DB, int) error { return fn(listingRows(batch)) }).Error
+	return TranslateError(err)
+}
+
+// ListingsChangedSince returns listings of both kinds changed at or after
+// since, oldest change first, at most limit.
+func (s *Store) ListingsChangedSince(ctx context.Context, since time.Time, limit int) ([]transfer.Listing, error) {
+	var rows []listingRow
+	err := s.db.WithContext(ctx).Where("updated_at >= ?", ts(since)).Order("updated_at, id").Limit(limit).Find(&rows).Error
+	return listingRows(rows), TranslateError(err)
+}
+
+// ListingsByIDs returns the listings with those ids, in no particular order.
+func (s *Store) ListingsByIDs(ctx context.Context, ids []string) ([]transfer.Listing, error) {
+	var rows []listingRow
+	for start := 0; start < len(ids); start += 500 {
+		var batch []listingRow
+		if err := s.db.WithContext(ctx).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
+			return nil, TranslateError(err)
+		}
+		rows = append(rows, batch...)
+	}
+	return listingRows(rows), nil
+}
+
+// InstitutionCountries maps every institution id to its country.
+func (s *Store) InstitutionCountries(ctx context.Context) (map[string]string, error) {
+	var rows []struct {
+		ID      string
+		Country string
+	}
+	if err := s.db.WithContext(ctx).Model(&institutionRow{}).Select("id, country").Find(&rows).Error; err != nil {
+		return nil, TranslateError(err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = strings.TrimSpace(r.Country)
+	}
+	return out, nil
+}

@@ -124,6 +124,7 @@ type sortColumn struct {
 	name   string
 	time   bool // cursor values are RFC 3339 and must be written as timestamps
 	number bool
+	real   bool
 }
 
 // page counts the filtered rows, then fetches q.Limit+1 of them after the
@@ -157,6 +158,12 @@ func page(db *gorm.DB, q transfer.ListQuery, columns map[string]sortColumn, dest
 					return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
 				}
 				v = n
+			case col.real:
+				f, err := strconv.ParseFloat(q.After.Value, 64)
+				if err != nil {
+					return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+				}
+				v = f
 			}
 			db = db.Where("("+col.name+" "+cmp+" ? OR ("+col.name+" = ? AND id "+cmp+" ?))", v, v, q.After.ID)
 		}

@@ -96,6 +96,9 @@ func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows [
 	if err != nil {
 		return nil, fmt.Errorf("import %d %ss: %w", len(valid), kind, err)
 	}
+	if opt.Publish {
+		s.reindex(ctx, valid...)
+	}
 	return results, nil
 }
 

@@ -366,6 +366,7 @@ func (s *Service) change(ctx context.Context, a Actor, kind Kind, id string, ifM
 	if err != nil {
 		return Listing{}, fmt.Errorf("%s %s %s: %w", action, kind, id, err)
 	}
+	s.reindex(ctx, l) // this process's matches see the change at once; others within a poll
 	return l, nil
 }
 
@@ -375,8 +376,10 @@ func (s *Service) change(ctx context.Context, a Actor, kind Kind, id string, ifM
 func (s *Service) ExpireListings(ctx context.Context) (int, error) {
 	now := s.now()
 	n := 0
+	var expired []Listing
 	err := s.store.Tx(ctx, func(st Store) error {
-		expired, err := st.ExpireListings(ctx, now)
+		var err error
+		expired, err = st.ExpireListings(ctx, now)
 		if err != nil {
 			return err
 		}
@@ -392,5 +395,6 @@ func (s *Service) ExpireListings(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("expire listings: %w", err)
 	}
+	s.reindex(ctx, expired...)
 	return n, nil
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/techbridge/techbridge/internal/match"
 )
 
 // Store is the persistence the use cases need. Implementations translate
@@ -67,6 +69,20 @@ type Store interface {
 	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 
+	// LiveListings hands fn the published, unexpired listings of both kinds in batches.
+	LiveListings(ctx context.Context, now time.Time, fn func([]Listing) error) error
+	// ListingsChangedSince returns listings changed at or after since, oldest first.
+	ListingsChangedSince(ctx context.Context, since time.Time, limit int) ([]Listing, error)
+	ListingsByIDs(ctx context.Context, ids []string) ([]Listing, error)
+	InstitutionCountries(ctx context.Context) (map[string]string, error)
+
+	// CreateMatch inserts a match; a second match of the same pair is ErrConflict.
+	CreateMatch(ctx context.Context, m Match) error
+	MatchByID(ctx context.Context, id string) (Match, error)
+	ListMatches(ctx context.Context, f MatchFilter, q ListQuery) ([]Match, int64, error)
+	// UpdateMatch writes m if the stored version is m.Version-1, else ErrPrecondition.
+	UpdateMatch(ctx context.Context, m Match) error
+
 	AddAudit(ctx context.Context, events ...AuditEvent) error
 	History(ctx context.Context, entityType, id string) ([]AuditEvent, error)
 }
@@ -89,6 +105,8 @@ type Config struct {
 	IPLimit        int           // failed logins per client IP per window, default 20
 	ThrottleWindow time.Duration // default 15 minutes
 	Now            func() time.Time
+	// Matcher is the matching engine; nil makes one with the default configuration.
+	Matcher *match.Engine
 }
 
 // Service holds the use cases. Every method that acts for someone takes the Actor.
@@ -100,6 +118,7 @@ type Service struct {
 	refreshTTL time.Duration
 	throttle   *throttle
 	dummyHash  string
+	matches    *matchIndex
 }
 
 // NewService wires the use cases to their dependencies.
@@ -125,6 +144,11 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Matcher == nil {
+		if cfg.Matcher, err = match.New(match.Config{}); err != nil {
+			return nil, err
+		}
+	}
 	return &Service{
 		store:      store,
 		hasher:     hasher,
@@ -133,6 +157,7 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 		refreshTTL: cfg.RefreshTTL,
 		throttle:   newThrottle(cfg.AccountLimit, cfg.IPLimit, cfg.ThrottleWindow),
 		dummyHash:  dummy,
+		matches:    newMatchIndex(cfg.Matcher),
 	}, nil
 }
 

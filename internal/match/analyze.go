@@ -1,0 +1,181 @@
+package match
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold normalises text for matching: NFKC (full-width forms, ligatures),
+// lower case, and accents removed from Latin letters (Vietnamese "đường"
+// becomes "duong", đ included). Thai vowels and tone marks are combining
+// marks too, but they carry meaning, so only marks after Latin letters go.
+func fold(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	latinBase := false
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			if latinBase {
+				continue
+			}
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		default:
+			latinBase = unicode.Is(unicode.Latin, r)
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
+
+// script classes of a rune, for routing.
+const (
+	scriptOther = iota
+	scriptWord  // Latin and other spaced scripts, digits
+	scriptHan
+	scriptThai
+)
+
+func scriptOf(r rune) int {
+	switch {
+	case unicode.Is(unicode.Han, r):
+		return scriptHan
+	case unicode.Is(unicode.Thai, r):
+		return scriptThai
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+		return scriptWord
+	}
+	return scriptOther
+}
+
+// tokenize splits folded text into index terms, routed by script: spaced
+// words are stemmed and stop words dropped; Han and Thai, which have no
+// spaces, become overlapping character bigrams (a lone character stays a
+// unigram). For Vietnamese, whose words are several syllables, adjacent
+// syllables also form a bigram term.
+func tokenize(folded, lang string, emit func(term string)) {
+	var prev string // previous kept syllable, for Vietnamese bigrams
+	i := 0
+	for i < len(folded) {
+		r, size := utf8.DecodeRuneInString(folded[i:])
+		sc := scriptOf(r)
+		if sc == scriptOther {
+			i += size
+			if !unicode.IsSpace(r) {
+				prev = "" // punctuation ends a phrase; a space does not
+			}
+			continue
+		}
+		j := i + size
+		for j < len(folded) {
+			r2, s2 := utf8.DecodeRuneInString(folded[j:])
+			if scriptOf(r2) != sc {
+				break
+			}
+			j += s2
+		}
+		run := folded[i:j]
+		i = j
+		switch sc {
+		case scriptWord:
+			if stopWords[run] || (utf8.RuneCountInString(run) < 2 && !isDigits(run)) {
+				prev = ""
+				continue
+			}
+			w := stem(run)
+			emit(w)
+			if lang == "vi" && prev != "" {
+				emit(prev + "_" + w)
+			}
+			prev = w
+		default:
+			prev = ""
+			bigrams(run, emit)
+		}
+	}
+}
+
+func bigrams(run string, emit func(string)) {
+	first, size := utf8.DecodeRuneInString(run)
+	if size == len(run) {
+		if first != utf8.RuneError {
+			emit(run)
+		}
+		return
+	}
+	start := 0
+	for start < len(run) {
+		_, s1 := utf8.DecodeRuneInString(run[start:])
+		if start+s1 >= len(run) {
+			break
+		}
+		_, s2 := utf8.DecodeRuneInString(run[start+s1:])
+		emit(run[start : start+s1+s2])
+		start += s1
+	}
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// stem is a light, language-blind suffix stripper for spaced words: plurals
+// and the commonest English endings. It is applied the same way to listings,
+// queries and lexicon terms, so what matters is consistency, not linguistics;
+// it stays conservative so that Indonesian and Malay words survive.
+func stem(w string) string {
+	n := len(w)
+	switch {
+	case n > 5 && strings.HasSuffix(w, "ies"):
+		return w[:n-3] + "y"
+	case n > 5 && (strings.HasSuffix(w, "sses") || strings.HasSuffix(w, "xes") || strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes")):
+		return w[:n-2]
+	case n > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		return w[:n-1]
+	case n > 6 && strings.HasSuffix(w, "ing"):
+		return w[:n-3]
+	case n > 5 && strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "eed"):
+		return w[:n-2]
+	}
+	return w
+}
+
+// stopWords of the spaced first-class languages (English, Indonesian, Malay,
+// Vietnamese), folded; frequent words that say nothing about a technology.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, list := range []string{
+		// en
+		`a an the and or of for to in on at by with from as is are was were be been being this that these those it its
+		 we our us you your they their can could will would should may might must into onto over under per via than then
+		 also such using use used based which who whom whose what when where while about after before between both each
+		 more most other some any all no not only own same so too very just new provide provides providing including
+		 include includes within without through up down out has have had do does did need needs needed looking seek
+		 seeking want wants require requires required solution solutions system systems technology technologies`,
+		// id, ms
+		`dan yang di ke dari untuk dengan pada ini itu atau dalam oleh akan juga secara serta bagi kami kita sebagai
+		 tidak adalah ada telah sudah dapat boleh bisa harus perlu memerlukan membutuhkan mencari kepada tersebut
+		 lebih sangat hingga sampai agar supaya namun tetapi jika bila karena kerana saat ketika setiap semua para
+		 iaitu yaitu ialah merupakan sistem teknologi solusi penyelesaian`,
+		// vi, folded
+		`va cua cho cac co la duoc voi trong de nhung mot nay tu theo tai khong nguoi da se khi can nhu ve tren duoi
+		 hoac hay cung rat nhieu moi bang vao ra len sau truoc giua cung nen thi ma chung toi ho he thong cong nghe
+		 giai phap`,
+	} {
+		for _, w := range strings.Fields(list) {
+			m[w] = true
+		}
+	}
+	return m
+}()

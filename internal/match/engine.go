@@ -1,0 +1,228 @@
+package match
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Kind tells offers from demands; the engine keeps one index of each.
+type Kind uint8
+
+const (
+	Offer Kind = iota
+	Demand
+)
+
+// Listing is what the engine needs of an offer or a demand. For offers TRL is
+// the technology's level, Countries the target markets and Amount the price;
+// for demands TRL is the minimum wanted, Countries the accepted sources and
+// Amount the budget. Country is the institution's.
+type Listing struct {
+	ID            string
+	Kind          Kind
+	InstitutionID string
+	Country       string
+	Language      string
+	Title         string
+	Summary       string
+	Description   string
+	Keywords      []string
+	Sector        string
+	Subsector     string
+	TRL           int
+	TransferModes []string
+	Countries     []string
+	AmountMin     *int64
+	AmountMax     *int64
+	Currency      string
+	Confidential  bool
+	PublishedAt   time.Time
+	EndsAt        *time.Time
+}
+
+// Weights of the score components; they need not sum to one.
+type Weights struct {
+	Text         float64 `json:"text"`
+	Concepts     float64 `json:"concepts"`
+	Sector       float64 `json:"sector"`
+	TRL          float64 `json:"trl"`
+	TransferMode float64 `json:"transfer_mode"`
+	Geography    float64 `json:"geography"`
+	Budget       float64 `json:"budget"`
+	Freshness    float64 `json:"freshness"`
+}
+
+// DefaultWeights were chosen on the development set by reasoning about the
+// components, not by searching to the last decimal (docs/matching.md).
+var DefaultWeights = Weights{Text: 0.22, Concepts: 0.30, Sector: 0.14, TRL: 0.10, TransferMode: 0.08,
+	Geography: 0.08, Budget: 0.05, Freshness: 0.03}
+
+// Config tunes the engine.
+type Config struct {
+	Weights Weights
+	// Rates are currency units per US dollar, to compare prices with budgets.
+	Rates map[string]float64
+	// Lexicon is the concept lexicon; nil takes DefaultLexicon().
+	Lexicon []Concept
+	// TextOnly scores by BM25 over the words alone: the evaluation's baseline.
+	TextOnly bool
+}
+
+// DefaultRates in units per USD; configuration may replace them.
+var DefaultRates = map[string]float64{"USD": 1, "CNY": 7.2, "THB": 36, "VND": 25000, "IDR": 16000, "MYR": 4.7,
+	"SGD": 1.35, "PHP": 57, "BND": 1.35, "KHR": 4100, "LAK": 21000, "MMK": 2100, "EUR": 0.92, "JPY": 150,
+	"KRW": 1350, "HKD": 7.8, "TWD": 32, "INR": 83, "AUD": 1.5, "GBP": 0.79}
+
+// codeVersion changes whenever the scoring code changes meaning.
+const codeVersion = "m1"
+
+// Engine ranks offers for demands and demands for offers.
+type Engine struct {
+	cfg      Config
+	version  string
+	concepts *conceptMatcher
+	mu       sync.RWMutex
+	offers   *index
+	demands  *index
+	accs     sync.Pool
+}
+
+// New builds an empty engine.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Weights == (Weights{}) {
+		cfg.Weights = DefaultWeights
+	}
+	if cfg.Rates == nil {
+		cfg.Rates = DefaultRates
+	}
+	if cfg.Lexicon == nil {
+		cfg.Lexicon = DefaultLexicon()
+	}
+	w := cfg.Weights
+	for _, v := range []float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness} {
+		if v < 0 {
+			return nil, fmt.Errorf("match: weights must not be negative")
+		}
+	}
+	b, _ := json.Marshal(struct {
+		W Weights
+		T bool
+	}{cfg.Weights, cfg.TextOnly})
+	sum := sha256.Sum256(b)
+	e := &Engine{cfg: cfg, version: codeVersion + "-" + hex.EncodeToString(sum[:4]), concepts: newConceptMatcher(cfg.Lexicon)}
+	e.offers, e.demands = newIndex(), newIndex()
+	return e, nil
+}
+
+// Version names the algorithm: the code version and a hash of the weights.
+// A frozen match records it, so that scores from other weights are told apart.
+func (e *Engine) Version() string { return e.version }
+
+func (e *Engine) indexOf(k Kind) *index {
+	if k == Demand {
+		return e.demands
+	}
+	return e.offers
+}
+
+// Build replaces both indexes with the listings given (published, live ones).
+func (e *Engine) Build(ls []Listing) {
+	offers, demands := newIndex(), newIndex()
+	var os, ds []*doc
+	for i := range ls {
+		d := e.analyze(&ls[i])
+		if ls[i].Kind == Demand {
+			ds = append(ds, d)
+		} else {
+			os = append(os, d)
+		}
+	}
+	offers.bulk(os)
+	demands.bulk(ds)
+	e.mu.Lock()
+	e.offers, e.demands = offers, demands
+	e.mu.Unlock()
+}
+
+// Upsert adds or replaces a listing.
+func (e *Engine) Upsert(l Listing) {
+	d := e.analyze(&l)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.indexOf(l.Kind).put(d)
+}
+
+// Remove drops a listing (withdrawn, expired, no longer published).
+func (e *Engine) Remove(k Kind, id string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.indexOf(k).remove(id)
+}
+
+// Len reports how many live listings of the kind are indexed.
+func (e *Engine) Len(k Kind) int {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.indexOf(k).live
+}
+
+// Query narrows a match request.
+type Query struct {
+	Limit    int
+	MinScore float64 // 0–100
+	Country  string  // counterpart institution's country
+	Sector   string  // counterpart's sector
+	Now      time.Time
+	// Viewer decides confidential counterparts: staff see all, a partner only
+	// its own institution's (which are excluded anyway, as same-institution).
+	SeeConfidential bool
+
+	only *uint32 // score this one doc (Pair)
+}
+
+// Component is one part of a score.
+type Component struct {
+	Score  float64 `json:"score"`
+	Weight float64 `json:"weight"`
+}
+
+// Result is one ranked counterpart.
+type Result struct {
+	ID         string
+	Score      float64 // 0–100
+	Components map[string]Component
+	Reasons    []string
+}
+
+// Match ranks the counterparts of l: offers for a demand, demands for an offer.
+func (e *Engine) Match(l Listing, q Query) []Result {
+	if q.Limit <= 0 {
+		q.Limit = 20
+	}
+	if q.Now.IsZero() {
+		q.Now = time.Now()
+	}
+	qd := e.analyze(&l)
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	target := e.offers
+	if l.Kind == Offer {
+		target = e.demands
+	}
+	return e.rank(qd, target, q)
+}
+
+// sortResults orders by score, then id for a stable order.
+func sortResults(rs []Result) {
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].Score != rs[j].Score {
+			return rs[i].Score > rs[j].Score
+		}
+		return rs[i].ID < rs[j].ID
+	})
+}

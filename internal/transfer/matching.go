@@ -1,0 +1,222 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/techbridge/techbridge/internal/match"
+)
+
+// matchIndex keeps the engine in step with the store: built at start, told of
+// this process's changes at once, and polling for other processes' changes.
+type matchIndex struct {
+	engine    *match.Engine
+	mu        sync.Mutex
+	versions  map[string]int    // listing id → version the engine holds (0 when removed)
+	countries map[string]string // institution id → country
+	since     time.Time         // changes at or after this are still to be read
+}
+
+// syncOverlap re-reads this much before the last change seen, so that a
+// transaction that committed late with an earlier timestamp is not missed.
+const syncOverlap = 5 * time.Second
+
+func newMatchIndex(e *match.Engine) *matchIndex {
+	return &matchIndex{engine: e, versions: map[string]int{}, countries: map[string]string{}}
+}
+
+// MatchingVersion names the matching algorithm in use.
+func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
+
+// BuildMatchIndex loads every live listing into the matching engine.
+func (s *Service) BuildMatchIndex(ctx context.Context) error {
+	mi := s.matches
+	now := s.now()
+	countries, err := s.store.InstitutionCountries(ctx)
+	if err != nil {
+		return fmt.Errorf("build match index: %w", err)
+	}
+	var all []match.Listing
+	versions := map[string]int{}
+	err = s.store.LiveListings(ctx, now, func(batch []Listing) error {
+		for _, l := range batch {
+			all = append(all, engineListing(l, countries[l.InstitutionID]))
+			versions[l.ID] = l.Version
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("build match index: %w", err)
+	}
+	mi.mu.Lock()
+	defer mi.mu.Unlock()
+	mi.engine.Build(all)
+	mi.versions, mi.countries, mi.since = versions, countries, now.Add(-syncOverlap)
+	return nil
+}
+
+// SyncMatchIndex reads the listings changed since the last call (by any
+// process sharing the database) into the engine; it returns how many changed.
+func (s *Service) SyncMatchIndex(ctx context.Context) (int, error) {
+	mi := s.matches
+	mi.mu.Lock()
+	since := mi.since
+	mi.mu.Unlock()
+	changed, err := s.store.ListingsChangedSince(ctx, since, 10000)
+	if err != nil {
+		return 0, fmt.Errorf("sync match index: %w", err)
+	}
+	n := s.reindex(ctx, changed...)
+	if len(changed) > 0 {
+		last := changed[len(changed)-1].UpdatedAt
+		mi.mu.Lock()
+		if next := last.Add(-syncOverlap); next.After(mi.since) {
+			mi.since = next
+		}
+		mi.mu.Unlock()
+	}
+	return n, nil
+}
+
+// reindex brings the engine up to date with listings just read or written;
+// it skips versions it already holds.
+func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
+	mi := s.matches
+	now := s.now()
+	n := 0
+	for _, l := range ls {
+		mi.mu.Lock()
+		held, ok := mi.versions[l.ID]
+		country, known := mi.countries[l.InstitutionID]
+		mi.mu.Unlock()
+		if ok && held >= l.Version {
+			continue
+		}
+		if !known {
+			if in, err := s.store.InstitutionByID(ctx, l.InstitutionID); err == nil {
+				country = in.Country
+			}
+		}
+		kind := match.Offer
+		if l.Kind == KindDemand {
+			kind = match.Demand
+		}
+		mi.mu.Lock()
+		mi.countries[l.InstitutionID] = country
+		mi.versions[l.ID] = l.Version
+		mi.mu.Unlock()
+		if l.Live(now) {
+			mi.engine.Upsert(engineListing(l, country))
+		} else {
+			mi.engine.Remove(kind, l.ID)
+		}
+		n++
+	}
+	return n
+}
+
+func engineListing(l Listing, country string) match.Listing {
+	kind := match.Offer
+	if l.Kind == KindDemand {
+		kind = match.Demand
+	}
+	var published time.Time
+	if l.PublishedAt != nil {
+		published = *l.PublishedAt
+	}
+	return match.Listing{ID: l.ID, Kind: kind, InstitutionID: l.InstitutionID, Country: country, Language: l.Language,
+		Title: l.Title, Summary: l.Summary, Description: l.Description, Keywords: l.Keywords, Sector: l.Sector,
+		Subsector: l.Subsector, TRL: l.TRL, TransferModes: l.TransferModes, Countries: l.Countries,
+		AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency, Confidential: l.Visibility == "confidential",
+		PublishedAt: published, EndsAt: l.EndsAt}
+}
+
+// MatchQuery narrows suggested matches.
+type MatchQuery struct {
+	Limit    int
+	MinScore float64
+	Country  string
+	Sector   string
+}
+
+// Suggestion is one ranked counterpart with its score and explanation.
+type Suggestion struct {
+	Listing    Listing
+	Score      float64
+	Components map[string]match.Component
+	Reasons    []string
+}
+
+// SuggestMatches ranks the live counterparts of a listing: offers for a
+// demand, demands for an offer. Staff may ask for any listing; a partner for
+// its own institution's. Confidential counterparts are shown to staff only
+// (a partner's own are never its counterparts: same-institution pairs are
+// not matched).
+func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id string, q MatchQuery) ([]Suggestion, error) {
+	l, err := s.Listing(ctx, a, kind, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsStaff() && !a.BelongsTo(l.InstitutionID) {
+		return nil, Errorf(ErrForbidden, "only staff and the owning institution may see a listing's matches")
+	}
+	var p Problems
+	switch {
+	case q.Limit == 0:
+		q.Limit = DefaultLimit
+	case q.Limit < 0:
+		p.Add("limit", "must be between 1 and %d", MaxLimit)
+	case q.Limit > MaxLimit:
+		q.Limit = MaxLimit
+	}
+	if q.MinScore < 0 || q.MinScore > 100 {
+		p.Add("min_score", "must be between 0 and 100")
+	}
+	if q.Country != "" && !ValidCountry(q.Country) {
+		p.Add("country", "must be an ISO 3166-1 alpha-2 code")
+	}
+	if q.Sector != "" && !ValidSector(q.Sector) {
+		p.Add("sector", "is not a known sector")
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	mi := s.matches
+	mi.mu.Lock()
+	country, known := mi.countries[l.InstitutionID]
+	mi.mu.Unlock()
+	if !known {
+		in, err := s.store.InstitutionByID(ctx, l.InstitutionID)
+		if err != nil {
+			return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
+		}
+		country = in.Country
+	}
+	results := mi.engine.Match(engineListing(l, country), match.Query{Limit: q.Limit, MinScore: q.MinScore,
+		Country: q.Country, Sector: q.Sector, Now: s.now(), SeeConfidential: a.IsStaff()})
+	ids := make([]string, len(results))
+	for i, r := range results {
+		ids[i] = r.ID
+	}
+	found, err := s.store.ListingsByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
+	}
+	byID := make(map[string]Listing, len(found))
+	for _, f := range found {
+		byID[f.ID] = f
+	}
+	now := s.now()
+	out := make([]Suggestion, 0, len(results))
+	for _, r := range results {
+		c, ok := byID[r.ID]
+		// The index may trail the database by a moment: never show what is no longer live.
+		if !ok || !c.Live(now) || (c.Visibility == "confidential" && !a.IsStaff()) {
+			continue
+		}
+		out = append(out, Suggestion{Listing: c, Score: r.Score, Components: r.Components, Reasons: r.Reasons})
+	}
+	return out, nil
+}
