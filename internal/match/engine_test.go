@@ -1,0 +1,247 @@
+package match
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+var now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+// testLexicon is a small hand-made lexicon, so that these tests do not move
+// when the real one grows.
+var testLexicon = []Concept{
+	{ID: "lfp_battery", Subsectors: []string{"energy_storage"}, Terms: map[string][]string{
+		"en": {"lithium iron phosphate battery", "LFP battery"}, "zh": {"磷酸铁锂电池"}, "vi": {"pin lithium sắt phốt phát"},
+		"id": {"baterai litium besi fosfat"}, "th": {"แบตเตอรี่ลิเธียมไอรอนฟอสเฟต"}, "ms": {"bateri litium ferum fosfat"}}},
+	{ID: "battery", Subsectors: []string{"energy_storage"}, Terms: map[string][]string{
+		"en": {"battery"}, "zh": {"电池"}, "vi": {"pin"}, "id": {"baterai"}, "th": {"แบตเตอรี่"}, "ms": {"bateri"}}},
+	{ID: "micro_grid", Subsectors: []string{"smart_grid"}, Terms: map[string][]string{
+		"en": {"micro-grid", "microgrid"}, "zh": {"微电网"}, "vi": {"lưới điện siêu nhỏ"}, "id": {"jaringan mikro"},
+		"th": {"ไมโครกริด"}, "ms": {"grid mikro"}}},
+}
+
+func newTestEngine(t testing.TB, textOnly bool) *Engine {
+	t.Helper()
+	e, err := New(Config{Lexicon: testLexicon, TextOnly: textOnly})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func i64(v int64) *int64 { return &v }
+
+func offer(id, inst, country, lang, title string) Listing {
+	return Listing{ID: id, Kind: Offer, InstitutionID: inst, Country: country, Language: lang, Title: title,
+		Summary: title, Sector: "new_energy", Subsector: "energy_storage", TRL: 7, TransferModes: []string{"licensing"},
+		AmountMin: i64(700000), AmountMax: i64(1400000), Currency: "CNY", PublishedAt: now.Add(-24 * time.Hour)}
+}
+
+func demandVI() Listing {
+	return Listing{ID: "d1", Kind: Demand, InstitutionID: "vn-coop", Country: "VN", Language: "vi",
+		Title: "Cần pin lithium sắt phốt phát cho lưới điện siêu nhỏ trên đảo", Summary: "Lưu trữ điện mặt trời cho đảo",
+		Sector: "new_energy", Subsector: "energy_storage", TRL: 6, TransferModes: []string{"licensing", "technical_service"},
+		AmountMax: i64(300000), Currency: "USD", PublishedAt: now}
+}
+
+func ids(rs []Result) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func TestCrossLingualMatchWithReasons(t *testing.T) {
+	e := newTestEngine(t, false)
+	e.Build([]Listing{
+		offer("zh-lfp", "cn-1", "CN", "zh", "磷酸铁锂电池储能系统，适用于海岛微电网"),
+		offer("en-implant", "cn-2", "CN", "en", "Battery for implantable cardiac devices"),
+		offer("zh-other", "cn-3", "CN", "zh", "水稻育种技术"),
+	})
+	rs := e.Match(demandVI(), Query{Limit: 10, Now: now})
+	if len(rs) == 0 || rs[0].ID != "zh-lfp" {
+		t.Fatalf("ranking %v, want zh-lfp first", ids(rs))
+	}
+	top := rs[0]
+	reasons := strings.Join(top.Reasons, "\n")
+	for _, want := range []string{"shared concepts: pin lithium sắt phốt phát ↔ 磷酸铁锂电池", "same subsector: energy storage",
+		"TRL 7 meets required 6", "transfer modes in common: licensing", "China–ASEAN corridor: CN ↔ VN", "price within budget after CNY→USD"} {
+		if !strings.Contains(reasons, want) {
+			t.Errorf("reasons lack %q:\n%s", want, reasons)
+		}
+	}
+	var sum, weights float64
+	for name, c := range top.Components {
+		if c.Score < 0 || c.Score > 1 {
+			t.Errorf("component %s = %v out of 0..1", name, c.Score)
+		}
+		sum += c.Score * c.Weight
+		weights += c.Weight
+	}
+	if got := 100 * sum / weights; got-top.Score > 0.1 || top.Score-got > 0.1 || top.Score > 100 {
+		t.Errorf("score %.2f is not the weighted components %.2f", top.Score, got)
+	}
+	// The text-only baseline cannot cross from Vietnamese to Chinese.
+	base := newTestEngine(t, true)
+	base.Build([]Listing{offer("zh-lfp", "cn-1", "CN", "zh", "磷酸铁锂电池储能系统，适用于海岛微电网")})
+	if rs := base.Match(demandVI(), Query{Limit: 10, Now: now}); len(rs) != 0 {
+		t.Fatalf("baseline matched across scripts: %v", ids(rs))
+	}
+}
+
+func TestStructuredComponentsOrderOtherwiseEqualOffers(t *testing.T) {
+	e := newTestEngine(t, false)
+	good := offer("good", "cn-1", "CN", "en", "LFP battery for micro-grid storage")
+	lowTRL := offer("low-trl", "cn-2", "CN", "en", "LFP battery for micro-grid storage")
+	lowTRL.TRL = 3
+	noMode := offer("no-mode", "cn-3", "CN", "en", "LFP battery for micro-grid storage")
+	noMode.TransferModes = []string{"equity_cooperation"}
+	pricey := offer("pricey", "cn-4", "CN", "en", "LFP battery for micro-grid storage")
+	pricey.AmountMin = i64(50_000_000)
+	e.Build([]Listing{lowTRL, noMode, pricey, good})
+	rs := e.Match(demandVI(), Query{Limit: 10, Now: now})
+	if len(rs) != 4 || rs[0].ID != "good" {
+		t.Fatalf("ranking %v, want good first", ids(rs))
+	}
+	for _, r := range rs[1:] {
+		if r.Score >= rs[0].Score {
+			t.Errorf("%s scores %.2f, not below good's %.2f", r.ID, r.Score, rs[0].Score)
+		}
+	}
+}
+
+func TestFiltersVisibilityAndLifecycle(t *testing.T) {
+	e := newTestEngine(t, false)
+	own := offer("own", "vn-coop", "VN", "en", "LFP battery") // the demand's own institution
+	conf := offer("conf", "cn-1", "CN", "en", "LFP battery")
+	conf.Confidential = true
+	expired := offer("expired", "cn-2", "CN", "en", "LFP battery")
+	past := now.Add(-time.Hour)
+	expired.EndsAt = &past
+	th := offer("th", "th-1", "TH", "en", "LFP battery")
+	e.Build([]Listing{own, conf, expired, th})
+	if got := ids(e.Match(demandVI(), Query{Limit: 10, Now: now})); strings.Join(got, ",") != "th" {
+		t.Fatalf("partner view %v, want only th", got)
+	}
+	if got := ids(e.Match(demandVI(), Query{Limit: 10, Now: now, SeeConfidential: true})); len(got) != 2 {
+		t.Fatalf("staff view %v, want th and conf", got)
+	}
+	if got := e.Match(demandVI(), Query{Limit: 10, Now: now, Country: "CN", SeeConfidential: true}); len(got) != 1 || got[0].ID != "conf" {
+		t.Fatalf("country filter %v", ids(got))
+	}
+	if got := e.Match(demandVI(), Query{Limit: 10, Now: now, Sector: "biomedicine"}); len(got) != 0 {
+		t.Fatalf("sector filter %v", ids(got))
+	}
+	if got := e.Match(demandVI(), Query{Limit: 10, Now: now, MinScore: 99.9}); len(got) != 0 {
+		t.Fatalf("min_score filter %v", ids(got))
+	}
+	// Withdrawn: gone. Changed: rescored. Added: found.
+	e.Remove(Offer, "th")
+	if got := e.Match(demandVI(), Query{Limit: 10, Now: now}); len(got) != 0 {
+		t.Fatalf("after remove %v", ids(got))
+	}
+	th.Title, th.Summary = "Rice breeding", "Rice breeding"
+	e.Upsert(th)
+	if got := e.Match(demandVI(), Query{Limit: 10, Now: now}); len(got) != 0 {
+		t.Fatalf("changed offer still matched: %v", ids(got))
+	}
+	th.Title = "LFP battery"
+	e.Upsert(th)
+	if got := e.Match(demandVI(), Query{Limit: 10, Now: now}); len(got) != 1 || e.Len(Offer) != 4 {
+		t.Fatalf("after upsert %v, len %d", ids(got), e.Len(Offer))
+	}
+}
+
+func TestPairScoresLikeRanking(t *testing.T) {
+	e := newTestEngine(t, false)
+	o := offer("zh-lfp", "cn-1", "CN", "zh", "磷酸铁锂电池储能系统，适用于海岛微电网")
+	e.Build([]Listing{o, offer("x", "cn-2", "CN", "en", "LFP battery")})
+	ranked := e.Match(demandVI(), Query{Limit: 10, Now: now})
+	pair := e.Pair(demandVI(), o, now)
+	if ranked[0].ID != o.ID || pair.Score != ranked[0].Score {
+		t.Fatalf("pair %.2f, ranking %.2f", pair.Score, ranked[0].Score)
+	}
+	// An offer the index does not hold yet still gets a score.
+	fresh := offer("fresh", "cn-3", "CN", "en", "lithium iron phosphate battery for microgrid")
+	if p := e.Pair(demandVI(), fresh, now); p.Score <= 0 || p.Components["concepts"].Score == 0 {
+		t.Fatalf("unindexed pair %+v", p)
+	}
+	if e.Len(Offer) != 2 {
+		t.Fatalf("Pair changed the index: %d offers", e.Len(Offer))
+	}
+}
+
+func TestCompactionKeepsResults(t *testing.T) {
+	e := newTestEngine(t, false)
+	var ls []Listing
+	for i := range 3000 {
+		ls = append(ls, offer(fmt.Sprintf("o%d", i), fmt.Sprintf("cn-%d", i), "CN", "en", fmt.Sprintf("LFP battery model %d", i)))
+	}
+	e.Build(ls)
+	for i := range 2500 {
+		e.Remove(Offer, fmt.Sprintf("o%d", i))
+	}
+	rs := e.Match(demandVI(), Query{Limit: 100, Now: now})
+	if len(rs) != 100 || e.Len(Offer) != 500 {
+		t.Fatalf("%d results, %d live", len(rs), e.Len(Offer))
+	}
+	for _, r := range rs {
+		var n int
+		fmt.Sscanf(r.ID, "o%d", &n)
+		if n < 2500 {
+			t.Fatalf("removed offer %s returned", r.ID)
+		}
+	}
+}
+
+func TestVersionFollowsWeights(t *testing.T) {
+	a, _ := New(Config{Lexicon: testLexicon})
+	b, _ := New(Config{Lexicon: testLexicon})
+	w := DefaultWeights
+	w.Budget = 0.5
+	c, _ := New(Config{Lexicon: testLexicon, Weights: w})
+	if a.Version() != b.Version() || a.Version() == c.Version() {
+		t.Fatalf("versions %s %s %s", a.Version(), b.Version(), c.Version())
+	}
+	if _, err := New(Config{Weights: Weights{Text: -1}}); err == nil {
+		t.Fatal("negative weight accepted")
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	grades := map[string]int{"a": 3, "b": 2, "c": 1}
+	if got := NDCG([]string{"a", "b", "c"}, grades, 10); got != 1 {
+		t.Fatalf("ideal ranking nDCG %v", got)
+	}
+	if got := NDCG([]string{"x", "y"}, grades, 10); got != 0 {
+		t.Fatalf("no relevant nDCG %v", got)
+	}
+	if got := NDCG([]string{"c", "b", "a"}, grades, 10); got <= 0 || got >= 1 {
+		t.Fatalf("reversed nDCG %v", got)
+	}
+	if got := MRR([]string{"x", "c", "b"}, grades, 2); got != 1.0/3 {
+		t.Fatalf("MRR %v", got)
+	}
+	if got := Recall([]string{"b", "x"}, grades, 10, 2); got != 0.5 {
+		t.Fatalf("recall %v", got)
+	}
+}
+
+func FuzzMatch(f *testing.F) {
+	e, _ := New(Config{Lexicon: testLexicon})
+	e.Build([]Listing{offer("zh-lfp", "cn-1", "CN", "zh", "磷酸铁锂电池"), offer("en", "cn-2", "CN", "en", "LFP battery")})
+	f.Add("Cần pin lithium", 6, int64(1000))
+	f.Add("", 0, int64(-1))
+	f.Fuzz(func(t *testing.T, title string, trl int, budget int64) {
+		d := demandVI()
+		d.Title, d.TRL, d.AmountMax = title, trl%10, &budget
+		for _, r := range e.Match(d, Query{Limit: 5, Now: now}) {
+			if r.Score < 0 || r.Score > 100 || r.Score != r.Score {
+				t.Fatalf("score %v for %q", r.Score, title)
+			}
+		}
+	})
+}
