@@ -96,6 +96,15 @@ func (s *Server) routes(cfg Config) {
 	v1.PATCH("/matches/:id", s.updateMatch, requireActor)
 	v1.POST("/matches/:id/interest", s.matchInterest, requireActor)
 	v1.GET("/matches/:id/history", s.matchHistory, requireActor)
+
+	v1.POST("/agreements", s.createAgreement, requireActor)
+	v1.GET("/agreements", s.listAgreements, requireActor)
+	v1.GET("/agreements/:id", s.getAgreement, requireActor)
+	v1.PATCH("/agreements/:id", s.updateAgreement, requireActor)
+	v1.GET("/agreements/:id/history", s.agreementHistory, requireActor)
+
+	v1.GET("/stats/agreements", s.agreementStats, requireActor)
+	v1.GET("/stats/overview", s.statsOverview, requireActor)
 }
 
 // Imports get a larger body limit than every other route.

@@ -83,6 +83,17 @@ type Store interface {
 	// UpdateMatch writes m if the stored version is m.Version-1, else ErrPrecondition.
 	UpdateMatch(ctx context.Context, m Match) error
 
+	// CreateAgreement inserts an agreement with its parties and statistics rollups.
+	CreateAgreement(ctx context.Context, g Agreement) error
+	AgreementByID(ctx context.Context, id string) (Agreement, error)
+	ListAgreements(ctx context.Context, f AgreementFilter, q ListQuery) ([]Agreement, int64, error)
+	// UpdateAgreement writes g over old (version-checked) and moves the rollups.
+	UpdateAgreement(ctx context.Context, old, g Agreement) error
+	// AgreementStats aggregates confirmed agreements; rows are summed by MergeStats.
+	AgreementStats(ctx context.Context, q StatsQuery) ([]StatsPart, error)
+
+	OverviewCounts(ctx context.Context) (OverviewCounts, error)
+
 	AddAudit(ctx context.Context, events ...AuditEvent) error
 	History(ctx context.Context, entityType, id string) ([]AuditEvent, error)
 }
