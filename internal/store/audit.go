@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/techbridge/techbridge/internal/transfer"
 )
@@ -25,6 +26,19 @@ func (auditRow) TableName() string { return "audit_events" }
 func (s *Store) AddAudit(ctx context.Context, events ...transfer.AuditEvent) error {
 	if len(events) == 0 {
 		return nil
+	}
+	if s.canCopy() && len(events) > 100 {
+		rows := make([][]any, len(events))
+		for i, e := range events {
+			changes, err := json.Marshal(e.Changes)
+			if err != nil {
+				return err
+			}
+			rows[i] = []any{e.ID, e.EntityType, e.EntityID, e.ActorID, string(e.ActorKind), string(e.ActorRole), e.Action,
+				string(changes), e.At.UTC().Truncate(time.Microsecond)}
+		}
+		return s.copyRows(ctx, "audit_events", []string{"id", "entity_type", "entity_id", "actor_id", "actor_kind",
+			"actor_role", "action", "changes", "at"}, rows)
 	}
 	rows := make([]auditRow, len(events))
 	for i, e := range events {

@@ -73,8 +73,24 @@ func (s *Store) CreateListing(ctx context.Context, l transfer.Listing) error {
 	return TranslateError(s.db.WithContext(ctx).Create(&row).Error)
 }
 
-// CreateListings inserts listings in multi-row statements.
+// listingColumns in table order, for COPY.
+var listingColumns = []string{"id", "kind", "institution_id", "title", "summary", "description", "language", "sector",
+	"subsector", "keywords", "trl", "ip_status", "transfer_modes", "countries", "amount_min", "amount_max", "currency",
+	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at"}
+
+// CreateListings inserts many listings: with COPY on Postgres inside Tx (the
+// bulk import's path), in multi-row INSERTs otherwise.
 func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error {
+	if s.canCopy() {
+		rows := make([][]any, len(ls))
+		for i, l := range ls {
+			rows[i] = []any{l.ID, string(l.Kind), l.InstitutionID, l.Title, l.Summary, l.Description, l.Language, l.Sector,
+				l.Subsector, joinSet(l.Keywords), l.TRL, l.IPStatus, joinSet(l.TransferModes), joinSet(l.Countries),
+				l.AmountMin, l.AmountMax, l.Currency, l.Visibility, string(l.Status), l.StatusReason, pgTime(l.EndsAt),
+				pgTime(l.PublishedAt), l.Version, l.CreatedAt.UTC().Truncate(time.Microsecond), l.UpdatedAt.UTC().Truncate(time.Microsecond)}
+		}
+		return s.copyRows(ctx, "listings", listingColumns, rows)
+	}
 	rows := make([]listingRow, len(ls))
 	for i, l := range ls {
 		rows[i] = newListingRow(l)
@@ -161,13 +177,6 @@ func (s *Store) ExpireListings(ctx context.Context, now time.Time) ([]transfer.L
 	err := s.db.WithContext(ctx).Raw(`UPDATE listings SET status = 'expired', version = version + 1, updated_at = ?
 		WHERE status = 'published' AND ends_at IS NOT NULL AND ends_at <= ? RETURNING *`, ts(now), ts(now)).Scan(&rows).Error
 	return listingRows(rows), TranslateError(err)
-}
-
-// Tx runs fn in one transaction.
-func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) error {
-	return TranslateError(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, sqlDB: s.sqlDB, dialect: s.dialect, lockID: s.lockID})
-	}))
 }
 
 // ExistingInstitutions returns which of ids exist.

@@ -50,6 +50,7 @@ type Store struct {
 	sqlDB   *sql.DB
 	dialect string
 	lockID  int64
+	conn    *sql.Conn // set inside Tx: the transaction's connection
 }
 
 var _ transfer.Store = (*Store)(nil)

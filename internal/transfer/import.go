@@ -78,7 +78,11 @@ func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows [
 		if len(p) == 0 {
 			results[i].ID = l.ID
 			valid = append(valid, l)
-			events = append(events, s.auditEvent(a, string(kind), l.ID, "imported", nil, l.auditFields(), now))
+			// The imported row is the listing's first version; later events
+			// carry old values, so the trail stays complete without copying
+			// every field of every row a second time.
+			events = append(events, AuditEvent{ID: newID(), EntityType: string(kind), EntityID: l.ID, ActorID: a.ID,
+				ActorKind: a.Kind, ActorRole: a.Role, Action: "imported", Changes: map[string]Change{}, At: now})
 		}
 	}
 	if opt.Atomic && len(all) > 0 {
