@@ -26,6 +26,11 @@ func expireListings(ctx context.Context, svc *transfer.Service, log *slog.Logger
 		if _, err := svc.PurgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("purge idempotency keys", "error", err.Error())
 		}
+		if n, err := svc.NotifyExpiring(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("announce expiring listings", "error", err.Error())
+		} else if n > 0 {
+			log.Info("expiring listings announced", "count", n)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -48,6 +53,30 @@ func syncMatchIndex(ctx context.Context, svc *transfer.Service, log *slog.Logger
 		}
 		if _, err := svc.SyncMatchIndex(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("sync matching index", "error", err.Error())
+		}
+	}
+}
+
+// deliverWebhooks sends due webhook deliveries: at once when this process
+// queued some, and every interval for retries and other processes' events.
+func deliverWebhooks(ctx context.Context, svc *transfer.Service, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-svc.WebhookWake():
+		}
+		for ctx.Err() == nil {
+			n, err := svc.DeliverWebhooks(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.Warn("deliver webhooks", "error", err.Error())
+			}
+			if n == 0 || err != nil {
+				break
+			}
 		}
 	}
 }

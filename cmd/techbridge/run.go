@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/techbridge/techbridge/internal/httpapi"
 	"github.com/techbridge/techbridge/internal/store"
 	"github.com/techbridge/techbridge/internal/transfer"
+	"github.com/techbridge/techbridge/internal/webhook"
 )
 
 const usage = `usage: techbridge [command]
@@ -42,6 +44,9 @@ configuration comes from the environment: TECHBRIDGE_ADDR, DATABASE_URL, TECHBRI
 TECHBRIDGE_JWT_SECRET, TECHBRIDGE_ADMIN_EMAIL, TECHBRIDGE_ADMIN_PASSWORD, TECHBRIDGE_CORS_ORIGINS,
 TECHBRIDGE_TRUSTED_PROXIES, TECHBRIDGE_WEBHOOK_ALLOWED_CIDRS (see README.md)
 `
+
+// webhookTimeout bounds one delivery attempt.
+const webhookTimeout = 10 * time.Second
 
 // accessTokenTTL is short: tokens are not checked against the database on each
 // request, so disabling a user or revoking a client takes effect within it.
@@ -93,8 +98,14 @@ type app struct {
 	svc    *transfer.Service
 }
 
+// openStore opens the database; commands that touch no webhook secret pass no key.
 func openStore(ctx context.Context, cfg config) (*store.Store, error) {
-	return store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns})
+	return openStoreKeyed(ctx, cfg, nil)
+}
+
+func openStoreKeyed(ctx context.Context, cfg config, secretKey []byte) (*store.Store, error) {
+	return store.Open(ctx, store.Config{DatabaseURL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns,
+		SecretKey: secretKey})
 }
 
 func openApp(ctx context.Context, cfg config) (*app, error) {
@@ -102,7 +113,7 @@ func openApp(ctx context.Context, cfg config) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(ctx, cfg)
+	st, err := openStoreKeyed(ctx, cfg, secret)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +126,14 @@ func openApp(ctx context.Context, cfg config) (*app, error) {
 		st.Close()
 		return nil, err
 	}
-	svc, err := transfer.NewService(st, auth.DefaultArgon2, tokens, transfer.Config{})
+	guard := webhook.Guard{}
+	for _, n := range cfg.WebhookAllowedCIDRs {
+		if p, err := netip.ParsePrefix(n.String()); err == nil {
+			guard.Allowed = append(guard.Allowed, p)
+		}
+	}
+	svc, err := transfer.NewService(st, auth.DefaultArgon2, tokens, transfer.Config{
+		Webhooks: webhook.NewSender(guard, webhookTimeout), CheckWebhookURL: guard.CheckURL})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -210,6 +228,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	defer stopJobs()
 	go expireListings(jobsCtx, a.svc, log, 30*time.Second)
 	go syncMatchIndex(jobsCtx, a.svc, log, time.Second)
+	go deliverWebhooks(jobsCtx, a.svc, log, time.Second)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

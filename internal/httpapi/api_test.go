@@ -57,13 +57,20 @@ func eachWith(t *testing.T, cfg httpapi.Config, fn func(t *testing.T, api *testA
 
 func newTestAPI(t *testing.T, s *store.Store, cfg httpapi.Config) *testAPI {
 	t.Helper()
+	return newTestAPIWith(t, s, cfg, transfer.Config{})
+}
+
+// newTestAPIWith takes service options (a webhook sender, say); its clock
+// is always the test's.
+func newTestAPIWith(t *testing.T, s *store.Store, cfg httpapi.Config, scfg transfer.Config) *testAPI {
+	t.Helper()
 	tokens, err := auth.NewTokens(testSecret, 15*time.Minute, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	api := &testAPI{t: t, store: s, tokens: tokens, password: "a long enough password", bearer: map[string]string{}}
-	svc, err := transfer.NewService(s, auth.FastArgon2, tokens, transfer.Config{
-		Now: func() time.Time { return time.Now().Add(time.Duration(api.skew.Load())) }})
+	scfg.Now = func() time.Time { return time.Now().Add(time.Duration(api.skew.Load())) }
+	svc, err := transfer.NewService(s, auth.FastArgon2, tokens, scfg)
 	if err != nil {
 		t.Fatal(err)
 	}

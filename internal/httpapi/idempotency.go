@@ -17,12 +17,14 @@ import (
 // clear text. There an Idempotency-Key is ignored; a retry logs in again or,
 // for a client, staff revoke the spare one.
 var noReplay = map[string]bool{
-	"/api/v1/auth/login":               true,
-	"/api/v1/auth/refresh":             true,
-	"/api/v1/auth/logout":              true,
-	"/api/v1/oauth/token":              true,
-	"/api/v1/institutions/:id/clients": true,
-	"/api/v1/me/password":              true,
+	"/api/v1/auth/login":                 true,
+	"/api/v1/auth/refresh":               true,
+	"/api/v1/auth/logout":                true,
+	"/api/v1/oauth/token":                true,
+	"/api/v1/institutions/:id/clients":   true,
+	"/api/v1/webhooks":                   true, // the response carries the signing secret
+	"/api/v1/webhooks/:id/rotate-secret": true,
+	"/api/v1/me/password":                true,
 }
 
 // maxReplayBody bounds what is kept for replay (an import's results fit).

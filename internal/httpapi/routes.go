@@ -105,6 +105,16 @@ func (s *Server) routes(cfg Config) {
 
 	v1.GET("/stats/agreements", s.agreementStats, requireActor)
 	v1.GET("/stats/overview", s.statsOverview, requireActor)
+
+	v1.POST("/webhooks", s.createWebhook, requireActor)
+	v1.GET("/webhooks", s.listWebhooks, requireActor)
+	v1.GET("/webhooks/:id", s.getWebhook, requireActor)
+	v1.PATCH("/webhooks/:id", s.updateWebhook, requireActor)
+	v1.DELETE("/webhooks/:id", s.deleteWebhook, requireActor)
+	v1.POST("/webhooks/:id/rotate-secret", s.rotateWebhookSecret, requireActor)
+	v1.POST("/webhooks/:id/test", s.testWebhook, requireActor)
+	v1.GET("/webhooks/:id/deliveries", s.webhookDeliveries, requireActor)
+	v1.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", s.redeliverWebhook, requireActor)
 }
 
 // Imports get a larger body limit than every other route.

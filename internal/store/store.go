@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"crypto/cipher"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -42,6 +44,9 @@ type Config struct {
 	// MigrationLockID is the Postgres advisory lock taken while migrating;
 	// zero takes the default. Tests give each schema its own.
 	MigrationLockID int64
+	// SecretKey seals the webhook signing secrets at rest; every process of
+	// one database needs the same key.
+	SecretKey []byte
 }
 
 // Store implements transfer.Store.
@@ -51,6 +56,7 @@ type Store struct {
 	dialect string
 	lockID  int64
 	conn    *sql.Conn // set inside Tx: the transaction's connection
+	aead    cipher.AEAD
 }
 
 var _ transfer.Store = (*Store)(nil)
@@ -93,7 +99,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	sqlDB.SetMaxOpenConns(maxOpen)
 	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, lockID: cfg.MigrationLockID}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, lockID: cfg.MigrationLockID, aead: newAEAD(cfg.SecretKey)}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dialect, err)
@@ -155,3 +161,6 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the pool.
 func (s *Store) Close() error { return s.sqlDB.Close() }
+
+// newRowID makes an id for rows the domain does not name (attempts).
+func newRowID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -245,6 +245,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		if err := st.CreateAgreement(ctx, g); err != nil {
 			return err
 		}
+		if err := s.emit(ctx, st, "agreement.recorded", partyIDs(g), agreementEvent(g), now); err != nil {
+			return err
+		}
 		evs := []AuditEvent{s.auditEvent(a, "agreement", g.ID, "created", nil, g.auditFields(), now)}
 		if m != nil && m.Status != MatchAgreed {
 			before := m.auditFields()
@@ -259,6 +262,7 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 	if err != nil {
 		return Agreement{}, fmt.Errorf("create agreement: %w", err)
 	}
+	s.wake()
 	return g, nil
 }
 
@@ -400,12 +404,38 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 		if err := st.UpdateAgreement(ctx, old, g); err != nil {
 			return err
 		}
-		return st.AddAudit(ctx, s.auditEvent(a, "agreement", g.ID, "updated", before, g.auditFields(), now))
+		if err := st.AddAudit(ctx, s.auditEvent(a, "agreement", g.ID, "updated", before, g.auditFields(), now)); err != nil {
+			return err
+		}
+		return s.emit(ctx, st, "agreement.updated", partyIDs(g), agreementEvent(g), now)
 	})
 	if err != nil {
 		return Agreement{}, fmt.Errorf("update agreement %s: %w", id, err)
 	}
+	s.wake()
 	return g, nil
+}
+
+func partyIDs(g Agreement) []string {
+	out := make([]string, len(g.Parties))
+	for i, p := range g.Parties {
+		out[i] = p.InstitutionID
+	}
+	return out
+}
+
+// agreementEvent is what parties learn: the agreement without the other
+// parties' details beyond their ids.
+func agreementEvent(g Agreement) map[string]any {
+	d := map[string]any{"agreement_id": g.ID, "title": g.Title, "type": g.Type, "status": g.Status, "sector": g.Sector,
+		"parties": partyIDs(g), "confirmed": g.Confirmed}
+	if g.SignedOn != "" {
+		d["signed_on"] = g.SignedOn
+	}
+	if g.MatchID != "" {
+		d["match_id"] = g.MatchID
+	}
+	return d
 }
 
 // AgreementHistory returns an agreement's audit trail (staff, or a party).

@@ -3,6 +3,8 @@ package transfer
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 )
 
 // MaxImportRows bounds one import request.
@@ -95,7 +97,13 @@ func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows [
 		if err := st.CreateListings(ctx, valid); err != nil {
 			return err
 		}
-		return st.AddAudit(ctx, events...)
+		if err := st.AddAudit(ctx, events...); err != nil {
+			return err
+		}
+		if !opt.Publish {
+			return nil
+		}
+		return s.emitImported(ctx, st, valid, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("import %d %ss: %w", len(valid), kind, err)
@@ -104,6 +112,33 @@ func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows [
 		s.reindex(ctx, valid...)
 	}
 	return results, nil
+}
+
+// emitImported announces listings imported as published, looking up each
+// institution's endpoints once.
+func (s *Service) emitImported(ctx context.Context, st Store, ls []Listing, now time.Time) error {
+	endpoints := map[string][]string{}
+	for _, l := range ls {
+		eps, seen := endpoints[l.InstitutionID]
+		if !seen {
+			all, err := st.ListEndpoints(ctx, l.InstitutionID)
+			if err != nil {
+				return err
+			}
+			for _, e := range all {
+				if e.DisabledReason == "" && slices.Contains(e.Events, "listing.published") {
+					eps = append(eps, e.ID)
+				}
+			}
+			endpoints[l.InstitutionID] = eps
+		}
+		if len(eps) > 0 {
+			if err := s.enqueue(ctx, st, "listing.published", l.InstitutionID, listingEvent(l, ""), eps, now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func keys(m map[string]bool) []string {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/techbridge/techbridge/internal/match"
 )
 
 // ListingFilter narrows a listing list. Scope is set by the service from the
@@ -350,7 +352,7 @@ func (s *Service) change(ctx context.Context, a Actor, kind Kind, id string, ifM
 		return Listing{}, Errorf(ErrPrecondition, "%s %s is at version %d, not %d", kind, id, l.Version, ifMatch)
 	}
 	now := s.now()
-	before := l.auditFields()
+	before, previous := l.auditFields(), l.Status
 	if err := fn(&l, now); err != nil {
 		return Listing{}, err
 	}
@@ -361,13 +363,73 @@ func (s *Service) change(ctx context.Context, a Actor, kind Kind, id string, ifM
 		if err := st.UpdateListing(ctx, l); err != nil {
 			return err
 		}
-		return st.AddAudit(ctx, ev)
+		if err := st.AddAudit(ctx, ev); err != nil {
+			return err
+		}
+		if l.Status == previous {
+			return nil
+		}
+		if err := s.emit(ctx, st, "listing.status_changed", []string{l.InstitutionID}, listingEvent(l, previous), now); err != nil {
+			return err
+		}
+		if l.Status != StatusPublished {
+			return nil
+		}
+		if err := s.emit(ctx, st, "listing.published", []string{l.InstitutionID}, listingEvent(l, previous), now); err != nil {
+			return err
+		}
+		return s.emitNewMatches(ctx, st, l, now)
 	})
 	if err != nil {
 		return Listing{}, fmt.Errorf("%s %s %s: %w", action, kind, id, err)
 	}
 	s.reindex(ctx, l) // this process's matches see the change at once; others within a poll
+	s.wake()
 	return l, nil
+}
+
+// MatchEventThreshold is the score above which a newly published listing is
+// announced (match.created) to the institutions whose listings it matches.
+const MatchEventThreshold = 60
+
+// emitNewMatches tells the owners of the counterparts a newly published
+// listing matches well. A confidential listing is announced to no one.
+func (s *Service) emitNewMatches(ctx context.Context, st Store, l Listing, now time.Time) error {
+	if l.Visibility == "confidential" {
+		return nil
+	}
+	countries, err := s.countriesOf(ctx, l.InstitutionID)
+	if err != nil {
+		return err
+	}
+	results := s.matches.engine.Match(engineListing(l, countries[0]), match.Query{Limit: 20, MinScore: MatchEventThreshold, Now: now})
+	if len(results) == 0 {
+		return nil
+	}
+	ids := make([]string, len(results))
+	for i, r := range results {
+		ids[i] = r.ID
+	}
+	found, err := st.ListingsByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	byID := map[string]Listing{}
+	for _, f := range found {
+		byID[f.ID] = f
+	}
+	for _, r := range results {
+		c, ok := byID[r.ID]
+		if !ok {
+			continue
+		}
+		data := map[string]any{"listing_id": c.ID, "kind": c.Kind, "counterpart_id": l.ID, "counterpart_kind": l.Kind,
+			"counterpart_title": l.Title, "score": r.Score, "reasons": r.Reasons, "algorithm_version": s.MatchingVersion()}
+		if err := s.emit(ctx, st, "match.created", []string{c.InstitutionID}, data, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ExpireListings marks published listings past their end as expired and
@@ -389,6 +451,9 @@ func (s *Service) ExpireListings(ctx context.Context) (int, error) {
 			before := l.auditFields()
 			before["status"] = StatusPublished
 			evs[i] = s.auditEvent(Actor{Kind: "system"}, string(l.Kind), l.ID, "expired", before, l.auditFields(), now)
+			if err := s.emit(ctx, st, "listing.status_changed", []string{l.InstitutionID}, listingEvent(l, StatusPublished), now); err != nil {
+				return err
+			}
 		}
 		return st.AddAudit(ctx, evs...)
 	})
@@ -396,5 +461,8 @@ func (s *Service) ExpireListings(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("expire listings: %w", err)
 	}
 	s.reindex(ctx, expired...)
+	if n > 0 {
+		s.wake()
+	}
 	return n, nil
 }

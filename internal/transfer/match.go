@@ -340,12 +340,21 @@ func (s *Service) changeMatch(ctx context.Context, a Actor, id string, ifMatch i
 		if err := st.UpdateMatch(ctx, m); err != nil {
 			return err
 		}
-		return st.AddAudit(ctx, s.auditEvent(a, "match", m.ID, action, before, m.auditFields(), now))
+		if err := st.AddAudit(ctx, s.auditEvent(a, "match", m.ID, action, before, m.auditFields(), now)); err != nil {
+			return err
+		}
+		return s.emit(ctx, st, "match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, action), now)
 	})
 	if err != nil {
 		return Match{}, fmt.Errorf("%s match %s: %w", action, id, err)
 	}
+	s.wake()
 	return m, nil
+}
+
+func matchEvent(m Match, action string) map[string]any {
+	return map[string]any{"match_id": m.ID, "demand_id": m.DemandID, "offer_id": m.OfferID, "status": m.Status,
+		"change": action, "score": m.Score}
 }
 
 // MatchHistory returns a match's audit trail (staff, or a party).

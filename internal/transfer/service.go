@@ -94,6 +94,25 @@ type Store interface {
 
 	OverviewCounts(ctx context.Context) (OverviewCounts, error)
 
+	CreateEndpoint(ctx context.Context, e Endpoint) error
+	EndpointByID(ctx context.Context, id string) (Endpoint, error)
+	// ListEndpoints returns an institution's endpoints, or all when institutionID is empty.
+	ListEndpoints(ctx context.Context, institutionID string) ([]Endpoint, error)
+	UpdateEndpoint(ctx context.Context, e Endpoint) error
+	DeleteEndpoint(ctx context.Context, id string) error
+	CreateWebhookEvent(ctx context.Context, ev WebhookEvent, ds []Delivery) error
+	CreateDelivery(ctx context.Context, d Delivery) error
+	DeliveryByID(ctx context.Context, id string) (Delivery, error)
+	ListDeliveries(ctx context.Context, endpointID string, q ListQuery) ([]Delivery, int64, error)
+	// ClaimDeliveries leases up to limit due deliveries of active endpoints until leaseUntil.
+	ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]ClaimedDelivery, error)
+	// FinishDelivery records an attempt and the delivery's new state; a
+	// non-empty disable reason disables the endpoint.
+	FinishDelivery(ctx context.Context, d Delivery, a Attempt, disable string) error
+	// ExpiringListings returns published listings ending in (now, until] not yet announced.
+	ExpiringListings(ctx context.Context, now, until time.Time, limit int) ([]Listing, error)
+	MarkExpiringSent(ctx context.Context, listingID string, endsAt time.Time) error
+
 	AddAudit(ctx context.Context, events ...AuditEvent) error
 	History(ctx context.Context, entityType, id string) ([]AuditEvent, error)
 }
@@ -118,18 +137,25 @@ type Config struct {
 	Now            func() time.Time
 	// Matcher is the matching engine; nil makes one with the default configuration.
 	Matcher *match.Engine
+	// Webhooks sends deliveries; nil queues them without sending.
+	Webhooks WebhookSender
+	// CheckWebhookURL refuses receiver URLs that can never be reached safely.
+	CheckWebhookURL func(string) error
 }
 
 // Service holds the use cases. Every method that acts for someone takes the Actor.
 type Service struct {
-	store      Store
-	hasher     PasswordHasher
-	tokens     TokenIssuer
-	now        func() time.Time
-	refreshTTL time.Duration
-	throttle   *throttle
-	dummyHash  string
-	matches    *matchIndex
+	store       Store
+	hasher      PasswordHasher
+	tokens      TokenIssuer
+	now         func() time.Time
+	refreshTTL  time.Duration
+	throttle    *throttle
+	dummyHash   string
+	matches     *matchIndex
+	sender      WebhookSender
+	checkURL    func(string) error
+	webhookWake chan struct{}
 }
 
 // NewService wires the use cases to their dependencies.
@@ -161,14 +187,17 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 		}
 	}
 	return &Service{
-		store:      store,
-		hasher:     hasher,
-		tokens:     tokens,
-		now:        func() time.Time { return cfg.Now().UTC().Truncate(time.Microsecond) }, // what both databases keep
-		refreshTTL: cfg.RefreshTTL,
-		throttle:   newThrottle(cfg.AccountLimit, cfg.IPLimit, cfg.ThrottleWindow),
-		dummyHash:  dummy,
-		matches:    newMatchIndex(cfg.Matcher),
+		store:       store,
+		hasher:      hasher,
+		tokens:      tokens,
+		now:         func() time.Time { return cfg.Now().UTC().Truncate(time.Microsecond) }, // what both databases keep
+		refreshTTL:  cfg.RefreshTTL,
+		throttle:    newThrottle(cfg.AccountLimit, cfg.IPLimit, cfg.ThrottleWindow),
+		dummyHash:   dummy,
+		matches:     newMatchIndex(cfg.Matcher),
+		sender:      cfg.Webhooks,
+		checkURL:    cfg.CheckWebhookURL,
+		webhookWake: make(chan struct{}, 1),
 	}, nil
 }
 
