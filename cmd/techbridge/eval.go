@@ -66,6 +66,7 @@ type evalScores struct {
 
 type evalReport struct {
 	Engine           evalScores            `json:"engine"`
+	NoLexicon        evalScores            `json:"engine_without_lexicon"`
 	Baseline         evalScores            `json:"baseline"`
 	EngineByLang     map[string]evalScores `json:"engine_by_demand_language"`
 	BaselineByLang   map[string]evalScores `json:"baseline_by_demand_language"`
@@ -102,6 +103,7 @@ func printReport(w io.Writer, rep evalReport) {
 		fmt.Fprintf(tw, "%s (%d)\t%s\t%.3f\t%.3f\t%.3f\t\n", group, s.Demands, system, s.NDCG10, s.MRR, s.Recall10)
 	}
 	row("all", "engine", rep.Engine)
+	row("all", "no lexicon", rep.NoLexicon)
 	row("all", "bm25", rep.Baseline)
 	var langs []string
 	for l := range rep.EngineByLang {
@@ -122,7 +124,8 @@ func printReport(w io.Writer, rep evalReport) {
 	for _, p := range pairs {
 		fmt.Fprintf(w, "  %-7s %.2f / %.2f\n", p, rep.PairRecall[p][0], rep.PairRecall[p][1])
 	}
-	fmt.Fprintf(w, "\nnDCG@10 engine - bm25 = %+.3f\n", rep.Engine.NDCG10-rep.Baseline.NDCG10)
+	fmt.Fprintf(w, "\nnDCG@10 engine - bm25 = %+.3f; what the concept lexicon adds: %+.3f\n",
+		rep.Engine.NDCG10-rep.Baseline.NDCG10, rep.Engine.NDCG10-rep.NoLexicon.NDCG10)
 }
 
 // evaluate runs the whole evaluation in a temporary SQLite database.
@@ -160,6 +163,10 @@ func evaluate(ctx context.Context, dir string) (evalReport, error) {
 	if err != nil {
 		return evalReport{}, err
 	}
+	noLexiconEngine, err := match.New(match.Config{Lexicon: []match.Concept{}})
+	if err != nil {
+		return evalReport{}, err
+	}
 	newSvc := func(e *match.Engine) (*transfer.Service, error) {
 		tk, err := auth.NewTokens([]byte(strings.Repeat("e", 32)), 0, nil)
 		if err != nil {
@@ -172,6 +179,10 @@ func evaluate(ctx context.Context, dir string) (evalReport, error) {
 		return evalReport{}, err
 	}
 	base, err := newSvc(baselineEngine)
+	if err != nil {
+		return evalReport{}, err
+	}
+	noLex, err := newSvc(noLexiconEngine)
 	if err != nil {
 		return evalReport{}, err
 	}
@@ -190,7 +201,7 @@ func evaluate(ctx context.Context, dir string) (evalReport, error) {
 		offerKey[offerIDs[i]] = o.Key
 		offerLang[o.Key] = o.Language
 	}
-	for _, s := range []*transfer.Service{svc, base} {
+	for _, s := range []*transfer.Service{svc, base, noLex} {
 		if err := s.BuildMatchIndex(ctx); err != nil {
 			return evalReport{}, err
 		}
@@ -200,7 +211,7 @@ func evaluate(ctx context.Context, dir string) (evalReport, error) {
 	pairHits := map[string]*[3]int{} // found by engine, found by baseline, total
 	for i, d := range demands {
 		grades := qrels[d.Key]
-		for si, s := range []*transfer.Service{svc, base} {
+		for si, s := range []*transfer.Service{svc, base, noLex} {
 			got, err := s.SuggestMatches(ctx, staff, transfer.KindDemand, demandIDs[i], transfer.MatchQuery{Limit: transfer.MaxLimit})
 			if err != nil {
 				return evalReport{}, fmt.Errorf("rank %s: %w", d.Key, err)
@@ -211,6 +222,10 @@ func evaluate(ctx context.Context, dir string) (evalReport, error) {
 			}
 			sc := evalScores{Demands: 1, NDCG10: match.NDCG(ranked, grades, 10), MRR: match.MRR(ranked, grades, 2),
 				Recall10: match.Recall(ranked, grades, 10, 2)}
+			if si == 2 {
+				addScores(&rep.NoLexicon, sc)
+				continue
+			}
 			all, byLang := &rep.Engine, rep.EngineByLang
 			if si == 1 {
 				all, byLang = &rep.Baseline, rep.BaselineByLang
@@ -246,6 +261,7 @@ func evaluate(ctx context.Context, dir string) (evalReport, error) {
 	}
 	finish(&rep.Engine)
 	finish(&rep.Baseline)
+	finish(&rep.NoLexicon)
 	for _, m := range []map[string]evalScores{rep.EngineByLang, rep.BaselineByLang} {
 		for k, s := range m {
 			finish(&s)

@@ -1,16 +1,221 @@
+// Package match is the matching engine: text analysis, the concept lexicon,
+// the index, scoring and explanations. It imports no other package of
+// techbridge.
 package match
 
-// TEMPORARY stub until the lexicon lands; replaced by the real parser and data.
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
 
 // Concept is one technical idea with its terms per language.
 type Concept struct {
 	ID         string
-	Subsectors []string
-	Terms      map[string][]string
+	Subsectors []string            // "*" for cross-cutting concepts
+	Terms      map[string][]string // language → terms, in file order
 }
 
 // Languages lists the six languages every concept carries.
 var Languages = []string{"zh", "en", "id", "vi", "th", "ms"}
 
-// DefaultLexicon returns the embedded lexicon.
-func DefaultLexicon() []Concept { return nil }
+// LexiconError is a problem in lexicon text, with the line it was found on
+// (1-based). For a concept that ends without all six languages or without
+// subsectors, Line is the line of the concept's header.
+type LexiconError struct {
+	Line int
+	Msg  string
+}
+
+func (e *LexiconError) Error() string {
+	return fmt.Sprintf("lexicon line %d: %s", e.Line, e.Msg)
+}
+
+// ParseLexicon reads the lexicon format:
+//
+//	# comment lines start with '#'; blank lines separate concepts
+//	[lithium_iron_phosphate_battery]
+//	subsectors = energy_storage, electric_vehicles
+//	en = lithium iron phosphate battery | LFP battery | LiFePO4
+//	zh = 磷酸铁锂电池 | 磷酸铁锂
+//	id = …
+//	vi = …
+//	th = …
+//	ms = …
+//
+// A concept is a header "[id]" with a lower_snake_case ASCII id, followed by
+// one "subsectors" line (subsector names separated by commas, or "*" for a
+// cross-cutting concept) and one line per language, terms separated by '|'.
+// A blank line ends the concept. ParseLexicon stops at the first problem and
+// reports its line number: an unknown or repeated key, a key outside a
+// concept, a malformed header or line, a duplicate concept id, an empty term
+// or subsector, a term repeated (ignoring case) within one language of a
+// concept, or a concept without subsectors or without all six languages.
+func ParseLexicon(r io.Reader) ([]Concept, error) {
+	p := lexiconParser{seen: map[string]int{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := sc.Text()
+		if line == 1 {
+			text = strings.TrimPrefix(text, "\uFEFF")
+		}
+		if err := p.line(line, strings.TrimSpace(text)); err != nil {
+			return nil, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("lexicon line %d: %w", line+1, err)
+	}
+	if err := p.finish(); err != nil {
+		return nil, err
+	}
+	return p.out, nil
+}
+
+type lexiconParser struct {
+	out     []Concept
+	seen    map[string]int // concept id → header line
+	cur     *Concept
+	curLine int             // header line of cur
+	keys    map[string]bool // keys given in cur
+}
+
+func (p *lexiconParser) line(n int, s string) error {
+	switch {
+	case s == "":
+		return p.finish()
+	case strings.HasPrefix(s, "#"):
+		return nil
+	case strings.HasPrefix(s, "["):
+		if err := p.finish(); err != nil {
+			return err
+		}
+		if !strings.HasSuffix(s, "]") {
+			return &LexiconError{n, fmt.Sprintf("malformed header %q: want [concept_id]", s)}
+		}
+		id := strings.TrimSpace(s[1 : len(s)-1])
+		if !validConceptID(id) {
+			return &LexiconError{n, fmt.Sprintf("malformed header %q: the id must be lower_snake_case ASCII", s)}
+		}
+		if first, dup := p.seen[id]; dup {
+			return &LexiconError{n, fmt.Sprintf("duplicate concept id %q (first on line %d)", id, first)}
+		}
+		p.seen[id] = n
+		p.cur = &Concept{ID: id, Terms: map[string][]string{}}
+		p.curLine = n
+		p.keys = map[string]bool{}
+		return nil
+	}
+	key, value, ok := strings.Cut(s, "=")
+	if !ok {
+		return &LexiconError{n, fmt.Sprintf("malformed line %q: want key = value", s)}
+	}
+	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+	if key != "subsectors" && !slices.Contains(Languages, key) {
+		return &LexiconError{n, fmt.Sprintf("unknown key %q", key)}
+	}
+	if p.cur == nil {
+		return &LexiconError{n, fmt.Sprintf("key %q outside a concept: a [concept_id] header must come first", key)}
+	}
+	if p.keys[key] {
+		return &LexiconError{n, fmt.Sprintf("key %q given twice in concept %q", key, p.cur.ID)}
+	}
+	p.keys[key] = true
+	if key == "subsectors" {
+		return p.subsectors(n, value)
+	}
+	folded := map[string]bool{}
+	for _, t := range strings.Split(value, "|") {
+		t = strings.TrimSpace(t)
+		if t == "" {
+			return &LexiconError{n, fmt.Sprintf("empty term in %s of concept %q", key, p.cur.ID)}
+		}
+		f := strings.ToLower(t)
+		if folded[f] {
+			return &LexiconError{n, fmt.Sprintf("term %q repeated in %s of concept %q", t, key, p.cur.ID)}
+		}
+		folded[f] = true
+		p.cur.Terms[key] = append(p.cur.Terms[key], t)
+	}
+	return nil
+}
+
+func (p *lexiconParser) subsectors(n int, value string) error {
+	for _, s := range strings.Split(value, ",") {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == "":
+			return &LexiconError{n, fmt.Sprintf("empty subsector in concept %q", p.cur.ID)}
+		case s != "*" && !validConceptID(s):
+			return &LexiconError{n, fmt.Sprintf("malformed subsector %q in concept %q", s, p.cur.ID)}
+		case slices.Contains(p.cur.Subsectors, s):
+			return &LexiconError{n, fmt.Sprintf("subsector %q repeated in concept %q", s, p.cur.ID)}
+		}
+		p.cur.Subsectors = append(p.cur.Subsectors, s)
+	}
+	if len(p.cur.Subsectors) > 1 && slices.Contains(p.cur.Subsectors, "*") {
+		return &LexiconError{n, fmt.Sprintf("concept %q: \"*\" (cross-cutting) stands alone", p.cur.ID)}
+	}
+	return nil
+}
+
+// finish closes the current concept, if any.
+func (p *lexiconParser) finish() error {
+	c := p.cur
+	if c == nil {
+		return nil
+	}
+	p.cur = nil
+	if len(c.Subsectors) == 0 {
+		return &LexiconError{p.curLine, fmt.Sprintf("concept %q has no subsectors line", c.ID)}
+	}
+	var missing []string
+	for _, l := range Languages {
+		if len(c.Terms[l]) == 0 {
+			missing = append(missing, l)
+		}
+	}
+	if len(missing) > 0 {
+		return &LexiconError{p.curLine, fmt.Sprintf("concept %q lacks language(s) %s", c.ID, strings.Join(missing, ", "))}
+	}
+	p.out = append(p.out, *c)
+	return nil
+}
+
+// validConceptID reports whether s is lower_snake_case ASCII: letters and
+// digits in words joined by single underscores.
+func validConceptID(s string) bool {
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+//go:embed lexicon.txt
+var lexiconText string
+
+var defaultLexicon = mustParseLexicon(lexiconText)
+
+func mustParseLexicon(text string) []Concept {
+	cs, err := ParseLexicon(strings.NewReader(text))
+	if err != nil {
+		panic("match: embedded lexicon.txt: " + err.Error())
+	}
+	return cs
+}
+
+// DefaultLexicon returns the embedded lexicon (lexicon.txt), parsed once at
+// start. The result is shared: callers must not modify it.
+func DefaultLexicon() []Concept { return defaultLexicon }
