@@ -34,14 +34,28 @@ func newCounterpart(l transfer.Listing) counterpartSummary {
 	return c
 }
 
+// component is one part of a score: its value 0–1 and its weight.
+type component struct {
+	Score  float64 `json:"score" example:"0.8"`
+	Weight float64 `json:"weight" example:"0.3"`
+}
+
+func components(cs map[string]match.Component) map[string]component {
+	out := make(map[string]component, len(cs))
+	for k, c := range cs {
+		out[k] = component(c)
+	}
+	return out
+}
+
 type suggestionResponse struct {
-	OfferID    string                     `json:"offer_id,omitempty"`
-	DemandID   string                     `json:"demand_id,omitempty"`
-	Score      float64                    `json:"score" example:"82.5"`
-	Components map[string]match.Component `json:"components"`
-	Reasons    []string                   `json:"reasons" example:"same subsector: energy storage,TRL 7 meets required 6"`
-	Offer      *counterpartSummary        `json:"offer,omitempty"`
-	Demand     *counterpartSummary        `json:"demand,omitempty"`
+	OfferID    string               `json:"offer_id,omitempty"`
+	DemandID   string               `json:"demand_id,omitempty"`
+	Score      float64              `json:"score" example:"82.5"`
+	Components map[string]component `json:"components"`
+	Reasons    []string             `json:"reasons" example:"same subsector: energy storage,TRL 7 meets required 6"`
+	Offer      *counterpartSummary  `json:"offer,omitempty"`
+	Demand     *counterpartSummary  `json:"demand,omitempty"`
 }
 
 type suggestionList struct {
@@ -58,7 +72,7 @@ func (s *Server) suggestMatches(c echo.Context, kind transfer.Kind) error {
 	}
 	out := suggestionList{AlgorithmVersion: s.svc.MatchingVersion(), Items: make([]suggestionResponse, len(got))}
 	for i, g := range got {
-		r := suggestionResponse{Score: g.Score, Components: g.Components, Reasons: g.Reasons}
+		r := suggestionResponse{Score: g.Score, Components: components(g.Components), Reasons: g.Reasons}
 		cp := newCounterpart(g.Listing)
 		if kind == transfer.KindDemand {
 			r.OfferID, r.Offer = g.Listing.ID, &cp
@@ -125,28 +139,28 @@ func newInterest(in *transfer.Interest) *interestResponse {
 }
 
 type matchResponse struct {
-	ID                  string                     `json:"id"`
-	DemandID            string                     `json:"demand_id"`
-	OfferID             string                     `json:"offer_id"`
-	DemandInstitutionID string                     `json:"demand_institution_id"`
-	OfferInstitutionID  string                     `json:"offer_institution_id"`
-	Sector              string                     `json:"sector"`
-	Score               float64                    `json:"score"`
-	Components          map[string]match.Component `json:"components"`
-	Reasons             []string                   `json:"reasons"`
-	AlgorithmVersion    string                     `json:"algorithm_version"`
-	Status              string                     `json:"status" enums:"suggested,introduced,negotiating,agreed,declined,closed"`
-	StatusReason        string                     `json:"status_reason,omitempty"`
-	DemandInterest      *interestResponse          `json:"demand_interest,omitempty"`
-	OfferInterest       *interestResponse          `json:"offer_interest,omitempty"`
-	Version             int                        `json:"version"`
-	CreatedAt           time.Time                  `json:"created_at"`
-	UpdatedAt           time.Time                  `json:"updated_at"`
+	ID                  string               `json:"id"`
+	DemandID            string               `json:"demand_id"`
+	OfferID             string               `json:"offer_id"`
+	DemandInstitutionID string               `json:"demand_institution_id"`
+	OfferInstitutionID  string               `json:"offer_institution_id"`
+	Sector              string               `json:"sector"`
+	Score               float64              `json:"score"`
+	Components          map[string]component `json:"components"`
+	Reasons             []string             `json:"reasons"`
+	AlgorithmVersion    string               `json:"algorithm_version"`
+	Status              string               `json:"status" enums:"suggested,introduced,negotiating,agreed,declined,closed"`
+	StatusReason        string               `json:"status_reason,omitempty"`
+	DemandInterest      *interestResponse    `json:"demand_interest,omitempty"`
+	OfferInterest       *interestResponse    `json:"offer_interest,omitempty"`
+	Version             int                  `json:"version"`
+	CreatedAt           time.Time            `json:"created_at"`
+	UpdatedAt           time.Time            `json:"updated_at"`
 }
 
 func newMatchResponse(m transfer.Match) matchResponse {
 	return matchResponse{ID: m.ID, DemandID: m.DemandID, OfferID: m.OfferID, DemandInstitutionID: m.DemandInstitutionID,
-		OfferInstitutionID: m.OfferInstitutionID, Sector: m.Sector, Score: m.Score, Components: m.Components,
+		OfferInstitutionID: m.OfferInstitutionID, Sector: m.Sector, Score: m.Score, Components: components(m.Components),
 		Reasons: m.Reasons, AlgorithmVersion: m.AlgorithmVersion, Status: string(m.Status), StatusReason: m.StatusReason,
 		DemandInterest: newInterest(m.DemandInterest), OfferInterest: newInterest(m.OfferInterest), Version: m.Version,
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
