@@ -4,12 +4,16 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/techbridge/techbridge/internal/match"
+	"github.com/techbridge/techbridge/internal/transfer"
 )
 
 // config is everything read from the environment, once, at start.
@@ -25,6 +29,8 @@ type config struct {
 	WebhookAllowedCIDRs []*net.IPNet
 	DBMaxConns          int           // connections per process
 	ShutdownDelay       time.Duration // readiness fails this long before the server stops accepting
+	MatchWeights        match.Weights
+	FXRates             map[string]float64 // units per US dollar
 }
 
 // loadConfig reads and validates the environment, reporting every problem at once.
@@ -46,6 +52,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ShutdownDelay: 5 * time.Second,
 	}
 	var errs []error
+	var err error
+	if c.MatchWeights, err = parseWeights(getenv("TECHBRIDGE_MATCH_WEIGHTS")); err != nil {
+		errs = append(errs, err)
+	}
+	if c.FXRates, err = parseRates(getenv("TECHBRIDGE_FX_RATES")); err != nil {
+		errs = append(errs, err)
+	}
 	if v := env("TECHBRIDGE_DB_MAX_CONNS", ""); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
@@ -86,7 +99,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.CORSOrigins = append(c.CORSOrigins, u.Scheme+"://"+u.Host)
 	}
-	var err error
 	if c.TrustedProxies, err = parseCIDRs("TECHBRIDGE_TRUSTED_PROXIES", getenv); err != nil {
 		errs = append(errs, err)
 	}
@@ -134,6 +146,39 @@ func parseCIDRs(name string, getenv func(string) string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
+// parseWeights reads "text=0.22,concepts=0.3,…": the matching weights,
+// each name once; names left out keep their default.
+func parseWeights(s string) (match.Weights, error) {
+	w := match.DefaultWeights
+	fields := map[string]*float64{"text": &w.Text, "concepts": &w.Concepts, "sector": &w.Sector, "trl": &w.TRL,
+		"transfer_mode": &w.TransferMode, "geography": &w.Geography, "budget": &w.Budget, "freshness": &w.Freshness}
+	for _, part := range splitList(s) {
+		name, val, ok := strings.Cut(part, "=")
+		dst := fields[strings.TrimSpace(name)]
+		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if !ok || dst == nil || err != nil || f < 0 || f > 100 {
+			return w, fmt.Errorf("TECHBRIDGE_MATCH_WEIGHTS: %q is not name=weight with a name among text, concepts, sector, trl, transfer_mode, geography, budget, freshness", part)
+		}
+		*dst = f
+	}
+	return w, nil
+}
+
+// parseRates reads "CNY=7.2,THB=36": currency units per US dollar, over the defaults.
+func parseRates(s string) (map[string]float64, error) {
+	rates := maps.Clone(match.DefaultRates)
+	for _, part := range splitList(s) {
+		code, val, ok := strings.Cut(part, "=")
+		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		code = strings.ToUpper(strings.TrimSpace(code))
+		if !ok || err != nil || f <= 0 || !transfer.ValidCurrency(code) {
+			return nil, fmt.Errorf("TECHBRIDGE_FX_RATES: %q is not CODE=units-per-USD such as THB=36", part)
+		}
+		rates[code] = f
+	}
+	return rates, nil
+}
+
 // LogValue masks secrets, so the configuration can be logged at start.
 func (c config) LogValue() slog.Value {
 	nets := func(ns []*net.IPNet) []string {
@@ -158,6 +203,7 @@ func (c config) LogValue() slog.Value {
 		slog.Any("webhook_allowed_cidrs", nets(c.WebhookAllowedCIDRs)),
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.Duration("shutdown_delay", c.ShutdownDelay),
+		slog.Any("match_weights", c.MatchWeights),
 	)
 }
 

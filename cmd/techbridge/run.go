@@ -21,6 +21,7 @@ import (
 
 	"github.com/techbridge/techbridge/internal/auth"
 	"github.com/techbridge/techbridge/internal/httpapi"
+	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/store"
 	"github.com/techbridge/techbridge/internal/transfer"
 	"github.com/techbridge/techbridge/internal/webhook"
@@ -132,7 +133,12 @@ func openApp(ctx context.Context, cfg config) (*app, error) {
 			guard.Allowed = append(guard.Allowed, p)
 		}
 	}
-	svc, err := transfer.NewService(st, auth.DefaultArgon2, tokens, transfer.Config{
+	engine, err := match.New(match.Config{Weights: cfg.MatchWeights, Rates: cfg.FXRates})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	svc, err := transfer.NewService(st, auth.DefaultArgon2, tokens, transfer.Config{Matcher: engine,
 		Webhooks: webhook.NewSender(guard, webhookTimeout), CheckWebhookURL: guard.CheckURL})
 	if err != nil {
 		st.Close()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/store"
 	"github.com/techbridge/techbridge/internal/store/dbtest"
 )
@@ -224,12 +225,15 @@ func TestConfigurationIsValidatedAndSecretsMasked(t *testing.T) {
 		"TECHBRIDGE_ADMIN_EMAIL":     "root",
 		"TECHBRIDGE_CORS_ORIGINS":    "https://ok.example, not an origin",
 		"TECHBRIDGE_TRUSTED_PROXIES": "10.0.0.0/8,nonsense",
+		"TECHBRIDGE_MATCH_WEIGHTS":   "text=0.5,colour=1",
+		"TECHBRIDGE_FX_RATES":        "THB=36,XYZ=-1",
 	}
 	err := run(context.Background(), nil, func(k string) string { return bad[k] }, io.Discard, io.Discard)
 	if err == nil {
 		t.Fatal("bad configuration accepted")
 	}
-	for _, name := range []string{"TECHBRIDGE_ADDR", "DATABASE_URL", "TECHBRIDGE_JWT_SECRET", "TECHBRIDGE_ADMIN_EMAIL", "TECHBRIDGE_CORS_ORIGINS", "TECHBRIDGE_TRUSTED_PROXIES"} {
+	for _, name := range []string{"TECHBRIDGE_ADDR", "DATABASE_URL", "TECHBRIDGE_JWT_SECRET", "TECHBRIDGE_ADMIN_EMAIL",
+		"TECHBRIDGE_CORS_ORIGINS", "TECHBRIDGE_TRUSTED_PROXIES", "TECHBRIDGE_MATCH_WEIGHTS", "TECHBRIDGE_FX_RATES"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s:\n%v", name, err)
 		}
@@ -254,5 +258,25 @@ func TestConfigurationIsValidatedAndSecretsMasked(t *testing.T) {
 		if strings.Contains(log.String(), secret) {
 			t.Errorf("secret %q in log line %s", secret, log.String())
 		}
+	}
+}
+
+func TestMatchWeightsComeFromConfiguration(t *testing.T) {
+	cfg, err := loadConfig(func(k string) string {
+		return map[string]string{"TECHBRIDGE_MATCH_WEIGHTS": "budget=0.5, freshness=0", "TECHBRIDGE_FX_RATES": "thb=35"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MatchWeights.Budget != 0.5 || cfg.MatchWeights.Freshness != 0 || cfg.MatchWeights.Text != match.DefaultWeights.Text {
+		t.Fatalf("weights %+v", cfg.MatchWeights)
+	}
+	if cfg.FXRates["THB"] != 35 || cfg.FXRates["CNY"] != match.DefaultRates["CNY"] {
+		t.Fatalf("rates %v", cfg.FXRates)
+	}
+	tuned, _ := match.New(match.Config{Weights: cfg.MatchWeights})
+	plain, _ := match.New(match.Config{})
+	if tuned.Version() == plain.Version() {
+		t.Fatal("other weights, same algorithm version")
 	}
 }
