@@ -8,75 +8,51 @@ import (
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
-// expireListings moves listings past their expires_at or deadline to expired,
-// and forgets idempotency keys past their lifetime, at start and then every
-// interval, so that no cron outside the binary is needed. Every API process
-// runs it; the store moves each listing once.
-func expireListings(ctx context.Context, svc *transfer.Service, log *slog.Logger, every time.Duration) {
+// The background jobs every API process runs, so that no cron outside the
+// binary is needed. Each is safe to run in several processes at once.
+
+// repeat runs job at once and then every interval (or when wake fires),
+// until ctx ends; a failure is logged and the next round tries again.
+func repeat(ctx context.Context, log *slog.Logger, name string, every time.Duration, wake <-chan struct{}, job func(context.Context) (int, error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		n, err := svc.ExpireListings(ctx)
+		n, err := job(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
-			log.Warn("expire listings", "error", err.Error())
+			log.Warn(name, "error", err.Error())
 		case n > 0:
-			log.Info("listings expired", "count", n)
-		}
-		if _, err := svc.PurgeIdempotencyKeys(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("purge idempotency keys", "error", err.Error())
-		}
-		if n, err := svc.NotifyExpiring(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("announce expiring listings", "error", err.Error())
-		} else if n > 0 {
-			log.Info("expiring listings announced", "count", n)
+			log.Info(name, "count", n)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-wake:
 		}
 	}
 }
 
-// syncMatchIndex reads listings that other processes changed into this
-// process's matching index, every interval: the index trails the database
-// by at most about that long.
-func syncMatchIndex(ctx context.Context, svc *transfer.Service, log *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if _, err := svc.SyncMatchIndex(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("sync matching index", "error", err.Error())
-		}
-	}
-}
-
-// deliverWebhooks sends due webhook deliveries: at once when this process
-// queued some, and every interval for retries and other processes' events.
-func deliverWebhooks(ctx context.Context, svc *transfer.Service, log *slog.Logger, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-svc.WebhookWake():
-		}
+// startJobs starts the jobs: expiry and its announcements, the idempotency
+// key purge, the matching index sync (other processes' changes within about
+// a second) and webhook delivery (at once when this process queued some).
+func startJobs(ctx context.Context, svc *transfer.Service, log *slog.Logger) {
+	go repeat(ctx, log, "expire listings", 30*time.Second, nil, svc.ExpireListings)
+	go repeat(ctx, log, "announce expiring listings", 30*time.Second, nil, svc.NotifyExpiring)
+	go repeat(ctx, log, "purge idempotency keys", time.Hour, nil, func(ctx context.Context) (int, error) {
+		n, err := svc.PurgeIdempotencyKeys(ctx)
+		return int(n), err
+	})
+	go repeat(ctx, log, "sync matching index", time.Second, nil, svc.SyncMatchIndex)
+	go repeat(ctx, log, "deliver webhooks", time.Second, svc.WebhookWake(), func(ctx context.Context) (int, error) {
+		total := 0
 		for ctx.Err() == nil {
 			n, err := svc.DeliverWebhooks(ctx)
-			if err != nil && ctx.Err() == nil {
-				log.Warn("deliver webhooks", "error", err.Error())
-			}
+			total += n
 			if n == 0 || err != nil {
-				break
+				return total, err
 			}
 		}
-	}
+		return total, nil
+	})
 }

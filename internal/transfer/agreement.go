@@ -148,6 +148,22 @@ func (g Agreement) Validate() error {
 	return p.Err()
 }
 
+// checkAgreementSelection checks the filters lists and statistics share.
+func checkAgreementSelection(p *Problems, status, typ, sector, country string) {
+	if status != "" && !slices.Contains(AgreementStatuses, status) {
+		p.Add("status", "must be one of %s", strings.Join(AgreementStatuses, ", "))
+	}
+	if typ != "" && !slices.Contains(AgreementTypes, typ) {
+		p.Add("type", "must be one of %s", strings.Join(AgreementTypes, ", "))
+	}
+	if sector != "" && !ValidSector(sector) {
+		p.Add("sector", "is not a known sector")
+	}
+	if country != "" && !ValidCountry(country) {
+		p.Add("country", "must be an ISO 3166-1 alpha-2 code")
+	}
+}
+
 func (g Agreement) partyOf(a Actor) bool {
 	for _, p := range g.Parties {
 		if a.BelongsTo(p.InstitutionID) {
@@ -292,18 +308,7 @@ func (s *Service) ListAgreements(ctx context.Context, a Actor, f AgreementFilter
 	}
 	var p Problems
 	f.Country = strings.ToUpper(f.Country)
-	if f.Status != "" && !slices.Contains(AgreementStatuses, f.Status) {
-		p.Add("status", "must be one of %s", strings.Join(AgreementStatuses, ", "))
-	}
-	if f.Type != "" && !slices.Contains(AgreementTypes, f.Type) {
-		p.Add("type", "must be one of %s", strings.Join(AgreementTypes, ", "))
-	}
-	if f.Sector != "" && !ValidSector(f.Sector) {
-		p.Add("sector", "is not a known sector")
-	}
-	if f.Country != "" && !ValidCountry(f.Country) {
-		p.Add("country", "must be an ISO 3166-1 alpha-2 code")
-	}
+	checkAgreementSelection(&p, f.Status, f.Type, f.Sector, f.Country)
 	for field, id := range map[string]string{"institution_id": f.InstitutionID, "match_id": f.MatchID} {
 		if id != "" && !ValidID(id) {
 			p.Add(field, "must be an id")

@@ -77,18 +77,7 @@ func (q *StatsQuery) validate() error {
 	if q.From != "" && q.To != "" && q.From > q.To {
 		p.Add("from", "must not be after to")
 	}
-	if q.Status != "" && !slices.Contains(AgreementStatuses, q.Status) {
-		p.Add("status", "must be one of %s", strings.Join(AgreementStatuses, ", "))
-	}
-	if q.Type != "" && !slices.Contains(AgreementTypes, q.Type) {
-		p.Add("type", "must be one of %s", strings.Join(AgreementTypes, ", "))
-	}
-	if q.Sector != "" && !ValidSector(q.Sector) {
-		p.Add("sector", "is not a known sector")
-	}
-	if q.Country != "" && !ValidCountry(q.Country) {
-		p.Add("country", "must be an ISO 3166-1 alpha-2 code")
-	}
+	checkAgreementSelection(&p, q.Status, q.Type, q.Sector, q.Country)
 	return p.Err()
 }
 
