@@ -572,7 +572,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff see every demand. Others see published, unexpired public demands, plus (partners) every demand of their own institution, whatever its status. With updated_since, a partner's integration gets every change since then, withdrawals and expiries included.",
+                "description": "Staff see every demand. Others see published, unexpired public demands, plus (partners) every demand of their own institution, whatever its status. With updated_since, a partner's integration gets every change to its own institution's listings since then, withdrawals and expiries included; others' listings appear only while published.",
                 "produces": [
                     "application/json"
                 ],
@@ -2632,7 +2632,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff see every offer. Others see published, unexpired public offers, plus (partners) every offer of their own institution, whatever its status. With updated_since, a partner's integration gets every change since then, withdrawals and expiries included.",
+                "description": "Staff see every offer. Others see published, unexpired public offers, plus (partners) every offer of their own institution, whatever its status. With updated_since, a partner's integration gets every change to its own institution's listings since then, withdrawals and expiries included; others' listings appear only while published.",
                 "produces": [
                     "application/json"
                 ],

@@ -43,7 +43,8 @@ commands:
 
 configuration comes from the environment: TECHBRIDGE_ADDR, DATABASE_URL, TECHBRIDGE_DATA_DIR,
 TECHBRIDGE_JWT_SECRET, TECHBRIDGE_ADMIN_EMAIL, TECHBRIDGE_ADMIN_PASSWORD, TECHBRIDGE_CORS_ORIGINS,
-TECHBRIDGE_TRUSTED_PROXIES, TECHBRIDGE_WEBHOOK_ALLOWED_CIDRS (see README.md)
+TECHBRIDGE_TRUSTED_PROXIES, TECHBRIDGE_WEBHOOK_ALLOWED_CIDRS, TECHBRIDGE_DB_MAX_CONNS,
+TECHBRIDGE_SHUTDOWN_DELAY, TECHBRIDGE_MATCH_WEIGHTS, TECHBRIDGE_FX_RATES (see README.md)
 `
 
 // webhookTimeout bounds one delivery attempt.
@@ -241,12 +242,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	case <-ctx.Done():
 	}
 	// Readiness fails first, so that load balancers stop sending new requests
-	// before the listener closes; then in-flight requests get up to 25 s to
-	// finish (Kubernetes gives 30 before SIGKILL).
+	// before the listener closes; then in-flight requests get up to 20 s to
+	// finish (with the default 5 s delay, inside Kubernetes' 30 s grace).
 	log.Info("shutting down", "delay", cfg.ShutdownDelay.String())
 	handler.Drain()
 	time.Sleep(cfg.ShutdownDelay)
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 25*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -88,7 +88,7 @@ func (s *Server) createDemand(c echo.Context) error {
 // listDemands godoc
 //
 //	@Summary		List demands
-//	@Description	Staff see every demand. Others see published, unexpired public demands, plus (partners) every demand of their own institution, whatever its status. With updated_since, a partner's integration gets every change since then, withdrawals and expiries included.
+//	@Description	Staff see every demand. Others see published, unexpired public demands, plus (partners) every demand of their own institution, whatever its status. With updated_since, a partner's integration gets every change to its own institution's listings since then, withdrawals and expiries included; others' listings appear only while published.
 //	@Tags			demands
 //	@Produce		json
 //	@Param			sector			query		string	false	"sector"

@@ -27,8 +27,9 @@ var noReplay = map[string]bool{
 	"/api/v1/me/password":                true,
 }
 
-// maxReplayBody bounds what is kept for replay (an import's results fit).
-const maxReplayBody = 8 << 20
+// maxReplayBody bounds what is kept for replay; the results of the largest
+// import (50,000 rows) take about 5 MB.
+const maxReplayBody = 32 << 20
 
 // idempotent makes authenticated POSTs with an Idempotency-Key safe to retry:
 // the first response is stored and replayed for the same key and body, the

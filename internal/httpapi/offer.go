@@ -91,7 +91,7 @@ func (s *Server) createOffer(c echo.Context) error {
 // listOffers godoc
 //
 //	@Summary		List offers
-//	@Description	Staff see every offer. Others see published, unexpired public offers, plus (partners) every offer of their own institution, whatever its status. With updated_since, a partner's integration gets every change since then, withdrawals and expiries included.
+//	@Description	Staff see every offer. Others see published, unexpired public offers, plus (partners) every offer of their own institution, whatever its status. With updated_since, a partner's integration gets every change to its own institution's listings since then, withdrawals and expiries included; others' listings appear only while published.
 //	@Tags			offers
 //	@Produce		json
 //	@Param			sector			query		string	false	"sector"

@@ -109,10 +109,14 @@ func New(cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("match: weights must not be negative")
 		}
 	}
+	// The version names everything that changes a score: the weights, the
+	// currency rates and the lexicon.
 	b, _ := json.Marshal(struct {
 		W Weights
 		T bool
-	}{cfg.Weights, cfg.TextOnly})
+		R map[string]float64
+		L []Concept
+	}{cfg.Weights, cfg.TextOnly, cfg.Rates, cfg.Lexicon})
 	sum := sha256.Sum256(b)
 	e := &Engine{cfg: cfg, version: codeVersion + "-" + hex.EncodeToString(sum[:4]), concepts: newConceptMatcher(cfg.Lexicon)}
 	e.offers, e.demands = newIndex(), newIndex()

@@ -205,11 +205,18 @@ func (s *Store) LiveListings(ctx context.Context, now time.Time, fn func([]trans
 	return TranslateError(err)
 }
 
-// ListingsChangedSince returns listings of both kinds changed at or after
-// since, oldest change first, at most limit.
-func (s *Store) ListingsChangedSince(ctx context.Context, since time.Time, limit int) ([]transfer.Listing, error) {
+// ListingsChangedSince returns listings of both kinds changed after the
+// position (since, afterID) in (updated_at, id) order, at most limit; an
+// empty afterID starts at since itself.
+func (s *Store) ListingsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]transfer.Listing, error) {
 	var rows []listingRow
-	err := s.db.WithContext(ctx).Where("updated_at >= ?", ts(since)).Order("updated_at, id").Limit(limit).Find(&rows).Error
+	db := s.db.WithContext(ctx)
+	if afterID == "" {
+		db = db.Where("updated_at >= ?", ts(since))
+	} else {
+		db = db.Where("(updated_at > ? OR (updated_at = ? AND id > ?))", ts(since), ts(since), afterID)
+	}
+	err := db.Order("updated_at, id").Limit(limit).Find(&rows).Error
 	return listingRows(rows), TranslateError(err)
 }
 

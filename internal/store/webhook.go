@@ -74,14 +74,14 @@ func (s *Store) endpoint(r endpointRow) (transfer.Endpoint, error) {
 	e := transfer.Endpoint{ID: r.ID, InstitutionID: r.InstitutionID, URL: r.URL, Description: r.Description,
 		Events: splitSet(r.Events), Paused: r.Paused, DisabledReason: r.DisabledReason, PreviousUntil: r.PreviousUntil.TimePtr(),
 		Version: r.Version, CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time()}
-	var err error
-	if e.Secret, err = s.open(r.Secret); err != nil {
-		return e, err
-	}
+	// A secret sealed under another key (TECHBRIDGE_JWT_SECRET changed) stays
+	// empty: the endpoint can still be listed, changed, rotated or deleted;
+	// its deliveries fail until the secret is rotated.
+	e.Secret, _ = s.open(r.Secret)
 	if len(r.PreviousSecret) > 0 {
-		e.PreviousSecret, err = s.open(r.PreviousSecret)
+		e.PreviousSecret, _ = s.open(r.PreviousSecret)
 	}
-	return e, err
+	return e, nil
 }
 
 // CreateEndpoint stores an endpoint with its secret sealed.

@@ -254,6 +254,12 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		if found.Status == MatchDeclined || found.Status == MatchClosed {
 			return Agreement{}, Errorf(ErrConflict, "match %s is %s", found.ID, found.Status)
 		}
+		inParties := func(inst string) bool {
+			return slices.ContainsFunc(g.Parties, func(p Party) bool { return p.InstitutionID == inst })
+		}
+		if !inParties(found.DemandInstitutionID) || !inParties(found.OfferInstitutionID) {
+			return Agreement{}, Problems{{Field: "parties", Message: "must include both institutions of the match"}}.Err()
+		}
 		g.OfferID, g.DemandID = found.OfferID, found.DemandID
 		m = &found
 	}
@@ -265,13 +271,12 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 			return err
 		}
 		evs := []AuditEvent{s.auditEvent(a, "agreement", g.ID, "created", nil, g.auditFields(), now)}
-		if m != nil && m.Status != MatchAgreed {
-			before := m.auditFields()
-			m.Status, m.Version, m.UpdatedAt = MatchAgreed, m.Version+1, now
-			if err := st.UpdateMatch(ctx, *m); err != nil {
+		if g.Confirmed && m != nil {
+			ev, err := s.agreeMatch(ctx, st, a, *m, now)
+			if err != nil {
 				return err
 			}
-			evs = append(evs, s.auditEvent(a, "match", m.ID, "status_changed", before, m.auditFields(), now))
+			evs = append(evs, ev...)
 		}
 		return st.AddAudit(ctx, evs...)
 	})
@@ -409,7 +414,20 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 		if err := st.UpdateAgreement(ctx, old, g); err != nil {
 			return err
 		}
-		if err := st.AddAudit(ctx, s.auditEvent(a, "agreement", g.ID, "updated", before, g.auditFields(), now)); err != nil {
+		evs := []AuditEvent{s.auditEvent(a, "agreement", g.ID, "updated", before, g.auditFields(), now)}
+		if !old.Confirmed && g.Confirmed && g.MatchID != "" {
+			// Staff confirm a partner's proposal: only now does its match agree.
+			m, err := st.MatchByID(ctx, g.MatchID)
+			if err != nil {
+				return err
+			}
+			ev, err := s.agreeMatch(ctx, st, a, m, now)
+			if err != nil {
+				return err
+			}
+			evs = append(evs, ev...)
+		}
+		if err := st.AddAudit(ctx, evs...); err != nil {
 			return err
 		}
 		return s.emit(ctx, st, "agreement.updated", partyIDs(g), agreementEvent(g), now)
@@ -419,6 +437,26 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 	}
 	s.wake()
 	return g, nil
+}
+
+// agreeMatch moves a match to agreed, inside the agreement's transaction,
+// and returns the audit event for it (none when it already agreed).
+func (s *Service) agreeMatch(ctx context.Context, st Store, a Actor, m Match, now time.Time) ([]AuditEvent, error) {
+	switch m.Status {
+	case MatchAgreed:
+		return nil, nil
+	case MatchDeclined, MatchClosed:
+		return nil, Errorf(ErrConflict, "match %s is %s", m.ID, m.Status)
+	}
+	before := m.auditFields()
+	m.Status, m.Version, m.UpdatedAt = MatchAgreed, m.Version+1, now
+	if err := st.UpdateMatch(ctx, m); err != nil {
+		return nil, err
+	}
+	if err := s.emit(ctx, st, "match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, "status_changed"), now); err != nil {
+		return nil, err
+	}
+	return []AuditEvent{s.auditEvent(a, "match", m.ID, "status_changed", before, m.auditFields(), now)}, nil
 }
 
 func partyIDs(g Agreement) []string {

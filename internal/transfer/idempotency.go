@@ -29,7 +29,7 @@ type StoredResponse struct {
 // How long keys live, and how long a request may hold one before it counts as abandoned.
 const (
 	IdempotencyTTL     = 24 * time.Hour
-	idempotencyLease   = time.Minute
+	idempotencyLease   = 5 * time.Minute // longer than a request can run (the server's write timeout is 60 s)
 	idempotencyWait    = 10 * time.Second
 	idempotencyPollGap = 20 * time.Millisecond
 )

@@ -27,6 +27,9 @@ func newMatchIndex(e *match.Engine) *matchIndex {
 	return &matchIndex{engine: e, versions: map[string]int{}, countries: map[string]string{}}
 }
 
+// Engine is the matching engine this service keeps in step.
+func (s *Service) Engine() *match.Engine { return s.matches.engine }
+
 // MatchingVersion names the matching algorithm in use.
 func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
 
@@ -64,15 +67,28 @@ func (s *Service) SyncMatchIndex(ctx context.Context) (int, error) {
 	mi.mu.Lock()
 	since := mi.since
 	mi.mu.Unlock()
-	changed, err := s.store.ListingsChangedSince(ctx, since, 10000)
-	if err != nil {
-		return 0, fmt.Errorf("sync match index: %w", err)
+	// Page through the changes in (updated_at, id) order, so that any number
+	// of rows with one timestamp (an import) is read once per pass.
+	const page = 5000
+	n, pos, afterID := 0, since, ""
+	for {
+		changed, err := s.store.ListingsChangedSince(ctx, pos, afterID, page)
+		if err != nil {
+			return n, fmt.Errorf("sync match index: %w", err)
+		}
+		n += s.reindex(ctx, changed...)
+		if len(changed) == 0 {
+			break
+		}
+		last := changed[len(changed)-1]
+		pos, afterID = last.UpdatedAt, last.ID
+		if len(changed) < page {
+			break
+		}
 	}
-	n := s.reindex(ctx, changed...)
-	if len(changed) > 0 {
-		last := changed[len(changed)-1].UpdatedAt
+	if afterID != "" {
 		mi.mu.Lock()
-		if next := last.Add(-syncOverlap); next.After(mi.since) {
+		if next := pos.Add(-syncOverlap); next.After(mi.since) {
 			mi.since = next
 		}
 		mi.mu.Unlock()

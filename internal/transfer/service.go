@@ -71,8 +71,9 @@ type Store interface {
 
 	// LiveListings hands fn the published, unexpired listings of both kinds in batches.
 	LiveListings(ctx context.Context, now time.Time, fn func([]Listing) error) error
-	// ListingsChangedSince returns listings changed at or after since, oldest first.
-	ListingsChangedSince(ctx context.Context, since time.Time, limit int) ([]Listing, error)
+	// ListingsChangedSince returns listings changed after (since, afterID) in
+	// (updated_at, id) order; an empty afterID starts at since.
+	ListingsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]Listing, error)
 	ListingsByIDs(ctx context.Context, ids []string) ([]Listing, error)
 	InstitutionCountries(ctx context.Context) (map[string]string, error)
 

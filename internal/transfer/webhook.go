@@ -435,6 +435,16 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("claim deliveries: %w", err)
 	}
 	for _, c := range claimed {
+		if c.Endpoint.Secret == "" {
+			d := c.Delivery
+			d.Attempts++
+			d.Status, d.NextAttemptAt, d.UpdatedAt = "failed", nil, now
+			d.LastError = "the signing secret cannot be read (was TECHBRIDGE_JWT_SECRET changed?); rotate the endpoint's secret"
+			if err := s.store.FinishDelivery(ctx, d, Attempt{Attempt: d.Attempts, Error: d.LastError, At: now}, ""); err != nil {
+				return len(claimed), fmt.Errorf("record delivery %s: %w", d.ID, err)
+			}
+			continue
+		}
 		secrets := []string{c.Endpoint.Secret}
 		if c.Endpoint.PreviousSecret != "" && c.Endpoint.PreviousUntil != nil && now.Before(*c.Endpoint.PreviousUntil) {
 			secrets = append(secrets, c.Endpoint.PreviousSecret)
