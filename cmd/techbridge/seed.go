@@ -14,7 +14,7 @@ import (
 )
 
 const seedUsage = `usage: techbridge seed demo
-       techbridge seed synthetic --offers N --demands M [--institutions K] [--seed S]`
+       techbridge seed synthetic --offers N --demands M [--agreements A] [--institutions K] [--seed S]`
 
 // demoSeed differs from synthetic's default seed, so that the demo set and a
 // synthetic set can share a database.
@@ -23,6 +23,15 @@ const demoSeed = 20250601
 // Seeding writes this many listings per transaction: big enough to batch
 // well, small enough that a failure half-way leaves whole chunks behind.
 const seedTxRows = 10_000
+
+// Agreements go in transactions of this many, with their parties and rollups.
+const seedTxAgreements = 20_000
+
+// agreementWriter is the store's bulk write of agreements with their parties
+// and rollup counts; the transaction's store has it.
+type agreementWriter interface {
+	CreateAgreements(ctx context.Context, gs []transfer.Agreement) error
+}
 
 // seedCommand fills the database with deterministic data, for demonstrations
 // and benchmarks. The ids follow from the seed, so seeding the same data again
@@ -58,9 +67,9 @@ func seedCommand(ctx context.Context, cfg config, args []string, stdout io.Write
 }
 
 type seedPlan struct {
-	name                          string
-	seed                          int64
-	institutions, offers, demands int
+	name                                      string
+	seed                                      int64
+	institutions, offers, demands, agreements int
 }
 
 func parseSynthetic(args []string) (seedPlan, error) {
@@ -68,8 +77,8 @@ func parseSynthetic(args []string) (seedPlan, error) {
 	fl.SetOutput(io.Discard)
 	offers := fl.Int("offers", 0, "number of offers")
 	demands := fl.Int("demands", 0, "number of demands")
-	institutions := fl.Int("institutions", 0, "number of institutions (default: one per 20 listings, at least 10)")
-	agreements := fl.Int("agreements", 0, "number of agreements (not implemented yet)")
+	institutions := fl.Int("institutions", 0, "number of institutions (default: one per 20 listings or 200 agreements, at least 10)")
+	agreements := fl.Int("agreements", 0, "number of agreements")
 	seed := fl.Int64("seed", 1, "seed: the same seed gives the same data")
 	if err := fl.Parse(args); err != nil {
 		return seedPlan{}, fmt.Errorf("seed synthetic: %w\n%s", err, seedUsage)
@@ -86,12 +95,13 @@ func parseSynthetic(args []string) (seedPlan, error) {
 			return seedPlan{}, fmt.Errorf("seed synthetic: %s must be between 0 and %d", f.name, most)
 		}
 	}
-	if *agreements > 0 {
-		return seedPlan{}, errors.New("seed synthetic: agreements are not implemented yet; run without --agreements")
-	}
-	p := seedPlan{name: "synthetic", seed: *seed, institutions: *institutions, offers: *offers, demands: *demands}
+	p := seedPlan{name: "synthetic", seed: *seed, institutions: *institutions, offers: *offers, demands: *demands,
+		agreements: *agreements}
 	if p.institutions == 0 {
-		p.institutions = max(10, (p.offers+p.demands+19)/20)
+		p.institutions = max(10, (p.offers+p.demands+19)/20, (p.agreements+199)/200)
+	}
+	if p.agreements > 0 && p.institutions < 2 {
+		return seedPlan{}, errors.New("seed synthetic: agreements need at least two institutions")
 	}
 	return p, nil
 }
@@ -101,6 +111,7 @@ func (p seedPlan) run(ctx context.Context, st *store.Store, now time.Time, stdou
 	institutions := synthetic.Institutions(p.seed, p.institutions)
 	offers := synthetic.Offers(p.seed, p.offers, institutions, now)
 	demands := synthetic.Demands(p.seed, p.demands, institutions, now)
+	agreements := synthetic.Agreements(p.seed, p.agreements, institutions, now)
 	// The generator is tested to produce valid data; checking again costs
 	// little and keeps a generator bug out of the database.
 	for _, in := range institutions {
@@ -111,6 +122,11 @@ func (p seedPlan) run(ctx context.Context, st *store.Store, now time.Time, stdou
 	for _, l := range append(offers[:len(offers):len(offers)], demands...) {
 		if err := l.Validate(now); err != nil {
 			return fmt.Errorf("seed %s: generated %s %s: %w", p.name, l.Kind, l.ID, err)
+		}
+	}
+	for _, g := range agreements {
+		if err := g.Validate(); err != nil {
+			return fmt.Errorf("seed %s: generated agreement %s: %w", p.name, g.ID, err)
 		}
 	}
 
@@ -142,8 +158,25 @@ func (p seedPlan) run(ctx context.Context, st *store.Store, now time.Time, stdou
 			}
 		}
 	}
+	for i := 0; i < len(agreements); i += seedTxAgreements {
+		chunk := agreements[i:min(i+seedTxAgreements, len(agreements))]
+		err := st.Tx(ctx, func(tx transfer.Store) error {
+			w, ok := tx.(agreementWriter)
+			if !ok {
+				return errors.New("the store cannot write agreements in bulk")
+			}
+			return w.CreateAgreements(ctx, chunk)
+		})
+		if errors.Is(err, transfer.ErrConflict) {
+			return fmt.Errorf("seed %s: some agreements of seed %d are already in this database; use another --seed or an empty database",
+				p.name, p.seed)
+		}
+		if err != nil {
+			return fmt.Errorf("seed %s: agreements %d–%d: %w", p.name, i+1, i+len(chunk), err)
+		}
+	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "seeded %d institutions, %d offers, %d demands (%s, seed %d) on %s in %s\n",
-		len(institutions), len(offers), len(demands), p.name, p.seed, st.Dialect(), elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "seeded %d institutions, %d offers, %d demands, %d agreements (%s, seed %d) on %s in %s\n",
+		len(institutions), len(offers), len(demands), len(agreements), p.name, p.seed, st.Dialect(), elapsed.Round(time.Millisecond))
 	return nil
 }

@@ -1,13 +1,15 @@
-// Package synthetic makes realistic-looking institutions, offers and demands
-// for benchmarks, demonstrations and load tests. Output is deterministic: the
-// same seed (and the same now) gives byte-identical data, ids included, so
-// that a benchmark database can be rebuilt exactly and seeding the same data
-// twice collides on the ids instead of duplicating it.
+// Package synthetic makes realistic-looking institutions, offers, demands
+// and agreements for benchmarks, demonstrations and load tests. Output is
+// deterministic: the same seed (and the same now) gives byte-identical data,
+// ids included, so that a benchmark database can be rebuilt exactly and
+// seeding the same data twice collides on the ids instead of duplicating it.
 //
 // Institutions sit in China (about 40%) and the ASEAN states; listings cover
 // every sector and subsector, written in the six first-class languages from
-// small per-subsector term lists. Websites and e-mail addresses use the
-// reserved .example top-level domain, so nothing ever reaches a real party.
+// small per-subsector term lists. Agreements mostly join a Chinese and one or
+// more ASEAN institutions, signed from 2018 on, more of them each year.
+// Websites and e-mail addresses use the reserved .example top-level domain,
+// so nothing ever reaches a real party.
 package synthetic
 
 import (
@@ -32,6 +34,7 @@ const (
 	streamInstitutions = 1
 	streamOffers       = 2
 	streamDemands      = 3
+	streamAgreements   = 4
 )
 
 // idBase is the fixed time the ids count from: ids must not depend on the
@@ -706,6 +709,246 @@ func listings(seed int64, stream uint64, kind transfer.Kind, n int, institutions
 		out[i] = l
 	}
 	return out
+}
+
+// agreementsStart is when the agreements' window opens: the first are
+// signed in 2018, and each year brings more than the one before.
+var agreementsStart = time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Shapes of the agreements.
+var (
+	// Weights of transfer.AgreementTypes.
+	agreementTypeWeights = []int{24, 16, 18, 12, 14, 10, 6}
+	// Weights of two, three and four parties.
+	partyCountWeights = []int{72, 21, 7}
+	// Who the parties are: China with ASEAN, ASEAN states among themselves,
+	// or institutions of one country.
+	agreementShapes = []int{80, 13, 7}
+	// Contract value in US dollars, low and high (drawn log-uniform), by type.
+	agreementValueUSD = map[string][2]float64{"development": {50_000, 5_000_000}, "transfer": {100_000, 10_000_000},
+		"licensing": {50_000, 5_000_000}, "consulting": {5_000, 300_000}, "service": {10_000, 1_000_000},
+		"joint_lab": {200_000, 10_000_000}, "other": {10_000, 1_000_000}}
+	agreementTitles = map[string]string{"development": "Joint development of %s", "transfer": "Transfer of %s technology",
+		"licensing": "Licence for %s technology", "consulting": "Consulting on %s", "service": "Technical services for %s",
+		"joint_lab": "Joint laboratory for %s", "other": "Cooperation on %s"}
+	terminationReasons = []string{
+		"The recipient relocated its production line; both parties agreed to end the contract.",
+		"Funding for the second phase was not approved.",
+		"The export licence for the equipment was not granted.",
+		"The provider could not meet the agreed technical indicators.",
+		"Superseded by a framework agreement between the parties.",
+	}
+	unsignedReason = "Negotiations ended without a signed contract."
+)
+
+// Agreements returns n agreements between the given institutions (at least
+// two), recorded from 2018 up to now, more in later years, in id order.
+// About 80% join a Chinese institution with one or more ASEAN ones, 13% are
+// among ASEAN states and 7% within one country; each has two to four
+// distinct parties with the country and type of their institution, as the
+// store records them. Signed agreements carry signed_on, shortly before they
+// were recorded; older ones are more often in execution or completed.
+// Planned agreements have no signed_on; those older than 18 months ended
+// unsigned (terminated). About 80% carry a value, in yuan, dollars or an
+// ASEAN party's currency; 10% are confidential; 97% are confirmed.
+func Agreements(seed int64, n int, institutions []transfer.Institution, now time.Time) []transfer.Agreement {
+	if n <= 0 || len(institutions) < 2 {
+		return nil
+	}
+	r := newRand(seed, streamAgreements)
+	now = now.UTC().Truncate(time.Second)
+	start := agreementsStart
+	if !start.Before(now) {
+		start = now.AddDate(-8, 0, 0)
+	}
+	window := now.Sub(start)
+	var cn, asean, all []int
+	byCountry := map[string][]int{}
+	for i, in := range institutions {
+		if in.Country == transfer.China {
+			cn = append(cn, i)
+		} else {
+			asean = append(asean, i)
+		}
+		byCountry[in.Country] = append(byCountry[in.Country], i)
+		all = append(all, i)
+	}
+	perUSD := map[string]float64{"USD": 1}
+	for _, c := range countries {
+		if c.currency != "USD" {
+			perUSD[c.currency] = c.perUSD
+		}
+	}
+	sectorWeights := make([]int, len(sectors))
+	for i, s := range sectors {
+		sectorWeights[i] = s.weight
+	}
+
+	out := make([]transfer.Agreement, n)
+	picked := make([]int, 0, 4)
+	for i := range out {
+		// Parties: distinct institutions, from the pools the shape names; a
+		// pool that runs short is filled up from all institutions.
+		picked = picked[:0]
+		add := func(pool []int) bool {
+			if len(pool) == 0 {
+				return false
+			}
+			off := r.IntN(len(pool))
+			for k := range pool {
+				if j := pool[(off+k)%len(pool)]; !slices.Contains(picked, j) {
+					picked = append(picked, j)
+					return true
+				}
+			}
+			return false
+		}
+		want := min(2+pick(r, partyCountWeights), len(institutions))
+		switch pick(r, agreementShapes) {
+		case 0: // China with ASEAN, sometimes two Chinese institutions
+			add(cn)
+			for len(picked) < want {
+				pool := asean
+				if len(picked) >= 2 && r.IntN(100) < 25 {
+					pool = cn
+				}
+				if !add(pool) {
+					break
+				}
+			}
+		case 1: // among ASEAN institutions
+			for len(picked) < want && add(asean) {
+			}
+		default: // within one country
+			add(all)
+			for len(picked) < want && add(byCountry[institutions[picked[0]].Country]) {
+			}
+		}
+		for len(picked) < 2 {
+			add(all)
+		}
+
+		g := transfer.Agreement{
+			ID:        id(seed, streamAgreements, i),
+			Type:      transfer.AgreementTypes[pick(r, agreementTypeWeights)],
+			CreatedBy: "synthetic",
+			Version:   1,
+			Confirmed: r.IntN(100) < 97,
+		}
+		if r.IntN(100) < 15 { // the ASEAN party provides, China receives
+			picked[0], picked[1] = picked[1], picked[0]
+		}
+		allPartners := g.Type == "joint_lab" || (g.Type == "development" && r.IntN(2) == 0) || g.Type == "other"
+		var names []string
+		for k, j := range picked {
+			in := institutions[j]
+			role := "partner"
+			if !allPartners && k < 2 {
+				role = []string{"provider", "recipient"}[k]
+			}
+			g.Parties = append(g.Parties, transfer.Party{InstitutionID: in.ID, Role: role, Country: in.Country,
+				InstitutionType: in.Type})
+			name := in.Country
+			if c, ok := countryByCode(in.Country); ok {
+				name = c.nameEN
+			}
+			if !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+
+		// What: the provider's field most of the time.
+		sec := sectors[pick(r, sectorWeights)]
+		if lead := institutions[picked[0]]; len(lead.Sectors) > 0 && r.IntN(100) < 80 {
+			if s, ok := sectorByCode(lead.Sectors[r.IntN(len(lead.Sectors))]); ok {
+				sec = s
+			}
+		}
+		sub := sec.subs[r.IntN(len(sec.subs))]
+		g.Sector, g.Subsector = sec.code, sub.code
+		term := sub.terms[r.IntN(len(sub.terms))][langEN]
+		if r.IntN(100) < 10 {
+			g.Subsector, term = "", sec.name[langEN] // a sector may be given without a subsector
+		}
+		g.Title = capitalize(fmt.Sprintf(agreementTitles[g.Type], term)) + " (" + strings.Join(names, "–") + ")"
+
+		// When: recorded at a time growing with i (density rising linearly
+		// over the window), signed up to 90 days before.
+		x := (float64(i) + r.Float64()) / float64(n)
+		created := start.Add(time.Duration(float64(window) * math.Sqrt(x))).Truncate(time.Second)
+		signed := created.Add(-randDuration(r, 90*24*time.Hour))
+		if signed.Before(start) {
+			signed = start
+		}
+		age := now.Sub(signed)
+		switch roll := r.IntN(100); {
+		case roll < 8 && now.Sub(created) < 548*24*time.Hour:
+			g.Status = "planned"
+		case roll < 8:
+			g.Status, g.TerminationReason = "terminated", unsignedReason
+		case roll < 13:
+			g.Status, g.TerminationReason = "terminated", terminationReasons[r.IntN(len(terminationReasons))]
+		case age < 180*24*time.Hour:
+			g.Status = choose(r.IntN(100) < 55, "signed", "in_execution")
+		case age < 730*24*time.Hour:
+			g.Status = []string{"signed", "in_execution", "completed"}[pick(r, []int{10, 70, 20})]
+		default:
+			g.Status = choose(r.IntN(100) < 25, "in_execution", "completed")
+		}
+		if g.Status != "planned" && g.TerminationReason != unsignedReason {
+			g.SignedOn = signed.Format(time.DateOnly)
+			switch {
+			case signed.Month() == time.September && r.IntN(100) < 60:
+				g.EventName = fmt.Sprintf("China–ASEAN Expo %d", signed.Year())
+			case r.IntN(100) < 5:
+				g.EventName = fmt.Sprintf("China–ASEAN Technology Transfer and Collaborative Innovation Conference %d", signed.Year())
+			}
+		}
+
+		// Value: in yuan, dollars or the ASEAN party's currency.
+		if r.IntN(100) < 80 {
+			g.Currency = agreementCurrency(r, g.Parties)
+			lim := agreementValueUSD[g.Type]
+			usd := lim[0] * math.Pow(lim[1]/lim[0], r.Float64())
+			v := roundNice(usd * perUSD[g.Currency])
+			g.ValueAmount = &v
+		}
+		g.Confidential = r.IntN(100) < 10
+		g.CreatedAt = created
+		g.UpdatedAt = created.Add(randDuration(r, min(730*24*time.Hour, now.Sub(created)))).Truncate(time.Second)
+		out[i] = g
+	}
+	return out
+}
+
+// agreementCurrency: within one country mostly its own currency; with
+// China yuan or dollars, sometimes the ASEAN party's currency; among ASEAN
+// states dollars or the first party's currency.
+func agreementCurrency(r *rand.Rand, parties []transfer.Party) string {
+	hasCN, domestic, local := false, true, ""
+	for _, p := range parties {
+		if p.Country != parties[0].Country {
+			domestic = false
+		}
+		if p.Country == transfer.China {
+			hasCN = true
+		} else if c, ok := countryByCode(p.Country); ok && local == "" {
+			local = c.currency
+		}
+	}
+	if local == "" {
+		local = "USD" // a country the generator does not know
+	}
+	switch {
+	case domestic && hasCN:
+		return choose(r.IntN(100) < 90, "CNY", "USD")
+	case domestic:
+		return choose(r.IntN(100) < 85, local, "USD")
+	case hasCN:
+		return []string{"CNY", "USD", local}[pick(r, []int{45, 33, 22})]
+	default:
+		return choose(r.IntN(100) < 45, "USD", local)
+	}
 }
 
 // languageOf is what institutions of a country mostly write in.
