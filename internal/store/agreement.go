@@ -264,66 +264,151 @@ func corridors(sorted []string) []string {
 var rollupExtra = map[string]string{"agreement_rollup_country": "country", "agreement_rollup_corridor": "corridor",
 	"agreement_rollup_institution_type": "institution_type"}
 
-// rollup adds (sign 1) or removes (sign -1) agreements' counts, in one fixed
-// key order so that concurrent writers lock rows in the same order.
+// cubeDims are the dimensions of the cube, in the order dims names them.
+var cubeDims = []string{"corridor", "country", "institution_type", "sector", "status", "subsector", "type"}
+
+// cubeContributions lists the cube rows an agreement counts in: no
+// dimension, each one, and each pair (multi-valued ones once per value).
+func cubeContributions(g transfer.Agreement) [][5]string {
+	if !g.Counts() {
+		return nil
+	}
+	month := ""
+	if len(g.SignedOn) >= 7 {
+		month = g.SignedOn[:7]
+	}
+	var countries, types []string
+	for _, p := range g.Parties {
+		if !slices.Contains(countries, p.Country) {
+			countries = append(countries, p.Country)
+		}
+		if !slices.Contains(types, p.InstitutionType) {
+			types = append(types, p.InstitutionType)
+		}
+	}
+	slices.Sort(countries)
+	vals := map[string][]string{"corridor": corridors(countries), "country": countries, "institution_type": types,
+		"sector": {g.Sector}, "status": {g.Status}, "subsector": {g.Subsector}, "type": {g.Type}}
+	out := [][5]string{{"", "", "", month, g.Currency}}
+	for i, a := range cubeDims {
+		for _, va := range vals[a] {
+			out = append(out, [5]string{a, va, "", month, g.Currency})
+		}
+		for _, b := range cubeDims[i+1:] {
+			for _, va := range vals[a] {
+				for _, vb := range vals[b] {
+					out = append(out, [5]string{a + "," + b, va, vb, month, g.Currency})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// countDelta is a change to one row of a counting table.
+type countDelta struct {
+	keys []any
+	n, v int64
+}
+
+// rollup adds (sign 1) or removes (sign -1) agreements' counts in the
+// rollups and the cube: deltas are summed per row first, then written in
+// multi-row upserts in one fixed order, so that concurrent writers lock rows
+// in the same order.
 func (s *Store) rollup(ctx context.Context, g transfer.Agreement, sign int64, many ...transfer.Agreement) error {
-	type delta struct{ n, v int64 }
-	deltas := map[rollupKey]*delta{}
-	add := func(g transfer.Agreement, sign int64) {
+	tables := map[string]map[string]*countDelta{}
+	add := func(table, id string, keys []any, n, v int64) {
+		t := tables[table]
+		if t == nil {
+			t = map[string]*countDelta{}
+			tables[table] = t
+		}
+		d := t[id]
+		if d == nil {
+			d = &countDelta{keys: keys}
+			t[id] = d
+		}
+		d.n += n
+		d.v += v
+	}
+	apply := func(g transfer.Agreement, sign int64) {
 		var v int64
 		if g.ValueAmount != nil {
 			v = *g.ValueAmount
 		}
 		for _, k := range contributions(g) {
-			d := deltas[k]
-			if d == nil {
-				d = &delta{}
-				deltas[k] = d
+			keys := []any{k.month, k.status, k.typ, k.sector, k.subsector, k.currency}
+			if rollupExtra[k.table] != "" {
+				keys = append([]any{k.extra}, keys...)
 			}
-			d.n += sign
-			d.v += sign * v
+			add(k.table, strings.Join([]string{k.extra, k.month, k.status, k.typ, k.sector, k.subsector, k.currency}, "\x00"), keys, sign, sign*v)
+		}
+		for _, k := range cubeContributions(g) {
+			add("agreement_cube", strings.Join(k[:], "\x00"), []any{k[0], k[1], k[2], k[3], k[4]}, sign, sign*v)
 		}
 	}
 	if sign != 0 {
-		add(g, sign)
+		apply(g, sign)
 	}
 	for _, m := range many {
-		add(m, 1)
+		apply(m, 1)
 	}
-	keys := make([]rollupKey, 0, len(deltas))
-	for k := range deltas {
-		keys = append(keys, k)
+	names := make([]string, 0, len(tables))
+	for t := range tables {
+		names = append(names, t)
 	}
-	slices.SortFunc(keys, func(a, b rollupKey) int {
-		return strings.Compare(strings.Join([]string{a.table, a.month, a.status, a.typ, a.sector, a.subsector, a.extra, a.currency}, "\x00"),
-			strings.Join([]string{b.table, b.month, b.status, b.typ, b.sector, b.subsector, b.extra, b.currency}, "\x00"))
-	})
+	slices.Sort(names)
+	for _, table := range names {
+		cols := []string{"month", "status", "type", "sector", "subsector", "currency"}
+		switch extra := rollupExtra[table]; {
+		case table == "agreement_cube":
+			cols = []string{"dims", "v1", "v2", "month", "currency"}
+		case extra != "":
+			cols = append([]string{extra}, cols...)
+		}
+		ids := make([]string, 0, len(tables[table]))
+		for id, d := range tables[table] {
+			if d.n != 0 || d.v != 0 {
+				ids = append(ids, id)
+			}
+		}
+		slices.Sort(ids)
+		var rows []countDelta
+		for _, id := range ids {
+			rows = append(rows, *tables[table][id])
+		}
+		if err := s.upsertCounts(ctx, table, cols, rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// upsertCounts adds deltas to a counting table, 400 rows per statement, and
+// removes the rows a negative delta brought to zero.
+func (s *Store) upsertCounts(ctx context.Context, table string, cols []string, rows []countDelta) error {
 	db := s.db.WithContext(ctx)
-	for _, k := range keys {
-		d := deltas[k]
-		if d.n == 0 && d.v == 0 {
-			continue
+	one := "(" + strings.Repeat("?, ", len(cols)+1) + "?)"
+	for start := 0; start < len(rows); start += 400 {
+		chunk := rows[start:min(start+400, len(rows))]
+		vals := make([]string, len(chunk))
+		args := make([]any, 0, len(chunk)*(len(cols)+2))
+		for i, r := range chunk {
+			vals[i] = one
+			args = append(args, r.keys...)
+			args = append(args, r.n, r.v)
 		}
-		cols, vals, conflict := "month, status, type, sector, subsector, currency, n, value", "?, ?, ?, ?, ?, ?, ?, ?",
-			"month, status, type, sector, subsector, currency"
-		args := []any{k.month, k.status, k.typ, k.sector, k.subsector, k.currency, d.n, d.v}
-		if extra := rollupExtra[k.table]; extra != "" {
-			cols, vals, conflict = extra+", "+cols, "?, "+vals, extra+", "+conflict
-			args = append([]any{k.extra}, args...)
-		}
-		err := db.Exec("INSERT INTO "+k.table+" ("+cols+") VALUES ("+vals+") ON CONFLICT ("+conflict+
-			") DO UPDATE SET n = "+k.table+".n + excluded.n, value = "+k.table+".value + excluded.value", args...).Error
+		err := db.Exec("INSERT INTO "+table+" ("+strings.Join(cols, ", ")+", n, value) VALUES "+strings.Join(vals, ", ")+
+			" ON CONFLICT ("+strings.Join(cols, ", ")+") DO UPDATE SET n = "+table+".n + excluded.n, value = "+table+".value + excluded.value",
+			args...).Error
 		if err != nil {
 			return TranslateError(err)
 		}
-		if d.n < 0 {
-			where := "month = ? AND status = ? AND type = ? AND sector = ? AND subsector = ? AND currency = ? AND n = 0"
-			wargs := []any{k.month, k.status, k.typ, k.sector, k.subsector, k.currency}
-			if extra := rollupExtra[k.table]; extra != "" {
-				where += " AND " + extra + " = ?"
-				wargs = append(wargs, k.extra)
-			}
-			if err := db.Exec("DELETE FROM "+k.table+" WHERE "+where, wargs...).Error; err != nil {
+	}
+	where := strings.Join(cols, " = ? AND ") + " = ? AND n = 0"
+	for _, r := range rows {
+		if r.n < 0 {
+			if err := db.Exec("DELETE FROM "+table+" WHERE "+where, r.keys...).Error; err != nil {
 				return TranslateError(err)
 			}
 		}

@@ -19,8 +19,15 @@ import (
 var rollupTables = map[string]string{"": "agreement_rollup", "country": "agreement_rollup_country",
 	"corridor": "agreement_rollup_corridor", "institution_type": "agreement_rollup_institution_type"}
 
-// AgreementStats aggregates confirmed agreements.
+// AgreementStats aggregates confirmed agreements: from the cube when the
+// question names at most two dimensions, else from the rollups, else from
+// the base tables.
 func (s *Store) AgreementStats(ctx context.Context, q transfer.StatsQuery) ([]transfer.StatsPart, error) {
+	if dims, ok := cubeDimsOf(q); ok {
+		return s.byMonths(ctx, q, func(first, last string, all bool) ([]transfer.StatsPart, error) {
+			return s.cubeStats(ctx, q, dims, first, last, all)
+		})
+	}
 	var multi []string
 	for _, d := range q.GroupBy {
 		if transfer.MultiValued(d) {
@@ -38,8 +45,16 @@ func (s *Store) AgreementStats(ctx context.Context, q transfer.StatsQuery) ([]tr
 	} else if countryFilter {
 		extra = "country"
 	}
+	return s.byMonths(ctx, q, func(first, last string, all bool) ([]transfer.StatsPart, error) {
+		return s.rollupStats(ctx, q, extra, first, last, all)
+	})
+}
+
+// byMonths answers whole months with monthly (a table by month) and the
+// partial months at the ends of a date range from the base tables.
+func (s *Store) byMonths(ctx context.Context, q transfer.StatsQuery, monthly func(first, last string, all bool) ([]transfer.StatsPart, error)) ([]transfer.StatsPart, error) {
 	if q.From == "" && q.To == "" {
-		return s.rollupStats(ctx, q, extra, "", "", true)
+		return monthly("", "", true)
 	}
 	from, to := q.From, q.To
 	if from == "" {
@@ -51,7 +66,7 @@ func (s *Store) AgreementStats(ctx context.Context, q transfer.StatsQuery) ([]tr
 	first, last, partial := transfer.MonthSpan(from, to)
 	var out []transfer.StatsPart
 	if first != "" {
-		parts, err := s.rollupStats(ctx, q, extra, first, last, false)
+		parts, err := monthly(first, last, false)
 		if err != nil {
 			return nil, err
 		}
@@ -67,6 +82,69 @@ func (s *Store) AgreementStats(ctx context.Context, q transfer.StatsQuery) ([]tr
 		out = append(out, parts...)
 	}
 	return out, nil
+}
+
+// cubeDimsOf names the dimensions a question needs, in cube order, when the
+// cube can answer it: at most two of the group_by and filter dimensions
+// (time aside), and not country both grouped and filtered (the filter then
+// selects agreements, whose other countries still count).
+func cubeDimsOf(q transfer.StatsQuery) ([]string, bool) {
+	need := map[string]bool{}
+	for _, d := range q.GroupBy {
+		if d != "year" && d != "quarter" && d != "month" {
+			need[d] = true
+		}
+	}
+	for d, v := range map[string]string{"status": q.Status, "type": q.Type, "sector": q.Sector, "country": q.Country} {
+		if v != "" {
+			need[d] = true
+		}
+	}
+	if len(need) > 2 || (q.Country != "" && slices.Contains(q.GroupBy, "country")) {
+		return nil, false
+	}
+	var dims []string
+	for _, d := range cubeDims {
+		if need[d] {
+			dims = append(dims, d)
+		}
+	}
+	return dims, true
+}
+
+func (s *Store) cubeStats(ctx context.Context, q transfer.StatsQuery, dims []string, firstMonth, lastMonth string, allMonths bool) ([]transfer.StatsPart, error) {
+	col := func(d string) string {
+		if len(dims) > 0 && dims[0] == d {
+			return "v1"
+		}
+		return "v2"
+	}
+	var exprs []string
+	for _, d := range q.GroupBy {
+		switch d {
+		case "year":
+			exprs = append(exprs, "substr(month, 1, 4)")
+		case "quarter":
+			exprs = append(exprs, quarterOf("month"))
+		case "month":
+			exprs = append(exprs, "month")
+		default:
+			exprs = append(exprs, col(d))
+		}
+	}
+	where := []string{"dims = ?"}
+	args := []any{strings.Join(dims, ",")}
+	if !allMonths {
+		where = append(where, "month >= ? AND month <= ? AND month <> ''")
+		args = append(args, firstMonth, lastMonth)
+	}
+	for d, v := range map[string]string{"status": q.Status, "type": q.Type, "sector": q.Sector, "country": q.Country} {
+		if v != "" {
+			where = append(where, col(d)+" = ?")
+			args = append(args, v)
+		}
+	}
+	return s.aggregate(ctx, "", exprs, "currency", "CAST(SUM(n) AS BIGINT)", "CAST(SUM(value) AS BIGINT)", "agreement_cube", where, args)
 }
 
 func quarterOf(dateCol string) string {
@@ -109,14 +187,30 @@ func (s *Store) rollupStats(ctx context.Context, q transfer.StatsQuery, extra, f
 // RawAgreementStats answers from the base tables alone: the reference the
 // rollups are checked against, and the path for what they cannot answer.
 func (s *Store) RawAgreementStats(ctx context.Context, q transfer.StatsQuery) ([]transfer.StatsPart, error) {
+	// With a date range, the party tables are cut to the agreements in it
+	// before they are deduplicated: a partial month reads its own parties only.
+	parties, partyArgs := "agreement_parties", []any(nil)
+	if q.From != "" || q.To != "" {
+		lo, hi := q.From, q.To
+		if lo == "" {
+			lo = "0001-01-01"
+		}
+		if hi == "" {
+			hi = "9999-12-31"
+		}
+		parties = "(SELECT p.* FROM agreement_parties p JOIN agreements r ON r.id = p.agreement_id " +
+			"WHERE r.signed_on >= ? AND r.signed_on <= ? AND r.signed_on <> '') pp"
+		partyArgs = []any{lo, hi}
+	}
 	ctes := map[string]string{
-		"dc": "dc AS (SELECT DISTINCT agreement_id, country FROM agreement_parties)",
+		"dc": "dc AS (SELECT DISTINCT agreement_id, country FROM " + parties + ")",
 		"cor": "cor AS (SELECT d1.agreement_id, d1.country || '-' || d2.country AS corridor FROM dc d1 JOIN dc d2 " +
 			"ON d1.agreement_id = d2.agreement_id AND d1.country < d2.country UNION ALL " +
 			"SELECT agreement_id, MIN(country) || '-' || MIN(country) FROM dc GROUP BY agreement_id HAVING COUNT(*) = 1)",
-		"dt": "dt AS (SELECT DISTINCT agreement_id, institution_type FROM agreement_parties)",
+		"dt": "dt AS (SELECT DISTINCT agreement_id, institution_type FROM " + parties + ")",
 	}
 	var with []string
+	var withArgs []any
 	from := "agreements a"
 	var exprs []string
 	for _, d := range q.GroupBy {
@@ -129,17 +223,20 @@ func (s *Store) RawAgreementStats(ctx context.Context, q transfer.StatsQuery) ([
 			exprs = append(exprs, quarterOf("a.signed_on"))
 		case "country":
 			with = append(with, ctes["dc"])
+			withArgs = append(withArgs, partyArgs...)
 			from += " JOIN dc ON dc.agreement_id = a.id"
 			exprs = append(exprs, "dc.country")
 		case "corridor":
 			if !slices.Contains(with, ctes["dc"]) {
 				with = append(with, ctes["dc"])
+				withArgs = append(withArgs, partyArgs...)
 			}
 			with = append(with, ctes["cor"])
 			from += " JOIN cor ON cor.agreement_id = a.id"
 			exprs = append(exprs, "cor.corridor")
 		case "institution_type":
 			with = append(with, ctes["dt"])
+			withArgs = append(withArgs, partyArgs...)
 			from += " JOIN dt ON dt.agreement_id = a.id"
 			exprs = append(exprs, "dt.institution_type")
 		default:
@@ -170,7 +267,7 @@ func (s *Store) RawAgreementStats(ctx context.Context, q transfer.StatsQuery) ([
 	if len(with) > 0 {
 		prefix = "WITH " + strings.Join(with, ", ") + " "
 	}
-	return s.aggregate(ctx, prefix, exprs, "a.currency", "COUNT(*)", "CAST(SUM(COALESCE(a.value_amount, 0)) AS BIGINT)", from, where, args)
+	return s.aggregate(ctx, prefix, exprs, "a.currency", "COUNT(*)", "CAST(SUM(COALESCE(a.value_amount, 0)) AS BIGINT)", from, where, append(withArgs, args...))
 }
 
 // aggregate runs SELECT keys…, currency, count, value … GROUP BY keys…, currency.

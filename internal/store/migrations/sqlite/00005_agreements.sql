@@ -90,7 +90,24 @@ CREATE TABLE agreement_rollup_institution_type (
     PRIMARY KEY (month, status, type, sector, subsector, institution_type, currency)
 ) STRICT;
 
+-- The cube: counts and values by month and currency for every question that
+-- names at most two of sector, subsector, type, status, country, corridor
+-- and institution_type (in group_by or as a filter). dims names them in
+-- alphabetical order ('' for none, 'country,sector' for two); v1 and v2 hold
+-- their values. Small per question, so statistics read a few rows.
+CREATE TABLE agreement_cube (
+    dims     TEXT NOT NULL,
+    v1       TEXT NOT NULL,
+    v2       TEXT NOT NULL,
+    month    TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    value    INTEGER NOT NULL,
+    PRIMARY KEY (dims, v1, v2, month, currency)
+) STRICT;
+
 -- +goose Down
+DROP TABLE agreement_cube;
 DROP TABLE agreement_rollup_institution_type;
 DROP TABLE agreement_rollup_corridor;
 DROP TABLE agreement_rollup_country;
