@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 )
@@ -219,14 +218,4 @@ func (e *Engine) Match(l Listing, q Query) []Result {
 		target = e.demands
 	}
 	return e.rank(qd, target, q)
-}
-
-// sortResults orders by score, then id for a stable order.
-func sortResults(rs []Result) {
-	sort.Slice(rs, func(i, j int) bool {
-		if rs[i].Score != rs[j].Score {
-			return rs[i].Score > rs[j].Score
-		}
-		return rs[i].ID < rs[j].ID
-	})
 }

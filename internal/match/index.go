@@ -120,6 +120,9 @@ func (p *postings) add(d uint32, w float32) {
 // hole that queries skip; holes are swept out when they outnumber the living.
 type index struct {
 	docs     []*doc
+	filters  []docFilter // per doc, dense: what every candidate is checked against
+	instIDs  map[string]uint32
+	codes    map[string]uint16 // countries and sectors
 	byID     map[string]uint32
 	terms    map[string]*postings
 	concepts map[int32]*postings
@@ -129,7 +132,55 @@ type index struct {
 }
 
 func newIndex() *index {
-	return &index{byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{}}
+	return &index{byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
+		instIDs: map[string]uint32{}, codes: map[string]uint16{}}
+}
+
+// Filter flags.
+const (
+	flagLive         = 1
+	flagConfidential = 2
+)
+
+// docFilter holds what the candidate loop checks, small and together, so
+// that rejecting a document costs no pointer chase and no string compare.
+type docFilter struct {
+	ends    int64
+	inst    uint32
+	country uint16
+	sector  uint16
+	flags   uint8
+}
+
+// code returns the small number of a country or sector; absent ones get a
+// number no document has. Only writers (holding the engine's write lock) add.
+func (ix *index) code(s string) uint16 {
+	if c, ok := ix.codes[s]; ok {
+		return c
+	}
+	return math.MaxUint16
+}
+
+func (ix *index) addCode(s string) uint16 {
+	c, ok := ix.codes[s]
+	if !ok {
+		c = uint16(len(ix.codes))
+		ix.codes[s] = c
+	}
+	return c
+}
+
+func (ix *index) filterOf(d *doc) docFilter {
+	inst, ok := ix.instIDs[d.inst]
+	if !ok {
+		inst = uint32(len(ix.instIDs))
+		ix.instIDs[d.inst] = inst
+	}
+	f := docFilter{ends: d.ends, inst: inst, country: ix.addCode(d.country), sector: ix.addCode(d.sector), flags: flagLive}
+	if d.confidential {
+		f.flags |= flagConfidential
+	}
+	return f
 }
 
 func (ix *index) avgLen() float64 {
@@ -157,6 +208,16 @@ func (ix *index) bulk(ds []*doc) {
 func (ix *index) withExtra(d *doc) *index {
 	n := uint32(len(ix.docs))
 	ix.docs = append(ix.docs, d)
+	// The copy must not write the shared maps: an unknown institution or
+	// code gets a number no other document has.
+	f := docFilter{ends: d.ends, inst: math.MaxUint32 - 1, country: ix.code(d.country), sector: ix.code(d.sector), flags: flagLive}
+	if inst, ok := ix.instIDs[d.inst]; ok {
+		f.inst = inst
+	}
+	if d.confidential {
+		f.flags |= flagConfidential
+	}
+	ix.filters = append(slices.Clone(ix.filters), f)
 	ix.byID[d.id] = n
 	norm := float32(1 - bm25B + bm25B*float64(d.length)/ix.avgLen())
 	terms := make(map[string]*postings, len(d.terms))
@@ -218,6 +279,7 @@ func (ix *index) put(d *doc) {
 func (ix *index) insert(d *doc, avg float64) {
 	n := uint32(len(ix.docs))
 	ix.docs = append(ix.docs, d)
+	ix.filters = append(ix.filters, ix.filterOf(d))
 	ix.byID[d.id] = n
 	ix.live++
 	ix.totalLen += float64(d.length)
@@ -252,6 +314,7 @@ func (ix *index) remove(id string) {
 	}
 	d := ix.docs[n]
 	ix.docs[n] = nil
+	ix.filters[n].flags &^= flagLive
 	delete(ix.byID, id)
 	ix.live--
 	ix.holes++
@@ -265,11 +328,13 @@ func (ix *index) remove(id string) {
 func (ix *index) compact() {
 	renum := make([]uint32, len(ix.docs))
 	var docs []*doc
+	var filters []docFilter
 	for i, d := range ix.docs {
 		if d != nil {
 			renum[i] = uint32(len(docs))
 			ix.byID[d.id] = uint32(len(docs))
 			docs = append(docs, d)
+			filters = append(filters, ix.filters[i])
 		} else {
 			renum[i] = math.MaxUint32
 		}
@@ -287,7 +352,7 @@ func (ix *index) compact() {
 			delete(ix.concepts, k)
 		}
 	}
-	ix.docs, ix.holes = docs, 0
+	ix.docs, ix.filters, ix.holes = docs, filters, 0
 }
 
 func (p *postings) sweep(renum []uint32) bool {

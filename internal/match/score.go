@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -15,10 +16,10 @@ const (
 	shortlist     = 300
 )
 
-// accumulator holds per-doc partial scores for one query; pooled.
+// accumulator holds per-doc partial scores for one query, text and concept
+// side by side (one cache line serves both); pooled.
 type accumulator struct {
-	text    []float32
-	concept []float32
+	s       []float32 // s[2d] text, s[2d+1] concepts
 	touched []uint32
 }
 
@@ -27,16 +28,16 @@ func (e *Engine) acquire(n int) *accumulator {
 	if a == nil {
 		a = &accumulator{}
 	}
-	if cap(a.text) < n {
-		a.text, a.concept = make([]float32, n), make([]float32, n)
+	if cap(a.s) < 2*n {
+		a.s = make([]float32, 2*n)
 	}
-	a.text, a.concept = a.text[:n], a.concept[:n]
+	a.s = a.s[:2*n]
 	return a
 }
 
 func (e *Engine) release(a *accumulator) {
 	for _, d := range a.touched {
-		a.text[d], a.concept[d] = 0, 0
+		a.s[2*d], a.s[2*d+1] = 0, 0
 	}
 	a.touched = a.touched[:0]
 	e.accs.Put(a)
@@ -45,6 +46,24 @@ func (e *Engine) release(a *accumulator) {
 type weightedTerm struct {
 	postings *postings
 	weight   float64 // idf × query weight
+	concept  bool
+}
+
+// Postings longer than commonShare of the index are "common": they are not
+// walked for every document but added afterwards, by binary search, to the
+// candidates the rarer terms found; preselect is how many of those go on.
+const (
+	commonShare   = 0.10
+	commonMinDocs = 5000
+	preselect     = 1200
+)
+
+func (a *accumulator) add(d uint32, slot int, v float32) {
+	i := 2*int(d) + slot
+	if a.s[2*d] == 0 && a.s[2*d+1] == 0 {
+		a.touched = append(a.touched, d)
+	}
+	a.s[i] += v
 }
 
 // rank scores the counterparts of query doc q in ix.
@@ -57,28 +76,19 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	defer e.release(acc)
 
 	// Words: BM25 over the pruned query.
-	var words []weightedTerm
+	var terms []weightedTerm
 	var textIdeal float64
 	for t, qw := range q.terms {
-		p := ix.terms[t]
-		if p == nil {
-			continue
+		if p := ix.terms[t]; p != nil {
+			terms = append(terms, weightedTerm{postings: p, weight: idf(ix.live, len(p.docs)) * float64(qw)})
 		}
-		w := idf(ix.live, len(p.docs)) * float64(qw)
-		words = append(words, weightedTerm{p, w})
 	}
-	sort.Slice(words, func(i, j int) bool { return words[i].weight > words[j].weight })
-	if len(words) > maxQueryTerms {
-		words = words[:maxQueryTerms]
+	sort.Slice(terms, func(i, j int) bool { return terms[i].weight > terms[j].weight })
+	if len(terms) > maxQueryTerms {
+		terms = terms[:maxQueryTerms]
 	}
-	for _, wt := range words {
+	for _, wt := range terms {
 		textIdeal += wt.weight
-		for i, d := range wt.postings.docs {
-			if acc.text[d] == 0 && acc.concept[d] == 0 {
-				acc.touched = append(acc.touched, d)
-			}
-			acc.text[d] += float32(wt.weight) * wt.postings.w[i]
-		}
 	}
 	// Concepts: the cross-lingual bridge.
 	var conceptIdeal float64
@@ -91,58 +101,128 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 		}
 		w := idf(ix.live, len(p.docs)) * qw
 		conceptIdeal += w * 0.75 // a doc naming the concept in its title scores 0.75
-		for i, d := range p.docs {
-			if acc.text[d] == 0 && acc.concept[d] == 0 {
-				acc.touched = append(acc.touched, d)
-			}
-			acc.concept[d] += float32(w) * p.w[i]
+		terms = append(terms, weightedTerm{postings: p, weight: w, concept: true})
+	}
+	common := max(commonMinDocs, int(commonShare*float64(ix.live)))
+	var deferred []weightedTerm
+	walk := func(wt weightedTerm) {
+		slot := 0
+		if wt.concept {
+			slot = 1
 		}
+		for i, d := range wt.postings.docs {
+			acc.add(d, slot, float32(wt.weight)*wt.postings.w[i])
+		}
+	}
+	for _, wt := range terms {
+		if len(wt.postings.docs) > common {
+			deferred = append(deferred, wt)
+			continue
+		}
+		walk(wt)
+	}
+	// Too few candidates from the rarer terms: walk the common ones as well.
+	if len(deferred) > 0 && len(acc.touched) < preselect {
+		for _, wt := range deferred {
+			walk(wt)
+		}
+		deferred = nil
 	}
 
 	wts := e.cfg.Weights
 	relW := wts.Text + wts.Concepts
-	if e.cfg.TextOnly {
-		relW = 1
+	relevance := func(dn uint32) (text, concept, rel float64) {
+		text = ratio(float64(acc.s[2*dn]), textIdeal)
+		concept = ratio(float64(acc.s[2*dn+1]), conceptIdeal)
+		if e.cfg.TextOnly {
+			return text, concept, text
+		}
+		return text, concept, (wts.Text*text + wts.Concepts*concept) / relW
 	}
+	// Shortlist by relevance first (cheap), then look at the document.
 	now := opt.Now.Unix()
+	qInst, ok := ix.instIDs[q.inst]
+	if !ok {
+		qInst = math.MaxUint32
+	}
+	country, sector := uint16(math.MaxUint16), uint16(math.MaxUint16)
+	if opt.Country != "" {
+		country = ix.code(opt.Country)
+	}
+	if opt.Sector != "" {
+		sector = ix.code(opt.Sector)
+	}
+	keep := shortlist
+	if len(deferred) > 0 {
+		keep = preselect
+	}
 	h := &candidateHeap{}
 	for _, dn := range acc.touched {
-		d := ix.docs[dn]
-		if (opt.only != nil && dn != *opt.only) || d == nil || d.inst == q.inst || (d.ends != 0 && d.ends <= now) || (d.confidential && !opt.SeeConfidential) ||
-			(opt.Country != "" && d.country != opt.Country) || (opt.Sector != "" && d.sector != opt.Sector) {
+		_, _, rel := relevance(dn)
+		if h.Len() >= keep && rel <= (*h)[0].rel {
 			continue
 		}
-		text := ratio(float64(acc.text[dn]), textIdeal)
-		concept := ratio(float64(acc.concept[dn]), conceptIdeal)
-		rel := text
-		if !e.cfg.TextOnly {
-			rel = (wts.Text*text + wts.Concepts*concept) / relW
+		f := ix.filters[dn]
+		if (opt.only != nil && dn != *opt.only) || f.flags&flagLive == 0 || f.inst == qInst || (f.ends != 0 && f.ends <= now) ||
+			(f.flags&flagConfidential != 0 && !opt.SeeConfidential) ||
+			(opt.Country != "" && f.country != country) || (opt.Sector != "" && f.sector != sector) {
+			continue
 		}
-		c := candidate{doc: dn, text: text, concept: concept, rel: rel}
-		if h.Len() < shortlist {
+		c := candidate{doc: dn, rel: rel}
+		if h.Len() < keep {
 			heap.Push(h, c)
-		} else if rel > (*h)[0].rel {
+		} else {
 			(*h)[0] = c
 			heap.Fix(h, 0)
 		}
 	}
-
-	results := make([]Result, 0, h.Len())
-	for _, c := range *h {
-		d := ix.docs[c.doc]
-		r := e.score(q, d, c, opt)
-		if r.Score >= opt.MinScore {
-			results = append(results, r)
+	cands := []candidate(*h)
+	if len(deferred) > 0 {
+		// Add the common terms to the preselected, then keep the best.
+		for i := range cands {
+			dn := cands[i].doc
+			for _, wt := range deferred {
+				p := wt.postings
+				if k, found := slices.BinarySearch(p.docs, dn); found {
+					slot := 0
+					if wt.concept {
+						slot = 1
+					}
+					acc.s[2*int(dn)+slot] += float32(wt.weight) * p.w[k]
+				}
+			}
+			_, _, cands[i].rel = relevance(dn)
+		}
+		sort.Slice(cands, func(i, j int) bool { return cands[i].rel > cands[j].rel })
+		cands = cands[:min(len(cands), shortlist)]
+	}
+	results := make([]scored, 0, len(cands))
+	for _, c := range cands {
+		c.text, c.concept, c.rel = relevance(c.doc)
+		sc := e.score(q, ix.docs[c.doc], c, opt)
+		if sc.total >= opt.MinScore {
+			results = append(results, sc)
 		}
 	}
-	sortResults(results)
+	slices.SortFunc(results, func(a, b scored) int {
+		switch {
+		case a.total != b.total:
+			if a.total > b.total {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.doc.id, b.doc.id)
+	})
 	if len(results) > opt.Limit {
 		results = results[:opt.Limit]
 	}
-	for i := range results {
-		results[i].Reasons = e.explain(q, ix, ix.byID[results[i].ID])
+	out := make([]Result, len(results))
+	for i, sc := range results {
+		out[i] = e.result(sc)
+		out[i].Reasons = e.explain(q, ix, ix.byID[sc.doc.id])
 	}
-	return results
+	return out
 }
 
 func ratio(v, ideal float64) float64 {
@@ -182,8 +262,8 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	if !indexed {
 		// Not (yet) in the index: score it against a copy holding it alone,
 		// with the main index's statistics for everything else.
-		tmp := &index{docs: append([]*doc(nil), ix.docs...), byID: map[string]uint32{}, terms: ix.terms,
-			concepts: ix.concepts, live: ix.live, totalLen: ix.totalLen}
+		tmp := &index{docs: append([]*doc(nil), ix.docs...), filters: ix.filters, byID: map[string]uint32{}, terms: ix.terms,
+			concepts: ix.concepts, live: ix.live, totalLen: ix.totalLen, instIDs: ix.instIDs, codes: ix.codes}
 		ix = tmp.withExtra(e.analyze(&offer))
 		n = uint32(len(ix.docs) - 1)
 	}
@@ -191,39 +271,59 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 		return rs[0]
 	}
 	// No word or concept in common: only the structured components count.
-	r := e.score(q, ix.docs[n], candidate{doc: n}, Query{Now: now})
+	r := e.result(e.score(q, ix.docs[n], candidate{doc: n}, Query{Now: now}))
 	r.Reasons = e.explain(q, ix, n)
 	return r
 }
 
+// componentNames in a fixed order; scored.parts follows it.
+var componentNames = [8]string{"text", "concepts", "sector", "trl", "transfer_mode", "geography", "budget", "freshness"}
+
+// scored is a candidate's components and total, before it becomes a Result.
+type scored struct {
+	doc   *doc
+	parts [8]float64
+	total float64
+}
+
 // score combines the components of one pair into 0–100.
-func (e *Engine) score(q, d *doc, c candidate, opt Query) Result {
-	w := e.cfg.Weights
+func (e *Engine) score(q, d *doc, c candidate, opt Query) scored {
 	if e.cfg.TextOnly {
-		return Result{ID: d.id, Score: round2(100 * c.text), Components: map[string]Component{"text": {round3(c.text), 1}}}
+		return scored{doc: d, parts: [8]float64{round3(c.text)}, total: round2(100 * c.text)}
 	}
 	demand, offer := q, d
 	if q.kind == Offer {
 		demand, offer = d, q
 	}
-	comps := map[string]Component{
-		"text":          {c.text, w.Text},
-		"concepts":      {c.concept, w.Concepts},
-		"sector":        {sectorFit(demand, offer), w.Sector},
-		"trl":           {trlFit(int(offer.trl), int(demand.trl)), w.TRL},
-		"transfer_mode": {modeFit(demand.modes, offer.modes), w.TransferMode},
-		"geography":     {geographyFit(demand, offer), w.Geography},
-		"budget":        {budgetFit(demand, offer), w.Budget},
-		"freshness":     {freshness(d.published, opt.Now.Unix()), w.Freshness},
-	}
+	sc := scored{doc: d, parts: [8]float64{c.text, c.concept, sectorFit(demand, offer), trlFit(int(offer.trl), int(demand.trl)),
+		modeFit(demand.modes, offer.modes), geographyFit(demand, offer), budgetFit(demand, offer), freshness(d.published, opt.Now.Unix())}}
+	w := e.weights()
 	var sum, total float64
-	for k, cp := range comps {
-		cp.Score = round3(cp.Score)
-		comps[k] = cp
-		sum += cp.Score * cp.Weight
-		total += cp.Weight
+	for i := range sc.parts {
+		sc.parts[i] = round3(sc.parts[i])
+		sum += sc.parts[i] * w[i]
+		total += w[i]
 	}
-	return Result{ID: d.id, Score: round2(100 * sum / total), Components: comps}
+	sc.total = round2(100 * sum / total)
+	return sc
+}
+
+func (e *Engine) weights() [8]float64 {
+	w := e.cfg.Weights
+	return [8]float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness}
+}
+
+// result turns a scored candidate into what callers see.
+func (e *Engine) result(sc scored) Result {
+	if e.cfg.TextOnly {
+		return Result{ID: sc.doc.id, Score: sc.total, Components: map[string]Component{"text": {sc.parts[0], 1}}}
+	}
+	w := e.weights()
+	comps := make(map[string]Component, len(componentNames))
+	for i, name := range componentNames {
+		comps[name] = Component{Score: sc.parts[i], Weight: w[i]}
+	}
+	return Result{ID: sc.doc.id, Score: sc.total, Components: comps}
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
