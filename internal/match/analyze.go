@@ -13,11 +13,13 @@ import (
 // becomes "duong", đ included). Thai vowels and tone marks are combining
 // marks too, but they carry meaning, so only marks after Latin letters go.
 func fold(s string) string {
-	s = norm.NFKC.String(s)
+	if isASCII(s) {
+		return strings.ToLower(s) // nothing to normalise: the common case for English
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	latinBase := false
-	for _, r := range norm.NFD.String(s) {
+	for _, r := range norm.NFKD.String(s) {
 		switch {
 		case unicode.Is(unicode.Mn, r):
 			if latinBase {
@@ -26,12 +28,21 @@ func fold(s string) string {
 		case r == 'đ' || r == 'Đ':
 			r = 'd'
 		default:
-			latinBase = unicode.Is(unicode.Latin, r)
+			latinBase = r < 0x250 && unicode.IsLetter(r) || unicode.Is(unicode.Latin, r)
 			r = unicode.ToLower(r)
 		}
 		b.WriteRune(r)
 	}
 	return norm.NFC.String(b.String())
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // script classes of a rune, for routing.
