@@ -13,7 +13,7 @@ import (
 // candidates get the full score.
 const (
 	maxQueryTerms = 32
-	shortlist     = 300
+	shortlist     = 200
 )
 
 // accumulator holds per-doc partial scores for one query, text and concept
@@ -55,7 +55,7 @@ type weightedTerm struct {
 const (
 	commonShare   = 0.10
 	commonMinDocs = 5000
-	preselect     = 1200
+	preselect     = 600
 )
 
 func (a *accumulator) add(d uint32, slot int, v float32) {
