@@ -35,7 +35,7 @@ commands:
   user create --email E --role R [--institution ID]
                              create a user; its password is printed once
   seed demo                  add a small, readable set of institutions, offers and demands
-  seed synthetic --offers N --demands M [--institutions K] [--seed S]
+  seed synthetic --offers N --demands M [--agreements K] [--institutions I] [--seed S]
                              add deterministic synthetic data (for benchmarks)
   eval --data DIR [--json]   matching quality on a labelled set: nDCG@10, MRR, Recall@10 against BM25
   healthcheck                exit 0 when the local API answers /healthz (for container health checks)
