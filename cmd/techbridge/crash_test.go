@@ -87,7 +87,9 @@ func TestWebhookEventsSurviveAKilledProcess(t *testing.T) {
 
 			second, _ := startProcess(t, bin, env)
 			defer func() { second.Process.Kill(); second.Wait() }()
-			deadline := time.Now().Add(30 * time.Second) // the first retry is due 5 s ± 20 % after a failed attempt
+			// The first retry is due 5 s ± 20 % after a failed attempt; a delivery
+			// the killed process was holding waits for its one-minute lease.
+			deadline := time.Now().Add(100 * time.Second)
 			for {
 				mu.Lock()
 				n := len(ids)

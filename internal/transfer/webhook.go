@@ -430,7 +430,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := s.now()
-	claimed, err := s.store.ClaimDeliveries(ctx, now, now.Add(deliveryLease), 16)
+	claimed, err := s.store.ClaimDeliveries(ctx, now, now.Add(deliveryLease), deliveryBatch)
 	if err != nil {
 		return 0, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -480,9 +480,15 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 	return len(claimed), nil
 }
 
-// deliveryLease is how long a claimed delivery is kept from other processes:
-// longer than one attempt's timeout, so no two processes send the same attempt.
-const deliveryLease = 2 * time.Minute
+// A process claims deliveryBatch deliveries at a time and keeps them from
+// other processes for deliveryLease: longer than the batch can take (each
+// attempt times out after 10 s), so no two processes send the same attempt,
+// and short enough that a process killed while holding some delays them
+// by about a minute only.
+const (
+	deliveryBatch = 4
+	deliveryLease = time.Minute
+)
 
 // ClaimedDelivery is a delivery with what sending it needs.
 type ClaimedDelivery struct {
