@@ -157,6 +157,9 @@ func jwtSecret(cfg config) ([]byte, error) {
 	if cfg.DatabaseURL != "" {
 		return nil, errors.New("TECHBRIDGE_JWT_SECRET is required with DATABASE_URL: every API process must sign with the same key")
 	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
 	path := filepath.Join(cfg.DataDir, "jwt-secret")
 	b, err := os.ReadFile(path)
 	if err == nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -103,7 +104,8 @@ func call(t *testing.T, method, url, token string, body any) (int, map[string]an
 func envFor(t *testing.T, dialect string) map[string]string {
 	env := map[string]string{"TECHBRIDGE_ADDR": "127.0.0.1:0", "TECHBRIDGE_SHUTDOWN_DELAY": "300ms"}
 	if dialect == store.SQLite {
-		env["TECHBRIDGE_DATA_DIR"] = t.TempDir()
+		// A data directory that does not exist yet, as on a bare machine.
+		env["TECHBRIDGE_DATA_DIR"] = filepath.Join(t.TempDir(), "fresh", "data")
 	} else {
 		env["DATABASE_URL"] = dbtest.Config(t, dialect).DatabaseURL
 		env["TECHBRIDGE_JWT_SECRET"] = "an end-to-end secret of at least 32 bytes"
