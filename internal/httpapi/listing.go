@@ -206,10 +206,6 @@ func (s *Server) listListings(c echo.Context, kind transfer.Kind) error {
 		Country: q.string("country"), InstitutionID: q.string("institution_id"), Status: transfer.Status(q.string("status")),
 		TRLMin: q.int("trl_min"), TRLMax: q.int("trl_max"), TransferMode: q.string("transfer_mode"),
 		Language: q.string("language"), Q: q.string("q"), UpdatedSince: q.time("updated_since")}
-	if kind == transfer.KindDemand && (f.TRLMin != 0 || f.TRLMax != 0) {
-		f.TRLMin, f.TRLMax = 0, 0 // demands carry min_trl; the TRL filters are for offers
-		q.problems.Add("trl_min", "filters offers only")
-	}
 	pr := q.page()
 	p, err := s.svc.ListListings(c.Request().Context(), actorOf(c), f, pr)
 	if err := q.merge(err); err != nil {

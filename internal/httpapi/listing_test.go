@@ -249,6 +249,9 @@ func TestListingFiltersSortAndSync(t *testing.T) {
 		}
 		api.do("staff", http.MethodGet, "/api/v1/offers?sort=updated_at&cursor=bm90IGEgY3Vyc29y", nil).want(400)
 		api.do("staff", http.MethodGet, "/api/v1/offers?sort=price", nil).want(422)
+		if p := api.do("staff", http.MethodGet, "/api/v1/demands?trl_min=5", nil).want(422).problem(); p.fields()[0] != "trl_min" {
+			t.Fatalf("TRL filter on demands: %+v", p)
+		}
 	})
 }
 

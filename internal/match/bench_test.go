@@ -85,7 +85,7 @@ func benchOffers(n int, ins []transfer.Institution) []match.Listing {
 			if l.EndsAt != nil && !l.EndsAt.After(benchNow) {
 				l.EndsAt = nil
 			}
-			out = append(out, engineListing(*l, cc[l.InstitutionID]))
+			out = append(out, transfer.EngineListing(*l, cc[l.InstitutionID]))
 		}
 	}
 	return out
@@ -97,26 +97,9 @@ func benchQueries(n int, ins []transfer.Institution) []match.Listing {
 	ls := synthetic.Demands(benchSeed, n, ins, benchNow)
 	out := make([]match.Listing, len(ls))
 	for i, l := range ls {
-		out[i] = engineListing(l, cc[l.InstitutionID])
+		out[i] = transfer.EngineListing(l, cc[l.InstitutionID])
 	}
 	return out
-}
-
-// engineListing is transfer.engineListing (internal/transfer/matching.go).
-func engineListing(l transfer.Listing, country string) match.Listing {
-	kind := match.Offer
-	if l.Kind == transfer.KindDemand {
-		kind = match.Demand
-	}
-	var published time.Time
-	if l.PublishedAt != nil {
-		published = *l.PublishedAt
-	}
-	return match.Listing{ID: l.ID, Kind: kind, InstitutionID: l.InstitutionID, Country: country, Language: l.Language,
-		Title: l.Title, Summary: l.Summary, Description: l.Description, Keywords: l.Keywords, Sector: l.Sector,
-		Subsector: l.Subsector, TRL: l.TRL, TransferModes: l.TransferModes, Countries: l.Countries,
-		AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency, Confidential: l.Visibility == "confidential",
-		PublishedAt: published, EndsAt: l.EndsAt}
 }
 
 // latencies collects per-call durations.

@@ -218,16 +218,7 @@ func contributions(g transfer.Agreement) []rollupKey {
 	base := rollupKey{table: "agreement_rollup", month: month, status: g.Status, typ: g.Type, sector: g.Sector,
 		subsector: g.Subsector, currency: g.Currency}
 	out := []rollupKey{base}
-	var countries, types []string
-	for _, p := range g.Parties {
-		if !slices.Contains(countries, p.Country) {
-			countries = append(countries, p.Country)
-		}
-		if !slices.Contains(types, p.InstitutionType) {
-			types = append(types, p.InstitutionType)
-		}
-	}
-	slices.Sort(countries)
+	countries, types := partySets(g)
 	for _, c := range countries {
 		k := base
 		k.table, k.extra = "agreement_rollup_country", c
@@ -244,6 +235,20 @@ func contributions(g transfer.Agreement) []rollupKey {
 		out = append(out, k)
 	}
 	return out
+}
+
+// partySets are an agreement's distinct party countries (sorted) and types.
+func partySets(g transfer.Agreement) (countries, types []string) {
+	for _, p := range g.Parties {
+		if !slices.Contains(countries, p.Country) {
+			countries = append(countries, p.Country)
+		}
+		if !slices.Contains(types, p.InstitutionType) {
+			types = append(types, p.InstitutionType)
+		}
+	}
+	slices.Sort(countries)
+	return countries, types
 }
 
 // corridors are the sorted pairs of distinct countries, "CN-TH"; an
@@ -277,16 +282,7 @@ func cubeContributions(g transfer.Agreement) [][5]string {
 	if len(g.SignedOn) >= 7 {
 		month = g.SignedOn[:7]
 	}
-	var countries, types []string
-	for _, p := range g.Parties {
-		if !slices.Contains(countries, p.Country) {
-			countries = append(countries, p.Country)
-		}
-		if !slices.Contains(types, p.InstitutionType) {
-			types = append(types, p.InstitutionType)
-		}
-	}
-	slices.Sort(countries)
+	countries, types := partySets(g)
 	vals := map[string][]string{"corridor": corridors(countries), "country": countries, "institution_type": types,
 		"sector": {g.Sector}, "status": {g.Status}, "subsector": {g.Subsector}, "type": {g.Type}}
 	out := [][5]string{{"", "", "", month, g.Currency}}

@@ -195,6 +195,9 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
 		p.Add("status", "must be one of draft, pending_review, published, rejected, withdrawn, expired")
 	}
+	if f.Kind == KindDemand && (f.TRLMin != 0 || f.TRLMax != 0) {
+		p.Add("trl_min", "filters offers only: demands carry a minimum TRL")
+	}
 	if f.TRLMin < 0 || f.TRLMin > 9 {
 		p.Add("trl_min", "must be between 1 and 9")
 	}
@@ -300,9 +303,6 @@ var transitions = map[string]transition{
 	"withdraw": {from: []Status{StatusDraft, StatusPending, StatusPublished, StatusRejected}, to: StatusWithdrawn, action: "withdrawn"},
 }
 
-// Transitions lists the lifecycle moves by name.
-func Transitions() []string { return []string{"submit", "publish", "reject", "withdraw"} }
-
 // MoveListing applies a lifecycle move: submit (owner or staff), publish and
 // reject (staff; reject needs a reason), withdraw (owner or staff). A move
 // from the wrong status is a conflict.
@@ -402,7 +402,7 @@ func (s *Service) emitNewMatches(ctx context.Context, st Store, l Listing, now t
 	if err != nil {
 		return err
 	}
-	results := s.matches.engine.Match(engineListing(l, countries[0]), match.Query{Limit: 20, MinScore: MatchEventThreshold, Now: now})
+	results := s.matches.engine.Match(EngineListing(l, countries[0]), match.Query{Limit: 20, MinScore: MatchEventThreshold, Now: now})
 	if len(results) == 0 {
 		return nil
 	}

@@ -144,7 +144,7 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 	if err != nil {
 		return Match{}, err
 	}
-	r := s.matches.engine.Pair(engineListing(d, countries[0]), engineListing(o, countries[1]), now)
+	r := s.matches.engine.Pair(EngineListing(d, countries[0]), EngineListing(o, countries[1]), now)
 	m := Match{ID: newID(), DemandID: d.ID, OfferID: o.ID, DemandInstitutionID: d.InstitutionID,
 		OfferInstitutionID: o.InstitutionID, Sector: d.Sector, Score: r.Score, Components: r.Components, Reasons: r.Reasons,
 		AlgorithmVersion: s.matches.engine.Version(), Status: MatchSuggested, CreatedBy: a.ID, Version: 1,

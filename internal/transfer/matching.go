@@ -45,7 +45,7 @@ func (s *Service) BuildMatchIndex(ctx context.Context) error {
 	versions := map[string]int{}
 	err = s.store.LiveListings(ctx, now, func(batch []Listing) error {
 		for _, l := range batch {
-			all = append(all, engineListing(l, countries[l.InstitutionID]))
+			all = append(all, EngineListing(l, countries[l.InstitutionID]))
 			versions[l.ID] = l.Version
 		}
 		return nil
@@ -124,7 +124,7 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 		mi.versions[l.ID] = l.Version
 		mi.mu.Unlock()
 		if l.Live(now) {
-			mi.engine.Upsert(engineListing(l, country))
+			mi.engine.Upsert(EngineListing(l, country))
 		} else {
 			mi.engine.Remove(kind, l.ID)
 		}
@@ -133,7 +133,9 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 	return n
 }
 
-func engineListing(l Listing, country string) match.Listing {
+// EngineListing is a listing as the matching engine sees it; country is
+// the institution's.
+func EngineListing(l Listing, country string) match.Listing {
 	kind := match.Offer
 	if l.Kind == KindDemand {
 		kind = match.Demand
@@ -210,7 +212,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 		}
 		country = in.Country
 	}
-	results := mi.engine.Match(engineListing(l, country), match.Query{Limit: q.Limit, MinScore: q.MinScore,
+	results := mi.engine.Match(EngineListing(l, country), match.Query{Limit: q.Limit, MinScore: q.MinScore,
 		Country: q.Country, Sector: q.Sector, Now: s.now(), SeeConfidential: a.IsStaff()})
 	ids := make([]string, len(results))
 	for i, r := range results {
