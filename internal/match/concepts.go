@@ -20,11 +20,18 @@ type pattern struct {
 type conceptMatcher struct {
 	concepts []Concept
 	patterns []pattern
-	byFirst  map[string][]int32 // first unit → patterns starting with it, longest first
+	root     *trieNode
+}
+
+// trieNode is one unit along the terms of the lexicon; pattern is the first
+// term (in lexicon order) that ends here, -1 when none does.
+type trieNode struct {
+	next    map[string]*trieNode
+	pattern int32
 }
 
 func newConceptMatcher(concepts []Concept) *conceptMatcher {
-	m := &conceptMatcher{concepts: concepts, byFirst: map[string][]int32{}}
+	m := &conceptMatcher{concepts: concepts, root: &trieNode{pattern: -1}}
 	for ci, c := range concepts {
 		for _, lang := range Languages {
 			for _, term := range c.Terms[lang] {
@@ -34,24 +41,25 @@ func newConceptMatcher(concepts []Concept) *conceptMatcher {
 				}
 				id := int32(len(m.patterns))
 				m.patterns = append(m.patterns, pattern{units: u, concept: int32(ci), term: term, lang: lang})
-				m.byFirst[u[0]] = append(m.byFirst[u[0]], id)
+				n := m.root
+				for _, unit := range u {
+					child := n.next[unit]
+					if child == nil {
+						if n.next == nil {
+							n.next = map[string]*trieNode{}
+						}
+						child = &trieNode{pattern: -1}
+						n.next[unit] = child
+					}
+					n = child
+				}
+				if n.pattern < 0 {
+					n.pattern = id
+				}
 			}
 		}
 	}
-	for k, ids := range m.byFirst {
-		// Longest first, so that "lithium iron phosphate battery" wins over "battery".
-		sortByLen(ids, m.patterns)
-		m.byFirst[k] = ids
-	}
 	return m
-}
-
-func sortByLen(ids []int32, ps []pattern) {
-	for i := 1; i < len(ids); i++ {
-		for j := i; j > 0 && len(ps[ids[j]].units) > len(ps[ids[j-1]].units); j-- {
-			ids[j], ids[j-1] = ids[j-1], ids[j]
-		}
-	}
 }
 
 // units cuts folded text into matching units: stemmed words, and single
@@ -85,30 +93,25 @@ func units(folded string) []string {
 	return out
 }
 
-// find reports every leftmost-longest concept term in the units.
+// find reports every leftmost-longest concept term in the units: from each
+// position the trie is followed as far as the text goes, and the longest
+// term met on the way ("lithium iron phosphate battery" over "battery")
+// is reported; the scan goes on after it.
 func (m *conceptMatcher) find(u []string, fn func(patternID int32)) {
 	for i := 0; i < len(u); {
-		matched := 0
-		for _, pid := range m.byFirst[u[i]] {
-			p := m.patterns[pid].units
-			if len(p) <= len(u)-i && equalUnits(p, u[i:i+len(p)]) {
-				fn(pid)
-				matched = len(p)
+		matched, pid := 1, int32(-1)
+		n := m.root
+		for j := i; j < len(u); j++ {
+			if n = n.next[u[j]]; n == nil {
 				break
 			}
+			if n.pattern >= 0 {
+				matched, pid = j-i+1, n.pattern
+			}
 		}
-		if matched == 0 {
-			matched = 1
+		if pid >= 0 {
+			fn(pid)
 		}
 		i += matched
 	}
-}
-
-func equalUnits(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -78,7 +78,7 @@ var DefaultRates = map[string]float64{"USD": 1, "CNY": 7.2, "THB": 36, "VND": 25
 	"KRW": 1350, "HKD": 7.8, "TWD": 32, "INR": 83, "AUD": 1.5, "GBP": 0.79}
 
 // codeVersion changes whenever the scoring code changes meaning.
-const codeVersion = "m1"
+const codeVersion = "m2"
 
 // Engine ranks offers for demands and demands for offers.
 type Engine struct {
@@ -184,8 +184,6 @@ type Query struct {
 	// Viewer decides confidential counterparts: staff see all, a partner only
 	// its own institution's (which are excluded anyway, as same-institution).
 	SeeConfidential bool
-
-	only *uint32 // score this one doc (Pair)
 }
 
 // Component is one part of a score.

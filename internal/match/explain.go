@@ -2,63 +2,80 @@ package match
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
-// related pairs subsectors whose technologies often answer each other's
+// relatedPairs are subsectors whose technologies often answer each other's
 // needs: they get partial sector credit. Pairs across sectors are included
 // (a water-quality sensor for a shrimp farm, a heat-pump dryer for fruit).
-var related = func() func(a, b string) bool {
-	pairs := map[string][]string{
-		"5g_communications":        {"iot_smart_devices", "digital_health", "software_platforms", "satellite_navigation"},
-		"artificial_intelligence":  {"big_data_cloud", "software_platforms", "digital_health", "robotics", "industrial_automation", "smart_farming", "cybersecurity", "in_vitro_diagnostics"},
-		"big_data_cloud":           {"software_platforms", "cybersecurity", "digital_health", "smart_grid"},
-		"integrated_circuits":      {"iot_smart_devices", "5g_communications", "nanomaterials"},
-		"software_platforms":       {"digital_health", "smart_farming", "cybersecurity"},
-		"satellite_navigation":     {"iot_smart_devices", "smart_farming", "aquaculture"},
-		"iot_smart_devices":        {"smart_farming", "aquaculture", "water_treatment", "digital_health", "smart_grid", "industrial_automation", "air_pollution", "rehabilitation_wearables"},
-		"solar_pv":                 {"energy_storage", "smart_grid", "energy_efficiency", "wind_power"},
-		"wind_power":               {"energy_storage", "smart_grid", "composites"},
-		"bioenergy":                {"waste_recycling", "agri_processing", "carbon_capture"},
-		"energy_storage":           {"electric_vehicles", "smart_grid", "hydrogen_fuel_cells"},
-		"hydrogen_fuel_cells":      {"electric_vehicles", "carbon_capture"},
-		"electric_vehicles":        {"smart_grid"},
-		"smart_grid":               {"energy_efficiency"},
-		"energy_efficiency":        {"agri_processing", "industrial_automation", "air_pollution"},
-		"in_vitro_diagnostics":     {"genomics", "digital_health", "medical_devices", "vaccines_biologics"},
-		"vaccines_biologics":       {"pharmaceuticals", "genomics"},
-		"genomics":                 {"crop_breeding", "pharmaceuticals"},
-		"medical_devices":          {"rehabilitation_wearables", "digital_health"},
-		"pharmaceuticals":          {"traditional_medicine"},
-		"traditional_medicine":     {"agri_processing"},
-		"rehabilitation_wearables": {"digital_health", "robotics"},
-		"polymers":                 {"composites", "waste_recycling", "nanomaterials"},
-		"metallurgy":               {"precision_machinery", "composites"},
-		"composites":               {"nanomaterials", "aerospace"},
-		"crop_breeding":            {"smart_farming"},
-		"agri_processing":          {"smart_farming", "waste_recycling"},
-		"aquaculture":              {"water_treatment", "smart_farming"},
-		"robotics":                 {"industrial_automation", "precision_machinery", "smart_farming"},
-		"aerospace":                {"precision_machinery"},
-		"precision_machinery":      {"industrial_automation"},
-		"water_treatment":          {"waste_recycling"},
-		"air_pollution":            {"carbon_capture"},
-	}
-	set := map[[2]string]bool{}
-	for a, bs := range pairs {
-		for _, b := range bs {
-			set[[2]string{a, b}], set[[2]string{b, a}] = true, true
+var relatedPairs = map[string][]string{
+	"5g_communications":        {"iot_smart_devices", "digital_health", "software_platforms", "satellite_navigation"},
+	"artificial_intelligence":  {"big_data_cloud", "software_platforms", "digital_health", "robotics", "industrial_automation", "smart_farming", "cybersecurity", "in_vitro_diagnostics"},
+	"big_data_cloud":           {"software_platforms", "cybersecurity", "digital_health", "smart_grid"},
+	"integrated_circuits":      {"iot_smart_devices", "5g_communications", "nanomaterials"},
+	"software_platforms":       {"digital_health", "smart_farming", "cybersecurity"},
+	"satellite_navigation":     {"iot_smart_devices", "smart_farming", "aquaculture"},
+	"iot_smart_devices":        {"smart_farming", "aquaculture", "water_treatment", "digital_health", "smart_grid", "industrial_automation", "air_pollution", "rehabilitation_wearables"},
+	"solar_pv":                 {"energy_storage", "smart_grid", "energy_efficiency", "wind_power"},
+	"wind_power":               {"energy_storage", "smart_grid", "composites"},
+	"bioenergy":                {"waste_recycling", "agri_processing", "carbon_capture"},
+	"energy_storage":           {"electric_vehicles", "smart_grid", "hydrogen_fuel_cells"},
+	"hydrogen_fuel_cells":      {"electric_vehicles", "carbon_capture"},
+	"electric_vehicles":        {"smart_grid"},
+	"smart_grid":               {"energy_efficiency"},
+	"energy_efficiency":        {"agri_processing", "industrial_automation", "air_pollution"},
+	"in_vitro_diagnostics":     {"genomics", "digital_health", "medical_devices", "vaccines_biologics"},
+	"vaccines_biologics":       {"pharmaceuticals", "genomics"},
+	"genomics":                 {"crop_breeding", "pharmaceuticals"},
+	"medical_devices":          {"rehabilitation_wearables", "digital_health"},
+	"pharmaceuticals":          {"traditional_medicine"},
+	"traditional_medicine":     {"agri_processing"},
+	"rehabilitation_wearables": {"digital_health", "robotics"},
+	"polymers":                 {"composites", "waste_recycling", "nanomaterials"},
+	"metallurgy":               {"precision_machinery", "composites"},
+	"composites":               {"nanomaterials", "aerospace"},
+	"crop_breeding":            {"smart_farming"},
+	"agri_processing":          {"smart_farming", "waste_recycling"},
+	"aquaculture":              {"water_treatment", "smart_farming"},
+	"robotics":                 {"industrial_automation", "precision_machinery", "smart_farming"},
+	"aerospace":                {"precision_machinery"},
+	"precision_machinery":      {"industrial_automation"},
+	"water_treatment":          {"waste_recycling"},
+	"air_pollution":            {"carbon_capture"},
+}
+
+// relatedCode numbers the subsectors named in relatedPairs from 1 (0: none
+// of them), and relatedTable[a][b] tells whether codes a and b are related:
+// the scoring loop compares two small numbers, not two strings in a map.
+var relatedCode, relatedTable = func() (map[string]uint8, [][]bool) {
+	code := map[string]uint8{}
+	for a, bs := range relatedPairs {
+		for _, s := range append([]string{a}, bs...) {
+			if code[s] == 0 {
+				code[s] = uint8(len(code) + 1)
+			}
 		}
 	}
-	return func(a, b string) bool { return set[[2]string{a, b}] }
+	table := make([][]bool, len(code)+1)
+	for i := range table {
+		table[i] = make([]bool, len(code)+1)
+	}
+	for a, bs := range relatedPairs {
+		for _, b := range bs {
+			table[code[a]][code[b]], table[code[b]][code[a]] = true, true
+		}
+	}
+	return code, table
 }()
+
+func related(a, b uint8) bool { return relatedTable[a][b] }
 
 func human(code string) string { return strings.ReplaceAll(code, "_", " ") }
 
-// explain writes the reasons a person reads next to a score, strongest first.
-func (e *Engine) explain(q *doc, ix *index, dn uint32) []string {
-	d := ix.docs[dn]
+// explain writes the reasons a person reads next to a score, strongest
+// first; weight gives d's posting weight for each of pq's terms.
+func (e *Engine) explain(q, d *doc, pq *prepared, weight func(*weightedTerm) uint16) []string {
 	demand, offer := q, d
 	if q.kind == Offer {
 		demand, offer = d, q
@@ -67,7 +84,7 @@ func (e *Engine) explain(q *doc, ix *index, dn uint32) []string {
 	if s := e.sharedConcepts(q, d); s != "" {
 		out = append(out, s)
 	}
-	if s := sharedWords(ix, dn, q); s != "" {
+	if s := sharedWords(pq, weight); s != "" {
 		out = append(out, s)
 	}
 	if e.cfg.TextOnly {
@@ -76,7 +93,7 @@ func (e *Engine) explain(q *doc, ix *index, dn uint32) []string {
 	switch {
 	case q.subsector != "" && q.subsector == d.subsector:
 		out = append(out, "same subsector: "+human(d.subsector))
-	case related(q.subsector, d.subsector):
+	case related(q.rel, d.rel):
 		out = append(out, fmt.Sprintf("related subsectors: %s ↔ %s", human(q.subsector), human(d.subsector)))
 	case q.sector == d.sector:
 		out = append(out, "same sector: "+human(d.sector))
@@ -100,7 +117,7 @@ func (e *Engine) explain(q *doc, ix *index, dn uint32) []string {
 	default:
 		out = append(out, "no transfer mode in common")
 	}
-	if corridor(demand.country, offer.country) {
+	if corridor(demand.region, offer.region) {
 		out = append(out, fmt.Sprintf("China–ASEAN corridor: %s ↔ %s", offer.country, demand.country))
 	}
 	if len(demand.countries) > 0 && !contains(demand.countries, offer.country) {
@@ -113,7 +130,7 @@ func (e *Engine) explain(q *doc, ix *index, dn uint32) []string {
 	if offer.currency != demand.currency && offer.currency != "" && demand.currency != "" {
 		conv = fmt.Sprintf(" after %s→%s", offer.currency, demand.currency)
 	}
-	switch b := budgetFit(demand, offer); {
+	switch b := budgetFit(demand.amountMax, offer.amountMin); {
 	case offer.amountMin < 0 || demand.amountMax < 0:
 	case b == 1:
 		out = append(out, "price within budget"+conv)
@@ -172,28 +189,33 @@ func (e *Engine) sharedConcepts(q, d *doc) string {
 	return "shared concepts: " + strings.Join(pairs, "; ")
 }
 
-// sharedWords names the query terms that weigh most in this doc's text score.
-func sharedWords(ix *index, dn uint32, q *doc) string {
+// sharedWords names the query words that weigh most in this doc's text score.
+func sharedWords(pq *prepared, weight func(*weightedTerm) uint16) string {
 	type hit struct {
 		term string
-		w    float64
+		w    float32
 	}
 	var hits []hit
-	for term := range q.terms {
-		p := ix.terms[term]
-		if p == nil {
+	for i := range pq.terms {
+		wt := &pq.terms[i]
+		if wt.slot != 0 {
 			continue
 		}
-		k := sort.Search(len(p.docs), func(i int) bool { return p.docs[i] >= dn })
-		if k < len(p.docs) && p.docs[k] == dn {
-			hits = append(hits, hit{term, idf(ix.live, len(p.docs)) * float64(q.terms[term]) * float64(p.w[k])})
+		if q := weight(wt); q > 0 {
+			hits = append(hits, hit{wt.term, wt.quantum * float32(q)})
 		}
 	}
 	if len(hits) == 0 {
 		return ""
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		return hits[i].w > hits[j].w || (hits[i].w == hits[j].w && hits[i].term < hits[j].term)
+	slices.SortFunc(hits, func(a, b hit) int {
+		switch {
+		case a.w > b.w:
+			return -1
+		case a.w < b.w:
+			return 1
+		}
+		return strings.Compare(a.term, b.term)
 	})
 	var names []string
 	for _, h := range hits[:min(3, len(hits))] {

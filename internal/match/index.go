@@ -27,6 +27,8 @@ type doc struct {
 	country      string
 	sector       string
 	subsector    string
+	rel          uint8 // relatedCode of the subsector
+	region       uint8 // of country: regionCN, regionASEAN or other
 	trl          int8
 	modes        uint8 // bit per transfer mode
 	countries    []string
@@ -57,8 +59,12 @@ var modeBits = map[string]uint8{"licensing": 1, "assignment": 2, "joint_developm
 // analyze turns a listing into a doc with its terms and concepts.
 func (e *Engine) analyze(l *Listing) *doc {
 	d := &doc{kind: l.Kind, currency: strings.ToUpper(l.Currency), id: l.ID, inst: l.InstitutionID, country: strings.ToUpper(l.Country), sector: l.Sector,
-		subsector: l.Subsector, trl: int8(l.TRL), countries: l.Countries, confidential: l.Confidential,
+		subsector: l.Subsector, trl: int8(l.TRL), confidential: l.Confidential,
 		published: l.PublishedAt.Unix(), terms: map[string]float32{}}
+	d.rel, d.region = relatedCode[d.subsector], regionOf(d.country)
+	for _, c := range l.Countries {
+		d.countries = append(d.countries, strings.ToUpper(c))
+	}
 	if l.EndsAt != nil {
 		d.ends = l.EndsAt.Unix()
 	}
@@ -96,6 +102,14 @@ func (e *Engine) analyze(l *Listing) *doc {
 	return d
 }
 
+// concept returns d's reference to concept c, or nil.
+func (d *doc) concept(c int32) *conceptRef {
+	if k, found := slices.BinarySearchFunc(d.concepts, c, func(r conceptRef, c int32) int { return int(r.concept - c) }); found {
+		return &d.concepts[k]
+	}
+	return nil
+}
+
 // usd converts an amount to US dollars; -1 when unknown.
 func (e *Engine) usd(v *int64, currency string) float64 {
 	rate, ok := e.cfg.Rates[strings.ToUpper(currency)]
@@ -105,24 +119,79 @@ func (e *Engine) usd(v *int64, currency string) float64 {
 	return float64(*v) / rate
 }
 
-// postings of one term or concept: parallel slices of doc numbers and weights.
-type postings struct {
-	docs []uint32
-	w    []float32
+// Posting weights are kept quantised to 16 bits: BM25's term-frequency part
+// and the saturated concept weight both lie in (0, maxWeight). One quantum
+// is 1/65535 of maxWeight (3.4e-5): far below what a rounded score shows.
+const maxWeight = bm25K1 + 1
+
+func quantize(v float32) uint16 {
+	return uint16(max(1, min(65535, math.Round(float64(v)/maxWeight*65535))))
 }
 
-func (p *postings) add(d uint32, w float32) {
-	p.docs = append(p.docs, d)
-	p.w = append(p.w, w)
+// postings of one term or concept: parallel slices of doc numbers and
+// quantised weights. Common lists (see denseLimit) also keep the weights by
+// doc number, so that a candidate's weight is one load, not a search.
+type postings struct {
+	docs  []uint32
+	w     []uint16
+	dense []uint16 // nil unless common; 0 where the doc lacks the term
 }
+
+func (p *postings) add(d uint32, q uint16) {
+	p.docs = append(p.docs, d)
+	p.w = append(p.w, q)
+	if p.dense != nil {
+		if int(d) >= len(p.dense) {
+			p.dense = append(p.dense, make([]uint16, int(d)+1-len(p.dense))...)
+		}
+		p.dense[d] = q
+	}
+}
+
+// weight of doc d in the list; 0 when d is not in it.
+func (p *postings) weight(d uint32) uint16 {
+	if p.dense != nil {
+		if int(d) < len(p.dense) {
+			return p.dense[d]
+		}
+		return 0
+	}
+	if k, found := slices.BinarySearch(p.docs, d); found {
+		return p.w[k]
+	}
+	return 0
+}
+
+// densify gives the list its by-doc weights, over n doc numbers.
+func (p *postings) densify(n int) {
+	p.dense = make([]uint16, n)
+	for i, d := range p.docs {
+		p.dense[d] = p.w[i]
+	}
+}
+
+// clip returns the list's spare capacity (bulk building leaves up to half).
+func (p *postings) clip() {
+	p.docs, p.w = slices.Clone(p.docs), slices.Clone(p.w)
+}
+
+// Postings longer than commonShare of the index (and than commonMinDocs) are
+// common: they keep dense weights, and queries do not walk them but add them
+// to the candidates the rarer terms found (score.go).
+const (
+	commonShare   = 0.10
+	commonMinDocs = 5000
+)
+
+func (ix *index) denseLimit() int { return max(commonMinDocs, int(commonShare*float64(ix.live))) }
 
 // index is an inverted index over one kind of listing. Removal leaves a
 // hole that queries skip; holes are swept out when they outnumber the living.
 type index struct {
 	docs     []*doc
-	filters  []docFilter // per doc, dense: what every candidate is checked against
+	facts    []facts // per doc, dense: what every candidate is checked against and scored by
 	instIDs  map[string]uint32
-	codes    map[string]uint16 // countries and sectors
+	codes    map[string]uint16 // countries, sectors and subsectors
 	byID     map[string]uint32
 	terms    map[string]*postings
 	concepts map[int32]*postings
@@ -136,51 +205,108 @@ func newIndex() *index {
 		instIDs: map[string]uint32{}, codes: map[string]uint16{}}
 }
 
-// Filter flags.
+// Facts flags.
 const (
 	flagLive         = 1
 	flagConfidential = 2
+	flagCountries    = 4 // the countries list is not empty
 )
 
-// docFilter holds what the candidate loop checks, small and together, so
-// that rejecting a document costs no pointer chase and no string compare.
-type docFilter struct {
-	ends    int64
-	inst    uint32
-	country uint16
-	sector  uint16
-	flags   uint8
+// facts is what the candidate loop checks and the structured components
+// read, per doc, small and together in one array: rejecting or scoring a
+// candidate costs no pointer chase and no string compare. Countries,
+// sectors and subsectors are the index's small codes.
+type facts struct {
+	ends      int64 // unix seconds; 0 when open-ended
+	published int64
+	amount    float64 // US dollars, -1 when unknown: an offer's lowest price, a demand's highest budget
+	markets   uint64  // bit per country code of the list (countries): targets or accepted sources
+	inst      uint32
+	country   uint16
+	sector    uint16
+	subsector uint16
+	flags     uint8
+	rel       uint8 // relatedCode of the subsector
+	region    uint8
+	trl       int8
+	modes     uint8
 }
 
-// code returns the small number of a country or sector; absent ones get a
-// number no document has. Only writers (holding the engine's write lock) add.
-func (ix *index) code(s string) uint16 {
-	if c, ok := ix.codes[s]; ok {
-		return c
+// Codes: "" has its own, and a name the index has never seen (a query's)
+// gets codeUnknown; either makes comparisons fall back to the names.
+const (
+	codeEmpty   = math.MaxUint16 - 1
+	codeUnknown = math.MaxUint16
+	// Country codes below maskBits have a bit in facts.markets.
+	maskBits = 64
+)
+
+// code returns the small number of a country, sector or subsector. Only
+// writers (holding the engine's write lock) add; readers get codeUnknown.
+func (ix *index) code(s string, add bool) uint16 {
+	if s == "" {
+		return codeEmpty
 	}
-	return math.MaxUint16
-}
-
-func (ix *index) addCode(s string) uint16 {
 	c, ok := ix.codes[s]
-	if !ok {
+	switch {
+	case ok:
+	case add && len(ix.codes) < codeEmpty:
 		c = uint16(len(ix.codes))
 		ix.codes[s] = c
+	default:
+		return codeUnknown
 	}
 	return c
 }
 
-func (ix *index) filterOf(d *doc) docFilter {
+// factsOf computes d's facts; add says whether unseen codes and
+// institutions are added (writers) or left unknown (queries).
+func (ix *index) factsOf(d *doc, add bool) facts {
 	inst, ok := ix.instIDs[d.inst]
 	if !ok {
-		inst = uint32(len(ix.instIDs))
-		ix.instIDs[d.inst] = inst
+		inst = math.MaxUint32
+		if add {
+			inst = uint32(len(ix.instIDs))
+			ix.instIDs[d.inst] = inst
+		}
 	}
-	f := docFilter{ends: d.ends, inst: inst, country: ix.addCode(d.country), sector: ix.addCode(d.sector), flags: flagLive}
+	f := facts{ends: d.ends, published: d.published, amount: d.amountMin, inst: inst,
+		country: ix.code(d.country, add), sector: ix.code(d.sector, add), subsector: ix.code(d.subsector, add),
+		flags: flagLive, rel: d.rel, region: d.region, trl: d.trl, modes: d.modes}
+	if d.kind == Demand {
+		f.amount = d.amountMax
+	}
 	if d.confidential {
 		f.flags |= flagConfidential
 	}
+	if len(d.countries) > 0 {
+		f.flags |= flagCountries
+	}
+	for _, c := range d.countries {
+		if code := ix.code(c, add); code < maskBits {
+			f.markets |= 1 << code
+		}
+	}
 	return f
+}
+
+// inList tells whether the country with code c (named name()) is in the
+// countries list of f (doc d): by the mask when c has a bit, else by name.
+func inList(f *facts, d *doc, c uint16, name func() string) bool {
+	if c < maskBits {
+		return f.markets&(1<<c) != 0
+	}
+	return slices.Contains(d.countries, name())
+}
+
+// same compares two codes, or the names when either is unknown or empty;
+// the names are read only then (reading them is a pointer chase per doc).
+func same(a, b uint16, names func() (string, string)) bool {
+	if a < codeEmpty && b < codeEmpty {
+		return a == b
+	}
+	sa, sb := names()
+	return sa == sb
 }
 
 func (ix *index) avgLen() float64 {
@@ -190,7 +316,8 @@ func (ix *index) avgLen() float64 {
 	return ix.totalLen / float64(ix.live)
 }
 
-// bulk indexes many docs with the average length known up front.
+// bulk indexes many docs with the average length known up front, then
+// makes the common lists dense and trims every list to its length.
 func (ix *index) bulk(ds []*doc) {
 	var total float64
 	for _, d := range ds {
@@ -199,71 +326,28 @@ func (ix *index) bulk(ds []*doc) {
 	avg := max(1, total/float64(max(1, len(ds))))
 	for _, d := range ds {
 		ix.remove(d.id) // a duplicate id keeps the last
-		ix.insert(d, avg)
+		ix.insert(d, avg, false)
+	}
+	limit := ix.denseLimit()
+	for _, p := range ix.terms {
+		p.finish(limit, len(ix.docs))
+	}
+	for _, p := range ix.concepts {
+		p.finish(limit, len(ix.docs))
 	}
 }
 
-// withExtra returns a copy of the index (sharing nothing it changes) with d
-// added: its postings are copied on write, term by term.
-func (ix *index) withExtra(d *doc) *index {
-	n := uint32(len(ix.docs))
-	ix.docs = append(ix.docs, d)
-	// The copy must not write the shared maps: an unknown institution or
-	// code gets a number no other document has.
-	f := docFilter{ends: d.ends, inst: math.MaxUint32 - 1, country: ix.code(d.country), sector: ix.code(d.sector), flags: flagLive}
-	if inst, ok := ix.instIDs[d.inst]; ok {
-		f.inst = inst
+func (p *postings) finish(limit, n int) {
+	p.clip()
+	if len(p.docs) > limit {
+		p.densify(n)
 	}
-	if d.confidential {
-		f.flags |= flagConfidential
-	}
-	ix.filters = append(slices.Clone(ix.filters), f)
-	ix.byID[d.id] = n
-	norm := float32(1 - bm25B + bm25B*float64(d.length)/ix.avgLen())
-	terms := make(map[string]*postings, len(d.terms))
-	for t, tf := range d.terms {
-		p := &postings{}
-		if old := ix.terms[t]; old != nil {
-			p.docs, p.w = slices.Clone(old.docs), slices.Clone(old.w)
-		}
-		p.add(n, tf*(bm25K1+1)/(tf+bm25K1*norm))
-		terms[t] = p
-	}
-	concepts := make(map[int32]*postings, len(d.concepts))
-	for _, c := range d.concepts {
-		p := &postings{}
-		if old := ix.concepts[c.concept]; old != nil {
-			p.docs, p.w = slices.Clone(old.docs), slices.Clone(old.w)
-		}
-		p.add(n, saturate(c.weight))
-		concepts[c.concept] = p
-	}
-	// Lookups see the copied lists for d's terms and the shared ones otherwise.
-	ix.terms = overlay(ix.terms, terms)
-	ix.concepts = overlayC(ix.concepts, concepts)
-	return ix
 }
 
-func overlay(base, top map[string]*postings) map[string]*postings {
-	out := make(map[string]*postings, len(top))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range top {
-		out[k] = v
-	}
-	return out
-}
-
-func overlayC(base, top map[int32]*postings) map[int32]*postings {
-	out := make(map[int32]*postings, len(base)+len(top))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range top {
-		out[k] = v
-	}
-	return out
+// textWeight is BM25's saturated, length-normalised term frequency.
+func textWeight(tf float32, length float32, avg float64) uint16 {
+	norm := float32(1 - bm25B + bm25B*float64(length)/avg)
+	return quantize(tf * (bm25K1 + 1) / (tf + bm25K1*norm))
 }
 
 // put adds a doc, replacing one with the same id.
@@ -273,24 +357,32 @@ func (ix *index) put(d *doc) {
 	if ix.live == 0 {
 		avg = float64(max(d.length, 1))
 	}
-	ix.insert(d, avg)
+	ix.insert(d, avg, true)
 }
 
-func (ix *index) insert(d *doc, avg float64) {
+// insert adds d as the next doc number; dense says whether lists that grow
+// past the limit become dense at once (bulk does it once at the end).
+func (ix *index) insert(d *doc, avg float64, dense bool) {
 	n := uint32(len(ix.docs))
 	ix.docs = append(ix.docs, d)
-	ix.filters = append(ix.filters, ix.filterOf(d))
+	ix.facts = append(ix.facts, ix.factsOf(d, true))
 	ix.byID[d.id] = n
 	ix.live++
 	ix.totalLen += float64(d.length)
-	norm := float32(1 - bm25B + bm25B*float64(d.length)/avg)
+	limit := ix.denseLimit()
+	grow := func(p *postings) {
+		if dense && p.dense == nil && len(p.docs) > limit {
+			p.densify(len(ix.docs))
+		}
+	}
 	for t, tf := range d.terms {
 		p := ix.terms[t]
 		if p == nil {
 			p = &postings{}
 			ix.terms[t] = p
 		}
-		p.add(n, tf*(bm25K1+1)/(tf+bm25K1*norm))
+		p.add(n, textWeight(tf, d.length, avg))
+		grow(p)
 	}
 	for _, c := range d.concepts {
 		p := ix.concepts[c.concept]
@@ -298,7 +390,8 @@ func (ix *index) insert(d *doc, avg float64) {
 			p = &postings{}
 			ix.concepts[c.concept] = p
 		}
-		p.add(n, saturate(c.weight))
+		p.add(n, quantize(saturate(c.weight)))
+		grow(p)
 	}
 	d.terms = nil
 }
@@ -314,7 +407,7 @@ func (ix *index) remove(id string) {
 	}
 	d := ix.docs[n]
 	ix.docs[n] = nil
-	ix.filters[n].flags &^= flagLive
+	ix.facts[n].flags &^= flagLive
 	delete(ix.byID, id)
 	ix.live--
 	ix.holes++
@@ -328,34 +421,32 @@ func (ix *index) remove(id string) {
 func (ix *index) compact() {
 	renum := make([]uint32, len(ix.docs))
 	var docs []*doc
-	var filters []docFilter
+	var fs []facts
 	for i, d := range ix.docs {
 		if d != nil {
 			renum[i] = uint32(len(docs))
 			ix.byID[d.id] = uint32(len(docs))
 			docs = append(docs, d)
-			filters = append(filters, ix.filters[i])
+			fs = append(fs, ix.facts[i])
 		} else {
 			renum[i] = math.MaxUint32
 		}
 	}
-	sweep := func(m map[string]*postings) {
-		for k, p := range m {
-			if !p.sweep(renum) {
-				delete(m, k)
-			}
+	for k, p := range ix.terms {
+		if !p.sweep(renum, len(docs)) {
+			delete(ix.terms, k)
 		}
 	}
-	sweep(ix.terms)
 	for k, p := range ix.concepts {
-		if !p.sweep(renum) {
+		if !p.sweep(renum, len(docs)) {
 			delete(ix.concepts, k)
 		}
 	}
-	ix.docs, ix.filters, ix.holes = docs, filters, 0
+	ix.docs, ix.facts, ix.holes = docs, fs, 0
 }
 
-func (p *postings) sweep(renum []uint32) bool {
+// sweep renumbers the list after compaction; false when nothing is left.
+func (p *postings) sweep(renum []uint32, n int) bool {
 	j := 0
 	for i, d := range p.docs {
 		if r := renum[d]; r != math.MaxUint32 {
@@ -364,6 +455,9 @@ func (p *postings) sweep(renum []uint32) bool {
 		}
 	}
 	p.docs, p.w = p.docs[:j], p.w[:j]
+	if p.dense != nil {
+		p.densify(n)
+	}
 	return j > 0
 }
 

@@ -1,18 +1,18 @@
 package match
 
 import (
-	"container/heap"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
 
-// How many query terms are kept (the most informative), and how many
+// How many query terms are kept (the most informative), how many candidates
+// the rarer terms nominate when common terms were deferred, and how many
 // candidates get the full score.
 const (
 	maxQueryTerms = 32
+	preselect     = 600
 	shortlist     = 200
 )
 
@@ -21,6 +21,7 @@ const (
 type accumulator struct {
 	s       []float32 // s[2d] text, s[2d+1] concepts
 	touched []uint32
+	cands   []candidate
 }
 
 func (e *Engine) acquire(n int) *accumulator {
@@ -39,31 +40,120 @@ func (e *Engine) release(a *accumulator) {
 	for _, d := range a.touched {
 		a.s[2*d], a.s[2*d+1] = 0, 0
 	}
-	a.touched = a.touched[:0]
+	a.touched, a.cands = a.touched[:0], a.cands[:0]
 	e.accs.Put(a)
 }
 
-type weightedTerm struct {
-	postings *postings
-	weight   float64 // idf × query weight
-	concept  bool
-}
-
-// Postings longer than commonShare of the index are "common": they are not
-// walked for every document but added afterwards, by binary search, to the
-// candidates the rarer terms found; preselect is how many of those go on.
-const (
-	commonShare   = 0.10
-	commonMinDocs = 5000
-	preselect     = 600
-)
-
 func (a *accumulator) add(d uint32, slot int, v float32) {
-	i := 2*int(d) + slot
 	if a.s[2*d] == 0 && a.s[2*d+1] == 0 {
 		a.touched = append(a.touched, d)
 	}
-	a.s[i] += v
+	a.s[2*int(d)+slot] += v
+}
+
+// weightedTerm is one word or concept of a prepared query.
+type weightedTerm struct {
+	term     string // the word; "" for a concept
+	concept  int32
+	postings *postings // nil when only an unindexed doc (Pair) has it
+	weight   float64   // idf × query weight
+	quantum  float32   // weight of one quantum of a posting weight
+	slot     int       // 0 text, 1 concepts
+}
+
+func (wt *weightedTerm) deferred() bool { return wt.postings != nil && wt.postings.dense != nil }
+
+// prepared is a query made ready for one index: its terms, the rarer ones
+// first and the common (deferred) ones last, each group by weight; and what
+// turns the two sums into relevance.
+type prepared struct {
+	terms    []weightedTerm
+	inv      [2]float64 // 1 / ideal sum, text and concepts
+	relW     [2]float64 // the two sums' shares of relevance
+	deferred int        // terms[len-deferred:] are common
+}
+
+// prepare weighs q's words (pruned to the most informative) and concepts
+// against ix. extra, when set, is a doc outside ix that counts in the
+// document frequencies (Pair with an unindexed offer).
+func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
+	live := ix.live
+	var words []weightedTerm
+	for t, qw := range q.terms {
+		p, df := ix.terms[t], 0
+		if p != nil {
+			df = len(p.docs)
+		}
+		if extra != nil && extra.terms[t] > 0 {
+			df++
+		}
+		if df > 0 {
+			words = append(words, weightedTerm{term: t, postings: p, weight: idf(live, df) * float64(qw)})
+		}
+	}
+	slices.SortFunc(words, func(a, b weightedTerm) int {
+		if a.weight != b.weight {
+			if a.weight > b.weight {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.term, b.term)
+	})
+	words = words[:min(len(words), maxQueryTerms)]
+	var ideal [2]float64
+	for _, wt := range words {
+		ideal[0] += wt.weight
+	}
+	terms := words
+	for _, c := range q.concepts {
+		qw := float64(saturate(c.weight))
+		p, df := ix.concepts[c.concept], 0
+		if p != nil {
+			df = len(p.docs)
+		}
+		if extra != nil && extra.concept(c.concept) != nil {
+			df++
+		}
+		w := idf(live, df) * qw
+		ideal[1] += w * 0.75 // a doc naming the concept in its title scores 0.75
+		if df > 0 {
+			terms = append(terms, weightedTerm{concept: c.concept, postings: p, weight: w, slot: 1})
+		}
+	}
+	pq := prepared{}
+	for _, wt := range terms {
+		wt.quantum = float32(wt.weight * maxWeight / 65535)
+		if !wt.deferred() {
+			pq.terms = append(pq.terms, wt)
+		}
+	}
+	for _, wt := range terms {
+		if wt.deferred() {
+			pq.terms = append(pq.terms, wt)
+			pq.deferred++
+		}
+	}
+	for i := range ideal {
+		if ideal[i] > 0 {
+			pq.inv[i] = 1 / ideal[i]
+		}
+	}
+	w := e.cfg.Weights
+	switch {
+	case e.cfg.TextOnly:
+		pq.relW = [2]float64{1, 0}
+	case w.Text+w.Concepts > 0:
+		pq.relW = [2]float64{w.Text / (w.Text + w.Concepts), w.Concepts / (w.Text + w.Concepts)}
+	}
+	return pq
+}
+
+// relevance turns a doc's two sums into the text and concept components
+// (each at most 1) and their weighted mean.
+func (pq *prepared) relevance(text, concept float32) candidateRel {
+	t, c := min(1, float64(text)*pq.inv[0]), min(1, float64(concept)*pq.inv[1])
+	return candidateRel{text: t, concept: c, rel: pq.relW[0]*t + pq.relW[1]*c}
 }
 
 // rank scores the counterparts of query doc q in ix.
@@ -72,207 +162,216 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	if n == 0 || ix.live == 0 {
 		return []Result{}
 	}
+	pq := e.prepare(q, ix, nil)
 	acc := e.acquire(n)
 	defer e.release(acc)
 
-	// Words: BM25 over the pruned query.
-	var terms []weightedTerm
-	var textIdeal float64
-	for t, qw := range q.terms {
-		if p := ix.terms[t]; p != nil {
-			terms = append(terms, weightedTerm{postings: p, weight: idf(ix.live, len(p.docs)) * float64(qw)})
+	walk := func(wt *weightedTerm) {
+		p := wt.postings
+		for i, d := range p.docs {
+			acc.add(d, wt.slot, wt.quantum*float32(p.w[i]))
 		}
 	}
-	sort.Slice(terms, func(i, j int) bool { return terms[i].weight > terms[j].weight })
-	if len(terms) > maxQueryTerms {
-		terms = terms[:maxQueryTerms]
+	rare := pq.terms[:len(pq.terms)-pq.deferred]
+	for i := range rare {
+		walk(&rare[i])
 	}
-	for _, wt := range terms {
-		textIdeal += wt.weight
-	}
-	// Concepts: the cross-lingual bridge.
-	var conceptIdeal float64
-	for _, c := range q.concepts {
-		p := ix.concepts[c.concept]
-		qw := float64(saturate(c.weight))
-		if p == nil {
-			conceptIdeal += idf(ix.live, 0) * qw * 0.75
-			continue
-		}
-		w := idf(ix.live, len(p.docs)) * qw
-		conceptIdeal += w * 0.75 // a doc naming the concept in its title scores 0.75
-		terms = append(terms, weightedTerm{postings: p, weight: w, concept: true})
-	}
-	common := max(commonMinDocs, int(commonShare*float64(ix.live)))
-	var deferred []weightedTerm
-	walk := func(wt weightedTerm) {
-		slot := 0
-		if wt.concept {
-			slot = 1
-		}
-		for i, d := range wt.postings.docs {
-			acc.add(d, slot, float32(wt.weight)*wt.postings.w[i])
-		}
-	}
-	for _, wt := range terms {
-		if len(wt.postings.docs) > common {
-			deferred = append(deferred, wt)
-			continue
-		}
-		walk(wt)
-	}
+	deferred := pq.terms[len(rare):]
 	// Too few candidates from the rarer terms: walk the common ones as well.
 	if len(deferred) > 0 && len(acc.touched) < preselect {
-		for _, wt := range deferred {
-			walk(wt)
+		for i := range deferred {
+			walk(&deferred[i])
 		}
 		deferred = nil
 	}
 
-	wts := e.cfg.Weights
-	relW := wts.Text + wts.Concepts
-	relevance := func(dn uint32) (text, concept, rel float64) {
-		text = ratio(float64(acc.s[2*dn]), textIdeal)
-		concept = ratio(float64(acc.s[2*dn+1]), conceptIdeal)
-		if e.cfg.TextOnly {
-			return text, concept, text
-		}
-		return text, concept, (wts.Text*text + wts.Concepts*concept) / relW
-	}
-	// Shortlist by relevance first (cheap), then look at the document.
+	// Keep the most relevant candidates that pass the filters (cheap), then
+	// look at the documents.
 	now := opt.Now.Unix()
 	qInst, ok := ix.instIDs[q.inst]
 	if !ok {
 		qInst = math.MaxUint32
 	}
-	country, sector := uint16(math.MaxUint16), uint16(math.MaxUint16)
-	if opt.Country != "" {
-		country = ix.code(opt.Country)
-	}
-	if opt.Sector != "" {
-		sector = ix.code(opt.Sector)
-	}
+	country, sector := ix.code(opt.Country, false), ix.code(opt.Sector, false)
 	keep := shortlist
 	if len(deferred) > 0 {
 		keep = preselect
 	}
-	h := &candidateHeap{}
+	cands, floor := acc.cands[:0], -1.0
 	for _, dn := range acc.touched {
-		_, _, rel := relevance(dn)
-		if h.Len() >= keep && rel <= (*h)[0].rel {
+		r := pq.relevance(acc.s[2*dn], acc.s[2*dn+1])
+		if r.rel <= floor {
 			continue
 		}
-		f := ix.filters[dn]
-		if (opt.only != nil && dn != *opt.only) || f.flags&flagLive == 0 || f.inst == qInst || (f.ends != 0 && f.ends <= now) ||
+		f := &ix.facts[dn]
+		if f.flags&flagLive == 0 || f.inst == qInst || (f.ends != 0 && f.ends <= now) ||
 			(f.flags&flagConfidential != 0 && !opt.SeeConfidential) ||
 			(opt.Country != "" && f.country != country) || (opt.Sector != "" && f.sector != sector) {
 			continue
 		}
-		c := candidate{doc: dn, rel: rel}
-		if h.Len() < keep {
-			heap.Push(h, c)
-		} else {
-			(*h)[0] = c
-			heap.Fix(h, 0)
+		cands = append(cands, candidate{doc: dn, candidateRel: r})
+		if len(cands) == 2*keep {
+			floor = selectTop(cands, keep)
+			cands = cands[:keep]
 		}
 	}
-	cands := []candidate(*h)
+	if len(cands) > keep {
+		selectTop(cands, keep)
+		cands = cands[:keep]
+	}
 	if len(deferred) > 0 {
 		// Add the common terms to the preselected, then keep the best.
 		for i := range cands {
 			dn := cands[i].doc
-			for _, wt := range deferred {
-				p := wt.postings
-				if k, found := slices.BinarySearch(p.docs, dn); found {
-					slot := 0
-					if wt.concept {
-						slot = 1
-					}
-					acc.s[2*int(dn)+slot] += float32(wt.weight) * p.w[k]
-				}
+			for j := range deferred {
+				wt := &deferred[j]
+				acc.s[2*int(dn)+wt.slot] += wt.quantum * float32(wt.postings.dense[dn])
 			}
-			_, _, cands[i].rel = relevance(dn)
+			cands[i].candidateRel = pq.relevance(acc.s[2*dn], acc.s[2*dn+1])
 		}
-		sort.Slice(cands, func(i, j int) bool { return cands[i].rel > cands[j].rel })
-		cands = cands[:min(len(cands), shortlist)]
+		if len(cands) > shortlist {
+			selectTop(cands, shortlist)
+			cands = cands[:shortlist]
+		}
 	}
-	results := make([]scored, 0, len(cands))
+	acc.cands = cands // handed back to the pool with its capacity
+	qf := ix.factsOf(q, false)
+	best := make([]scored, 0, opt.Limit)
 	for _, c := range cands {
-		c.text, c.concept, c.rel = relevance(c.doc)
-		sc := e.score(q, ix.docs[c.doc], c, opt)
+		sc := e.score(pairOf(q, &qf, ix.docs[c.doc], &ix.facts[c.doc]), c.candidateRel, opt.Now)
+		sc.dn = c.doc
 		if sc.total >= opt.MinScore {
-			results = append(results, sc)
+			best = insertTop(best, sc, opt.Limit)
 		}
 	}
-	slices.SortFunc(results, func(a, b scored) int {
-		switch {
-		case a.total != b.total:
-			if a.total > b.total {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.doc.id, b.doc.id)
-	})
-	if len(results) > opt.Limit {
-		results = results[:opt.Limit]
-	}
-	out := make([]Result, len(results))
-	for i, sc := range results {
+	out := make([]Result, len(best))
+	for i, sc := range best {
 		out[i] = e.result(sc)
-		out[i].Reasons = e.explain(q, ix, ix.byID[sc.doc.id])
+		dn := sc.dn
+		out[i].Reasons = e.explain(q, sc.doc, &pq, func(wt *weightedTerm) uint16 { return wt.postings.weight(dn) })
 	}
 	return out
 }
 
-func ratio(v, ideal float64) float64 {
-	if ideal <= 0 {
-		return 0
+// insertTop adds sc to best (sorted, at most k long): higher scores first,
+// ties by id so that equal scores come in a stable order.
+func insertTop(best []scored, sc scored, k int) []scored {
+	i := len(best)
+	for i > 0 && (best[i-1].total < sc.total || (best[i-1].total == sc.total && best[i-1].doc.id > sc.doc.id)) {
+		i--
 	}
-	return math.Min(1, v/ideal)
+	if i >= k {
+		return best
+	}
+	if len(best) < k {
+		best = append(best, scored{})
+	}
+	copy(best[i+1:], best[i:len(best)-1])
+	best[i] = sc
+	return best
 }
 
-type candidate struct {
-	doc                uint32
+// selectTop reorders c so that c[:k] holds k candidates of highest
+// relevance (0 < k < len(c)) and returns the lowest relevance among them.
+func selectTop(c []candidate, k int) float64 {
+	lo, hi := 0, len(c)-1
+	for lo < hi {
+		// Median of three as the pivot; partition descending.
+		mid := lo + (hi-lo)/2
+		if c[mid].rel > c[lo].rel {
+			c[mid], c[lo] = c[lo], c[mid]
+		}
+		if c[hi].rel > c[lo].rel {
+			c[hi], c[lo] = c[lo], c[hi]
+		}
+		if c[mid].rel < c[hi].rel {
+			c[mid], c[hi] = c[hi], c[mid]
+		}
+		pivot := c[mid].rel // c[lo] >= pivot >= c[hi]
+		i, j := lo, hi
+		for i <= j {
+			for c[i].rel > pivot {
+				i++
+			}
+			for c[j].rel < pivot {
+				j--
+			}
+			if i <= j {
+				c[i], c[j] = c[j], c[i]
+				i++
+				j--
+			}
+		}
+		// c[lo..j] >= pivot, c[i..hi] <= pivot, and between them equal to it.
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			lo = hi
+		}
+	}
+	floor := c[0].rel
+	for _, x := range c[:k] {
+		floor = min(floor, x.rel)
+	}
+	return floor
+}
+
+type candidateRel struct {
 	text, concept, rel float64
 }
 
-// candidateHeap is a min-heap on relevance: the shortlist's weakest on top.
-type candidateHeap []candidate
-
-func (h candidateHeap) Len() int           { return len(h) }
-func (h candidateHeap) Less(i, j int) bool { return h[i].rel < h[j].rel }
-func (h candidateHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *candidateHeap) Push(x any)        { *h = append(*h, x.(candidate)) }
-func (h *candidateHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+type candidate struct {
+	doc uint32
+	candidateRel
 }
 
-// Pair scores one demand against one offer, as a ranking would have scored
-// it: the score a recorded match freezes.
+// Pair scores one demand against one offer exactly as a ranking would have
+// scored it: the score a recorded match freezes. The offer need not be in
+// the index.
 func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	q := e.analyze(&demand)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	ix := e.offers
-	n, indexed := ix.byID[offer.ID]
-	if !indexed {
-		// Not (yet) in the index: score it against a copy holding it alone,
-		// with the main index's statistics for everything else.
-		tmp := &index{docs: append([]*doc(nil), ix.docs...), filters: ix.filters, byID: map[string]uint32{}, terms: ix.terms,
-			concepts: ix.concepts, live: ix.live, totalLen: ix.totalLen, instIDs: ix.instIDs, codes: ix.codes}
-		ix = tmp.withExtra(e.analyze(&offer))
-		n = uint32(len(ix.docs) - 1)
+	var d *doc
+	var pq prepared
+	var weight func(wt *weightedTerm) uint16
+	if n, ok := ix.byID[offer.ID]; ok {
+		d, pq = ix.docs[n], e.prepare(q, ix, nil)
+		weight = func(wt *weightedTerm) uint16 { return wt.postings.weight(n) }
+	} else {
+		// Not (yet) in the index: weighed with the index's statistics, as
+		// if it had been added.
+		d = e.analyze(&offer)
+		pq = e.prepare(q, ix, d)
+		avg := ix.avgLen()
+		if ix.live == 0 {
+			avg = float64(max(d.length, 1))
+		}
+		weight = func(wt *weightedTerm) uint16 {
+			if wt.slot == 0 {
+				if tf := d.terms[wt.term]; tf > 0 {
+					return textWeight(tf, d.length, avg)
+				}
+			} else if c := d.concept(wt.concept); c != nil {
+				return quantize(saturate(c.weight))
+			}
+			return 0
+		}
 	}
-	if rs := e.rank(q, ix, Query{Limit: 1, Now: now, SeeConfidential: true, only: &n}); len(rs) == 1 {
-		return rs[0]
+	var s [2]float32
+	for i := range pq.terms {
+		s[pq.terms[i].slot] += pq.terms[i].quantum * float32(weight(&pq.terms[i]))
 	}
-	// No word or concept in common: only the structured components count.
-	r := e.result(e.score(q, ix.docs[n], candidate{doc: n}, Query{Now: now}))
-	r.Reasons = e.explain(q, ix, n)
+	qf, df := ix.factsOf(q, false), ix.factsOf(d, false)
+	if n, ok := ix.byID[offer.ID]; ok {
+		df = ix.facts[n]
+	}
+	r := e.result(e.score(pairOf(q, &qf, d, &df), pq.relevance(s[0], s[1]), now))
+	r.Reasons = e.explain(q, d, &pq, weight)
 	return r
 }
 
@@ -282,21 +381,35 @@ var componentNames = [8]string{"text", "concepts", "sector", "trl", "transfer_mo
 // scored is a candidate's components and total, before it becomes a Result.
 type scored struct {
 	doc   *doc
+	dn    uint32
 	parts [8]float64
 	total float64
 }
 
-// score combines the components of one pair into 0–100.
-func (e *Engine) score(q, d *doc, c candidate, opt Query) scored {
-	if e.cfg.TextOnly {
-		return scored{doc: d, parts: [8]float64{round3(c.text)}, total: round2(100 * c.text)}
-	}
-	demand, offer := q, d
+// pair is a query and a candidate as demand and offer, each with its facts
+// (the doc is read only where a name must be compared).
+type pair struct {
+	demand, offer   *doc
+	demandF, offerF *facts
+	candidate       *doc
+	candidateF      *facts
+}
+
+func pairOf(q *doc, qf *facts, d *doc, df *facts) pair {
 	if q.kind == Offer {
-		demand, offer = d, q
+		return pair{demand: d, offer: q, demandF: df, offerF: qf, candidate: d, candidateF: df}
 	}
-	sc := scored{doc: d, parts: [8]float64{c.text, c.concept, sectorFit(demand, offer), trlFit(int(offer.trl), int(demand.trl)),
-		modeFit(demand.modes, offer.modes), geographyFit(demand, offer), budgetFit(demand, offer), freshness(d.published, opt.Now.Unix())}}
+	return pair{demand: q, offer: d, demandF: qf, offerF: df, candidate: d, candidateF: df}
+}
+
+// score combines the components of one pair into 0–100.
+func (e *Engine) score(p pair, c candidateRel, now time.Time) scored {
+	if e.cfg.TextOnly {
+		return scored{doc: p.candidate, parts: [8]float64{round3(c.text)}, total: round2(100 * c.text)}
+	}
+	d, o := p.demandF, p.offerF
+	sc := scored{doc: p.candidate, parts: [8]float64{c.text, c.concept, sectorFit(p), trlFit(int(o.trl), int(d.trl)),
+		modeFit(d.modes, o.modes), geographyFit(p), budgetFit(d.amount, o.amount), freshness(p.candidateF.published, now.Unix())}}
 	w := e.weights()
 	var sum, total float64
 	for i := range sc.parts {
@@ -330,15 +443,19 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
 // sectorFit: same subsector, related subsectors, same sector, or nothing.
-func sectorFit(a, b *doc) float64 {
+func sectorFit(p pair) float64 {
+	a, b := p.demandF, p.offerF
+	sameSector := func() bool {
+		return same(a.sector, b.sector, func() (string, string) { return p.demand.sector, p.offer.sector })
+	}
 	switch {
-	case a.subsector != "" && a.subsector == b.subsector:
+	case a.subsector != codeEmpty && same(a.subsector, b.subsector, func() (string, string) { return p.demand.subsector, p.offer.subsector }):
 		return 1
-	case related(a.subsector, b.subsector) && a.sector == b.sector:
+	case related(a.rel, b.rel) && sameSector():
 		return 0.7
-	case related(a.subsector, b.subsector):
+	case related(a.rel, b.rel):
 		return 0.6
-	case a.sector == b.sector:
+	case sameSector():
 		return 0.4
 	}
 	return 0
@@ -370,36 +487,49 @@ func modeFit(a, b uint8) float64 {
 
 // geographyFit: the provider's country is an accepted source, the requester's
 // country is one of the provider's markets, and the China–ASEAN corridor.
-func geographyFit(demand, offer *doc) float64 {
+func geographyFit(p pair) float64 {
+	demand, offer := p.demandF, p.offerF
 	var s float64
-	if len(demand.countries) == 0 || slices.Contains(demand.countries, offer.country) {
+	if demand.flags&flagCountries == 0 || inList(demand, p.demand, offer.country, func() string { return p.offer.country }) {
 		s += 0.45
 	}
-	if len(offer.countries) == 0 || offer.country == demand.country || slices.Contains(offer.countries, demand.country) {
+	if offer.flags&flagCountries == 0 || same(offer.country, demand.country, func() (string, string) { return p.offer.country, p.demand.country }) ||
+		inList(offer, p.offer, demand.country, func() string { return p.demand.country }) {
 		s += 0.35
 	}
 	switch {
-	case corridor(demand.country, offer.country):
+	case corridor(demand.region, offer.region):
 		s += 0.2
-	case isASEAN(demand.country) && isASEAN(offer.country):
+	case demand.region == regionASEAN && offer.region == regionASEAN:
 		s += 0.1
 	}
 	return s
 }
 
-func corridor(a, b string) bool {
-	return (a == "CN" && isASEAN(b)) || (b == "CN" && isASEAN(a))
+// Regions of an institution's country, for the corridor.
+const (
+	regionOther = iota
+	regionCN
+	regionASEAN
+)
+
+func regionOf(country string) uint8 {
+	switch country {
+	case "CN":
+		return regionCN
+	case "BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "TL", "VN":
+		return regionASEAN
+	}
+	return regionOther
 }
 
-var asean = map[string]bool{"BN": true, "KH": true, "ID": true, "LA": true, "MY": true, "MM": true, "PH": true,
-	"SG": true, "TH": true, "TL": true, "VN": true}
-
-func isASEAN(c string) bool { return asean[c] }
+func corridor(a, b uint8) bool {
+	return (a == regionCN && b == regionASEAN) || (b == regionCN && a == regionASEAN)
+}
 
 // budgetFit compares the offer's lowest price with the demand's highest
 // budget in dollars: within, up to twice, far above; unknown in between.
-func budgetFit(demand, offer *doc) float64 {
-	price, budget := offer.amountMin, demand.amountMax
+func budgetFit(budget, price float64) float64 {
 	switch {
 	case price < 0 || budget < 0:
 		return 0.6
