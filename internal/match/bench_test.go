@@ -211,6 +211,58 @@ func benchMatch(b *testing.B, n int) {
 	runtime.KeepAlive(e)
 }
 
+// BenchmarkAgreement100k measures what the engine's shortcuts cost in
+// ranking quality: Match against an exhaustive ranking of the same index.
+func BenchmarkAgreement100k(b *testing.B) {
+	const n = 100_000
+	ins := benchInstitutions(n)
+	queries := benchQueries(benchDemands, ins)
+	e := newEngine(b)
+	e.Build(benchOffers(n, ins))
+	b.ResetTimer()
+	var sameID, sameScore, shortfall float64
+	for range b.N {
+		sameID, sameScore, shortfall = agreement(e, queries)
+	}
+	b.ReportMetric(sameID, "top20-same-ids")
+	b.ReportMetric(sameScore, "same-score-at-rank")
+	b.ReportMetric(shortfall, "mean-score-shortfall")
+}
+
+// agreement compares Match's top 20 with an exhaustive ranking's (every doc
+// sharing a word or concept fully scored), rank by rank: the share of
+// Match's ids that are in the exhaustive top 20, the share of ranks with the
+// same score, and the mean score (0–100) lost at a rank.
+func agreement(e *match.Engine, queries []match.Listing) (sameID, sameScore, shortfall float64) {
+	var ranks int
+	for _, q := range queries {
+		opt := match.Query{Limit: benchLimit, Now: benchNow}
+		fast, full := e.Match(q, opt), e.MatchExhaustive(q, opt)
+		in := map[string]bool{}
+		for _, r := range full {
+			in[r.ID] = true
+		}
+		for i, r := range full {
+			ranks++
+			if i >= len(fast) {
+				shortfall += r.Score
+				continue
+			}
+			if in[fast[i].ID] {
+				sameID++
+			}
+			if fast[i].Score == r.Score {
+				sameScore++
+			}
+			shortfall += r.Score - fast[i].Score
+		}
+	}
+	if ranks == 0 {
+		return 1, 1, 0
+	}
+	return sameID / float64(ranks), sameScore / float64(ranks), shortfall / float64(ranks)
+}
+
 // BenchmarkCompare100k runs the engine, Bleve (BM25) and Postgres full-text
 // ranking (ts_rank over a GIN index) on the same 100,000 offers and the same
 // 200 demands, in one run. Postgres is skipped when TEST_DATABASE_URL is unset.

@@ -83,6 +83,8 @@ const codeVersion = "m2"
 // Engine ranks offers for demands and demands for offers.
 type Engine struct {
 	cfg      Config
+	w        [8]float64 // the weights in componentNames order
+	wSum     float64
 	version  string
 	concepts *conceptMatcher
 	mu       sync.RWMutex
@@ -118,6 +120,10 @@ func New(cfg Config) (*Engine, error) {
 	}{cfg.Weights, cfg.TextOnly, cfg.Rates, cfg.Lexicon})
 	sum := sha256.Sum256(b)
 	e := &Engine{cfg: cfg, version: codeVersion + "-" + hex.EncodeToString(sum[:4]), concepts: newConceptMatcher(cfg.Lexicon)}
+	e.w = [8]float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness}
+	for _, v := range e.w {
+		e.wSum += v
+	}
 	e.offers, e.demands = newIndex(), newIndex()
 	return e, nil
 }
@@ -184,6 +190,8 @@ type Query struct {
 	// Viewer decides confidential counterparts: staff see all, a partner only
 	// its own institution's (which are excluded anyway, as same-institution).
 	SeeConfidential bool
+
+	exhaustive bool // every touched doc fully scored: the reference the benchmarks compare with
 }
 
 // Component is one part of a score.

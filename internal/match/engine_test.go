@@ -245,3 +245,62 @@ func FuzzMatch(f *testing.F) {
 		}
 	})
 }
+
+// Common lists become dense arrays by doc number; docs added later, docs
+// removed and compaction must not break them, and a ranking's scores must
+// stay the scores Pair gives, whichever path (walk, dense lookup) a term took.
+func TestDenseListsFollowChanges(t *testing.T) {
+	e := newTestEngine(t, false)
+	var ls []Listing
+	for i := range 4000 { // "storage" in every offer: a dense list
+		title := fmt.Sprintf("storage system %d", i)
+		if i%5 == 0 {
+			title += " inverter" // 800 docs: walked, and enough to defer "storage"
+		}
+		ls = append(ls, offer(fmt.Sprintf("o%d", i), fmt.Sprintf("cn-%d", i), "CN", "en", title))
+	}
+	e.Build(ls)
+	if p := e.offers.terms["storage"]; p == nil || p.dense == nil {
+		t.Fatalf("storage should be a dense list: %+v", p)
+	}
+	// Added after the build: beyond the dense array's end, without "storage".
+	fresh := offer("fresh", "cn-fresh", "CN", "en", "inverter")
+	e.Upsert(fresh)
+	q := demandVI()
+	q.Title, q.Summary, q.Language = "storage inverter", "storage inverter", "en"
+	check := func(stage string, wantFresh bool) {
+		t.Helper()
+		rs := e.Match(q, Query{Limit: 50, Now: now})
+		if len(rs) != 50 {
+			t.Fatalf("%s: %d results", stage, len(rs))
+		}
+		seen := false
+		for _, r := range rs {
+			var o Listing
+			if r.ID == "fresh" {
+				o, seen = fresh, true
+			} else {
+				var n int
+				fmt.Sscanf(r.ID, "o%d", &n)
+				if n < 3000 && stage == "after removal" {
+					t.Fatalf("%s: removed offer %s returned", stage, r.ID)
+				}
+				o = ls[n]
+			}
+			if p := e.Pair(q, o, now); p.Score != r.Score || p.Components["text"] != r.Components["text"] {
+				t.Fatalf("%s: %s ranked %.2f %v, Pair %.2f %v", stage, r.ID, r.Score, r.Components["text"], p.Score, p.Components["text"])
+			}
+		}
+		if seen != wantFresh {
+			t.Fatalf("%s: fresh offer in results %v, want %v", stage, seen, wantFresh)
+		}
+	}
+	check("after upsert", true)
+	for i := range 3000 { // holes outnumber the living: compaction
+		e.Remove(Offer, fmt.Sprintf("o%d", i))
+	}
+	if len(e.offers.docs) > 2000 {
+		t.Fatalf("no compaction: %d doc numbers for %d living", len(e.offers.docs), e.offers.live)
+	}
+	check("after removal", true)
+}

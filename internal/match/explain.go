@@ -2,7 +2,6 @@ package match
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -74,8 +73,9 @@ func related(a, b uint8) bool { return relatedTable[a][b] }
 func human(code string) string { return strings.ReplaceAll(code, "_", " ") }
 
 // explain writes the reasons a person reads next to a score, strongest
-// first; weight gives d's posting weight for each of pq's terms.
-func (e *Engine) explain(q, d *doc, pq *prepared, weight func(*weightedTerm) uint16) []string {
+// first; weight gives d's posting weight for each of pq's terms, and text is
+// the sum of d's word weights (what the text component was made of).
+func (e *Engine) explain(q, d *doc, pq *prepared, text float32, weight func(*weightedTerm) uint16) []string {
 	demand, offer := q, d
 	if q.kind == Offer {
 		demand, offer = d, q
@@ -84,7 +84,7 @@ func (e *Engine) explain(q, d *doc, pq *prepared, weight func(*weightedTerm) uin
 	if s := e.sharedConcepts(q, d); s != "" {
 		out = append(out, s)
 	}
-	if s := sharedWords(pq, weight); s != "" {
+	if s := sharedWords(pq, text, weight); s != "" {
 		out = append(out, s)
 	}
 	if e.cfg.TextOnly {
@@ -189,34 +189,44 @@ func (e *Engine) sharedConcepts(q, d *doc) string {
 	return "shared concepts: " + strings.Join(pairs, "; ")
 }
 
-// sharedWords names the query words that weigh most in this doc's text score.
-func sharedWords(pq *prepared, weight func(*weightedTerm) uint16) string {
+// sharedWords names the three query words that weigh most in this doc's
+// text score. Words are looked up heaviest first, and the search stops when
+// neither what is left of the doc's text sum nor the next word's largest
+// possible share could reach the third: usually after a handful of lookups.
+func sharedWords(pq *prepared, text float32, weight func(*weightedTerm) uint16) string {
 	type hit struct {
 		term string
 		w    float32
 	}
 	var hits []hit
-	for i := range pq.terms {
+	left := text
+	slack := 1e-4 * text // float32 sums are not exact (32 terms: ~2e-6): never stop on a near tie
+	for _, i := range pq.words {
 		wt := &pq.terms[i]
-		if wt.slot != 0 {
+		if len(hits) >= 3 {
+			third := hits[2].w
+			if left < third-slack || wt.quantum*65535 < third-slack {
+				break
+			}
+		}
+		q := weight(wt)
+		if q == 0 {
 			continue
 		}
-		if q := weight(wt); q > 0 {
-			hits = append(hits, hit{wt.term, wt.quantum * float32(q)})
+		h := hit{wt.term, wt.quantum * float32(q)}
+		left -= h.w
+		// Keep hits sorted: heavier first, ties by term.
+		k := len(hits)
+		hits = append(hits, h)
+		for k > 0 && (hits[k-1].w < h.w || (hits[k-1].w == h.w && hits[k-1].term > h.term)) {
+			hits[k] = hits[k-1]
+			k--
 		}
+		hits[k] = h
 	}
 	if len(hits) == 0 {
 		return ""
 	}
-	slices.SortFunc(hits, func(a, b hit) int {
-		switch {
-		case a.w > b.w:
-			return -1
-		case a.w < b.w:
-			return 1
-		}
-		return strings.Compare(a.term, b.term)
-	})
 	var names []string
 	for _, h := range hits[:min(3, len(hits))] {
 		names = append(names, strings.ReplaceAll(h.term, "_", " "))

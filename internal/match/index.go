@@ -129,23 +129,36 @@ func quantize(v float32) uint16 {
 }
 
 // postings of one term or concept: parallel slices of doc numbers and
-// quantised weights. Common lists (see denseLimit) also keep the weights by
-// doc number, so that a candidate's weight is one load, not a search.
+// quantised weights. A common list (see denseLimit) is kept instead as its
+// weights by doc number (0 where a doc lacks the term): a candidate's weight
+// is then one load, not a search, and past a share of the index the array
+// is no larger than the list would be.
 type postings struct {
 	docs  []uint32
 	w     []uint16
-	dense []uint16 // nil unless common; 0 where the doc lacks the term
+	dense []uint16 // common lists only; docs and w are then nil
+	n     int      // how many docs a dense list holds
+}
+
+// df is the number of docs in the list (removed ones until compaction).
+func (p *postings) df() int {
+	if p.dense != nil {
+		return p.n
+	}
+	return len(p.docs)
 }
 
 func (p *postings) add(d uint32, q uint16) {
-	p.docs = append(p.docs, d)
-	p.w = append(p.w, q)
-	if p.dense != nil {
-		if int(d) >= len(p.dense) {
-			p.dense = append(p.dense, make([]uint16, int(d)+1-len(p.dense))...)
-		}
-		p.dense[d] = q
+	if p.dense == nil {
+		p.docs = append(p.docs, d)
+		p.w = append(p.w, q)
+		return
 	}
+	if int(d) >= len(p.dense) {
+		p.dense = append(p.dense, make([]uint16, int(d)+1-len(p.dense))...)
+	}
+	p.dense[d] = q
+	p.n++
 }
 
 // weight of doc d in the list; 0 when d is not in it.
@@ -162,12 +175,28 @@ func (p *postings) weight(d uint32) uint16 {
 	return 0
 }
 
-// densify gives the list its by-doc weights, over n doc numbers.
+// each calls fn for every doc in the list, in doc order.
+func (p *postings) each(fn func(d uint32, q uint16)) {
+	if p.dense == nil {
+		for i, d := range p.docs {
+			fn(d, p.w[i])
+		}
+		return
+	}
+	for d, q := range p.dense {
+		if q != 0 {
+			fn(uint32(d), q)
+		}
+	}
+}
+
+// densify turns the list into its by-doc weights, over n doc numbers.
 func (p *postings) densify(n int) {
-	p.dense = make([]uint16, n)
+	p.dense, p.n = make([]uint16, n), len(p.docs)
 	for i, d := range p.docs {
 		p.dense[d] = p.w[i]
 	}
+	p.docs, p.w = nil, nil
 }
 
 // clip returns the list's spare capacity (bulk building leaves up to half).
@@ -179,8 +208,8 @@ func (p *postings) clip() {
 // common: they keep dense weights, and queries do not walk them but add them
 // to the candidates the rarer terms found (score.go).
 const (
-	commonShare   = 0.10
-	commonMinDocs = 5000
+	commonShare   = 0.03
+	commonMinDocs = 3000
 )
 
 func (ix *index) denseLimit() int { return max(commonMinDocs, int(commonShare*float64(ix.live))) }
@@ -191,7 +220,8 @@ type index struct {
 	docs     []*doc
 	facts    []facts // per doc, dense: what every candidate is checked against and scored by
 	instIDs  map[string]uint32
-	codes    map[string]uint16 // countries, sectors and subsectors
+	codes    map[string]uint16 // sectors and subsectors
+	cc       map[string]uint16 // countries: a code space of their own, so that they fit the mask
 	byID     map[string]uint32
 	terms    map[string]*postings
 	concepts map[int32]*postings
@@ -202,7 +232,7 @@ type index struct {
 
 func newIndex() *index {
 	return &index{byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
-		instIDs: map[string]uint32{}, codes: map[string]uint16{}}
+		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}}
 }
 
 // Facts flags.
@@ -241,18 +271,19 @@ const (
 	maskBits = 64
 )
 
-// code returns the small number of a country, sector or subsector. Only
-// writers (holding the engine's write lock) add; readers get codeUnknown.
-func (ix *index) code(s string, add bool) uint16 {
+// code returns the small number of a name in codes (a country, sector or
+// subsector). Only writers (holding the engine's write lock) add; readers
+// get codeUnknown.
+func code(codes map[string]uint16, s string, add bool) uint16 {
 	if s == "" {
 		return codeEmpty
 	}
-	c, ok := ix.codes[s]
+	c, ok := codes[s]
 	switch {
 	case ok:
-	case add && len(ix.codes) < codeEmpty:
-		c = uint16(len(ix.codes))
-		ix.codes[s] = c
+	case add && len(codes) < codeEmpty:
+		c = uint16(len(codes))
+		codes[s] = c
 	default:
 		return codeUnknown
 	}
@@ -271,7 +302,7 @@ func (ix *index) factsOf(d *doc, add bool) facts {
 		}
 	}
 	f := facts{ends: d.ends, published: d.published, amount: d.amountMin, inst: inst,
-		country: ix.code(d.country, add), sector: ix.code(d.sector, add), subsector: ix.code(d.subsector, add),
+		country: code(ix.cc, d.country, add), sector: code(ix.codes, d.sector, add), subsector: code(ix.codes, d.subsector, add),
 		flags: flagLive, rel: d.rel, region: d.region, trl: d.trl, modes: d.modes}
 	if d.kind == Demand {
 		f.amount = d.amountMax
@@ -283,8 +314,8 @@ func (ix *index) factsOf(d *doc, add bool) facts {
 		f.flags |= flagCountries
 	}
 	for _, c := range d.countries {
-		if code := ix.code(c, add); code < maskBits {
-			f.markets |= 1 << code
+		if c := code(ix.cc, c, add); c < maskBits {
+			f.markets |= 1 << c
 		}
 	}
 	return f
@@ -339,7 +370,7 @@ func (ix *index) bulk(ds []*doc) {
 
 func (p *postings) finish(limit, n int) {
 	p.clip()
-	if len(p.docs) > limit {
+	if p.dense == nil && len(p.docs) > limit {
 		p.densify(n)
 	}
 }
@@ -445,8 +476,20 @@ func (ix *index) compact() {
 	ix.docs, ix.facts, ix.holes = docs, fs, 0
 }
 
-// sweep renumbers the list after compaction; false when nothing is left.
+// sweep renumbers the list after compaction (n docs are left in the
+// index); false when nothing is left of it.
 func (p *postings) sweep(renum []uint32, n int) bool {
+	if p.dense != nil {
+		dense, count := make([]uint16, n), 0
+		for d, q := range p.dense {
+			if r := renum[d]; q != 0 && r != math.MaxUint32 {
+				dense[r] = q
+				count++
+			}
+		}
+		p.dense, p.n = dense, count
+		return count > 0
+	}
 	j := 0
 	for i, d := range p.docs {
 		if r := renum[d]; r != math.MaxUint32 {
@@ -455,13 +498,12 @@ func (p *postings) sweep(renum []uint32, n int) bool {
 		}
 	}
 	p.docs, p.w = p.docs[:j], p.w[:j]
-	if p.dense != nil {
-		p.densify(n)
-	}
 	return j > 0
 }
 
-// idf is BM25's inverse document frequency, never negative.
+// idf is BM25's inverse document frequency, never negative: postings still
+// hold removed docs until compaction, so df may exceed the living n.
 func idf(n, df int) float64 {
+	df = min(df, n)
 	return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
 }

@@ -7,13 +7,11 @@ import (
 	"time"
 )
 
-// How many query terms are kept (the most informative), how many candidates
-// the rarer terms nominate when common terms were deferred, and how many
-// candidates get the full score.
+// How many query terms are kept (the most informative), and how many
+// candidates, the most relevant, get the full score.
 const (
 	maxQueryTerms = 32
 	preselect     = 600
-	shortlist     = 200
 )
 
 // accumulator holds per-doc partial scores for one query, text and concept
@@ -21,6 +19,7 @@ const (
 type accumulator struct {
 	s       []float32 // s[2d] text, s[2d+1] concepts
 	touched []uint32
+	rels    []candidateRel // parallel to touched, once the walk is done
 	cands   []candidate
 }
 
@@ -40,7 +39,7 @@ func (e *Engine) release(a *accumulator) {
 	for _, d := range a.touched {
 		a.s[2*d], a.s[2*d+1] = 0, 0
 	}
-	a.touched, a.cands = a.touched[:0], a.cands[:0]
+	a.touched, a.rels, a.cands = a.touched[:0], a.rels[:0], a.cands[:0]
 	e.accs.Put(a)
 }
 
@@ -71,6 +70,7 @@ type prepared struct {
 	inv      [2]float64 // 1 / ideal sum, text and concepts
 	relW     [2]float64 // the two sums' shares of relevance
 	deferred int        // terms[len-deferred:] are common
+	words    []int      // the words' indexes in terms, by weight, highest first
 }
 
 // prepare weighs q's words (pruned to the most informative) and concepts
@@ -82,7 +82,7 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 	for t, qw := range q.terms {
 		p, df := ix.terms[t], 0
 		if p != nil {
-			df = len(p.docs)
+			df = p.df()
 		}
 		if extra != nil && extra.terms[t] > 0 {
 			df++
@@ -110,7 +110,7 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		qw := float64(saturate(c.weight))
 		p, df := ix.concepts[c.concept], 0
 		if p != nil {
-			df = len(p.docs)
+			df = p.df()
 		}
 		if extra != nil && extra.concept(c.concept) != nil {
 			df++
@@ -134,6 +134,20 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 			pq.deferred++
 		}
 	}
+	for i, wt := range pq.terms {
+		if wt.slot == 0 {
+			pq.words = append(pq.words, i)
+		}
+	}
+	slices.SortFunc(pq.words, func(a, b int) int {
+		if wa, wb := pq.terms[a].weight, pq.terms[b].weight; wa != wb {
+			if wa > wb {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(pq.terms[a].term, pq.terms[b].term)
+	})
 	for i := range ideal {
 		if ideal[i] > 0 {
 			pq.inv[i] = 1 / ideal[i]
@@ -167,10 +181,13 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	defer e.release(acc)
 
 	walk := func(wt *weightedTerm) {
-		p := wt.postings
-		for i, d := range p.docs {
-			acc.add(d, wt.slot, wt.quantum*float32(p.w[i]))
+		if p := wt.postings; p.dense == nil { // the common case, inlined
+			for i, d := range p.docs {
+				acc.add(d, wt.slot, wt.quantum*float32(p.w[i]))
+			}
+			return
 		}
+		wt.postings.each(func(d uint32, q uint16) { acc.add(d, wt.slot, wt.quantum*float32(q)) })
 	}
 	rare := pq.terms[:len(pq.terms)-pq.deferred]
 	for i := range rare {
@@ -178,86 +195,108 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	}
 	deferred := pq.terms[len(rare):]
 	// Too few candidates from the rarer terms: walk the common ones as well.
-	if len(deferred) > 0 && len(acc.touched) < preselect {
+	if len(deferred) > 0 && (len(acc.touched) < preselect || opt.exhaustive) {
 		for i := range deferred {
 			walk(&deferred[i])
 		}
 		deferred = nil
 	}
 
-	// Keep the most relevant candidates that pass the filters (cheap), then
-	// look at the documents.
+	// Keep the most relevant candidates that pass the filters, with their
+	// structured components, then add the common terms and rank by score.
+	keep := preselect
+	if opt.exhaustive {
+		keep = math.MaxInt
+	}
+	qf := ix.factsOf(q, false)
+	cands := e.preselect(q, &qf, ix, acc, &pq, keep, opt)
+	acc.cands = cands // handed back to the pool with its capacity
+	best := make([]scored, 0, opt.Limit)
+	for _, c := range cands {
+		if len(deferred) > 0 {
+			for j := range deferred {
+				wt := &deferred[j]
+				acc.s[2*int(c.doc)+wt.slot] += wt.quantum * float32(wt.postings.weight(c.doc))
+			}
+			c.candidateRel = pq.relevance(acc.s[2*c.doc], acc.s[2*c.doc+1])
+		}
+		if sc := (scored{dn: c.doc, c: c, total: e.total(c)}); sc.total >= opt.MinScore {
+			best = insertTop(best, sc, opt.Limit, ix)
+		}
+	}
+	out := make([]Result, len(best))
+	for i, sc := range best {
+		d := ix.docs[sc.dn]
+		out[i] = e.result(d, sc, structure(pairAt(q, &qf, d, &ix.facts[sc.dn]), opt.Now.Unix()))
+		out[i].Reasons = e.explain(q, d, &pq, acc.s[2*sc.dn], func(wt *weightedTerm) uint16 { return wt.postings.weight(sc.dn) })
+	}
+	return out
+}
+
+// relBuckets cut relevance (0..1) for finding the preselection's threshold.
+const relBuckets = 1024
+
+func bucketOf(rel float64) int { return max(0, min(relBuckets-1, int(rel*relBuckets))) }
+
+// preselect returns the keep touched docs of highest relevance that pass
+// the filters, each with its structured components' weighted sum. A
+// histogram of relevance first finds the threshold, so that only docs
+// above it are looked at (their facts are loaded once, while computing the
+// structured sum); if the filters drop too many, lower buckets follow.
+func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *prepared, keep int, opt Query) []candidate {
+	var hist [relBuckets]int32
+	rels := acc.rels[:0]
+	for _, dn := range acc.touched {
+		r := pq.relevance(acc.s[2*dn], acc.s[2*dn+1])
+		hist[bucketOf(r.rel)]++
+		rels = append(rels, r)
+	}
+	acc.rels = rels
 	now := opt.Now.Unix()
 	qInst, ok := ix.instIDs[q.inst]
 	if !ok {
 		qInst = math.MaxUint32
 	}
-	country, sector := ix.code(opt.Country, false), ix.code(opt.Sector, false)
-	keep := shortlist
-	if len(deferred) > 0 {
-		keep = preselect
+	country, sector := code(ix.cc, opt.Country, false), code(ix.codes, opt.Sector, false)
+	cands := acc.cands[:0]
+	for hi := relBuckets; len(cands) < keep && hi > 0; {
+		lo, want := hi, 0
+		for lo > 0 && want < keep-len(cands) {
+			lo--
+			want += int(hist[lo])
+		}
+		for i, dn := range acc.touched {
+			r := rels[i]
+			if b := bucketOf(r.rel); b < lo || b >= hi {
+				continue
+			}
+			f := &ix.facts[dn]
+			if f.flags&flagLive == 0 || f.inst == qInst || (f.ends != 0 && f.ends <= now) ||
+				(f.flags&flagConfidential != 0 && !opt.SeeConfidential) ||
+				(opt.Country != "" && f.country != country) || (opt.Sector != "" && f.sector != sector) {
+				continue
+			}
+			c := candidate{doc: dn, candidateRel: r}
+			if !e.cfg.TextOnly {
+				c.structured = e.structuredSum(structure(pairAt(q, qf, ix.docs[dn], f), now))
+			}
+			cands = append(cands, c)
+		}
+		hi = lo
 	}
-	cands, floor := acc.cands[:0], -1.0
-	for _, dn := range acc.touched {
-		r := pq.relevance(acc.s[2*dn], acc.s[2*dn+1])
-		if r.rel <= floor {
-			continue
-		}
-		f := &ix.facts[dn]
-		if f.flags&flagLive == 0 || f.inst == qInst || (f.ends != 0 && f.ends <= now) ||
-			(f.flags&flagConfidential != 0 && !opt.SeeConfidential) ||
-			(opt.Country != "" && f.country != country) || (opt.Sector != "" && f.sector != sector) {
-			continue
-		}
-		cands = append(cands, candidate{doc: dn, candidateRel: r})
-		if len(cands) == 2*keep {
-			floor = selectTop(cands, keep)
-			cands = cands[:keep]
-		}
-	}
+
 	if len(cands) > keep {
 		selectTop(cands, keep)
 		cands = cands[:keep]
 	}
-	if len(deferred) > 0 {
-		// Add the common terms to the preselected, then keep the best.
-		for i := range cands {
-			dn := cands[i].doc
-			for j := range deferred {
-				wt := &deferred[j]
-				acc.s[2*int(dn)+wt.slot] += wt.quantum * float32(wt.postings.dense[dn])
-			}
-			cands[i].candidateRel = pq.relevance(acc.s[2*dn], acc.s[2*dn+1])
-		}
-		if len(cands) > shortlist {
-			selectTop(cands, shortlist)
-			cands = cands[:shortlist]
-		}
-	}
-	acc.cands = cands // handed back to the pool with its capacity
-	qf := ix.factsOf(q, false)
-	best := make([]scored, 0, opt.Limit)
-	for _, c := range cands {
-		sc := e.score(pairOf(q, &qf, ix.docs[c.doc], &ix.facts[c.doc]), c.candidateRel, opt.Now)
-		sc.dn = c.doc
-		if sc.total >= opt.MinScore {
-			best = insertTop(best, sc, opt.Limit)
-		}
-	}
-	out := make([]Result, len(best))
-	for i, sc := range best {
-		out[i] = e.result(sc)
-		dn := sc.dn
-		out[i].Reasons = e.explain(q, sc.doc, &pq, func(wt *weightedTerm) uint16 { return wt.postings.weight(dn) })
-	}
-	return out
+	return cands
 }
 
 // insertTop adds sc to best (sorted, at most k long): higher scores first,
 // ties by id so that equal scores come in a stable order.
-func insertTop(best []scored, sc scored, k int) []scored {
+func insertTop(best []scored, sc scored, k int, ix *index) []scored {
 	i := len(best)
-	for i > 0 && (best[i-1].total < sc.total || (best[i-1].total == sc.total && best[i-1].doc.id > sc.doc.id)) {
+	for i > 0 && (best[i-1].total < sc.total || (best[i-1].total == sc.total && ix.docs[best[i-1].dn].id > ix.docs[sc.dn].id)) {
 		i--
 	}
 	if i >= k {
@@ -326,6 +365,7 @@ type candidateRel struct {
 type candidate struct {
 	doc uint32
 	candidateRel
+	structured float64 // Σ weight × structured component
 }
 
 // Pair scores one demand against one offer exactly as a ranking would have
@@ -370,73 +410,77 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	if n, ok := ix.byID[offer.ID]; ok {
 		df = ix.facts[n]
 	}
-	r := e.result(e.score(pairOf(q, &qf, d, &df), pq.relevance(s[0], s[1]), now))
-	r.Reasons = e.explain(q, d, &pq, weight)
+	parts := structure(pairAt(q, &qf, d, &df), now.Unix())
+	c := candidate{candidateRel: pq.relevance(s[0], s[1]), structured: e.structuredSum(parts)}
+	r := e.result(d, scored{c: c, total: e.total(c)}, parts)
+	r.Reasons = e.explain(q, d, &pq, s[0], weight)
 	return r
 }
 
 // componentNames in a fixed order; scored.parts follows it.
 var componentNames = [8]string{"text", "concepts", "sector", "trl", "transfer_mode", "geography", "budget", "freshness"}
 
-// scored is a candidate's components and total, before it becomes a Result.
+// scored is a candidate with its total, before it becomes a Result.
 type scored struct {
-	doc   *doc
 	dn    uint32
-	parts [8]float64
+	c     candidate
 	total float64
 }
 
-// pair is a query and a candidate as demand and offer, each with its facts
-// (the doc is read only where a name must be compared).
+// pair is a query and a candidate as demand and offer, each with its facts;
+// the docs are read only where a name must be compared.
 type pair struct {
 	demand, offer   *doc
 	demandF, offerF *facts
-	candidate       *doc
 	candidateF      *facts
 }
 
-func pairOf(q *doc, qf *facts, d *doc, df *facts) pair {
+func pairAt(q *doc, qf *facts, d *doc, df *facts) pair {
 	if q.kind == Offer {
-		return pair{demand: d, offer: q, demandF: df, offerF: qf, candidate: d, candidateF: df}
+		return pair{demand: d, offer: q, demandF: df, offerF: qf, candidateF: df}
 	}
-	return pair{demand: q, offer: d, demandF: qf, offerF: df, candidate: d, candidateF: df}
+	return pair{demand: q, offer: d, demandF: qf, offerF: df, candidateF: df}
 }
 
-// score combines the components of one pair into 0–100.
-func (e *Engine) score(p pair, c candidateRel, now time.Time) scored {
-	if e.cfg.TextOnly {
-		return scored{doc: p.candidate, parts: [8]float64{round3(c.text)}, total: round2(100 * c.text)}
-	}
+// structure computes the structured components of a pair (componentNames
+// from "sector" on), rounded as they are shown.
+func structure(p pair, now int64) [6]float64 {
 	d, o := p.demandF, p.offerF
-	sc := scored{doc: p.candidate, parts: [8]float64{c.text, c.concept, sectorFit(p), trlFit(int(o.trl), int(d.trl)),
-		modeFit(d.modes, o.modes), geographyFit(p), budgetFit(d.amount, o.amount), freshness(p.candidateF.published, now.Unix())}}
-	w := e.weights()
-	var sum, total float64
-	for i := range sc.parts {
-		sc.parts[i] = round3(sc.parts[i])
-		sum += sc.parts[i] * w[i]
-		total += w[i]
-	}
-	sc.total = round2(100 * sum / total)
-	return sc
+	return [6]float64{round3(sectorFit(p)), round3(trlFit(int(o.trl), int(d.trl))), round3(modeFit(d.modes, o.modes)),
+		round3(geographyFit(p)), round3(budgetFit(d.amount, o.amount)), round3(freshness(p.candidateF.published, now))}
 }
 
-func (e *Engine) weights() [8]float64 {
-	w := e.cfg.Weights
-	return [8]float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness}
+func (e *Engine) structuredSum(parts [6]float64) float64 {
+	var sum float64
+	for i, v := range parts {
+		sum += v * e.w[i+2]
+	}
+	return sum
+}
+
+// total combines the components of one pair into 0–100.
+func (e *Engine) total(c candidate) float64 {
+	if e.cfg.TextOnly {
+		return round2(100 * c.text)
+	}
+	if e.wSum == 0 {
+		return 0
+	}
+	return round2(100 * (round3(c.text)*e.w[0] + round3(c.concept)*e.w[1] + c.structured) / e.wSum)
 }
 
 // result turns a scored candidate into what callers see.
-func (e *Engine) result(sc scored) Result {
+func (e *Engine) result(d *doc, sc scored, parts [6]float64) Result {
 	if e.cfg.TextOnly {
-		return Result{ID: sc.doc.id, Score: sc.total, Components: map[string]Component{"text": {sc.parts[0], 1}}}
+		return Result{ID: d.id, Score: sc.total, Components: map[string]Component{"text": {round3(sc.c.text), 1}}}
 	}
-	w := e.weights()
+	all := [8]float64{round3(sc.c.text), round3(sc.c.concept)}
+	copy(all[2:], parts[:])
 	comps := make(map[string]Component, len(componentNames))
 	for i, name := range componentNames {
-		comps[name] = Component{Score: sc.parts[i], Weight: w[i]}
+		comps[name] = Component{Score: all[i], Weight: e.w[i]}
 	}
-	return Result{ID: sc.doc.id, Score: sc.total, Components: comps}
+	return Result{ID: d.id, Score: sc.total, Components: comps}
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -1,0 +1,77 @@
+package match
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sharedWords stops looking words up early; it must name what looking up
+// every word names, ties included.
+func TestSharedWordsStopsEarlyWithoutChangingTheAnswer(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := range 20_000 {
+		var pq prepared
+		words := 1 + rng.IntN(32)
+		for i := range words {
+			w := float64(1 + rng.IntN(4)) // few distinct weights: ties happen
+			pq.terms = append(pq.terms, weightedTerm{term: fmt.Sprintf("w%02d", rng.IntN(99)) + fmt.Sprint(i), weight: w,
+				quantum: float32(w * maxWeight / 65535)})
+		}
+		for i := range pq.terms {
+			pq.words = append(pq.words, i)
+		}
+		slices.SortFunc(pq.words, func(a, b int) int {
+			if wa, wb := pq.terms[a].weight, pq.terms[b].weight; wa != wb {
+				if wa > wb {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(pq.terms[a].term, pq.terms[b].term)
+		})
+		levels := []uint16{0, 0, 0, 1, 65535, 30000, 30000, uint16(1 + rng.IntN(65535))}
+		doc := make([]uint16, words)
+		var text float32
+		for i := range doc {
+			doc[i] = levels[rng.IntN(len(levels))]
+			text += pq.terms[i].quantum * float32(doc[i]) // the accumulator's order
+		}
+		weight := func(wt *weightedTerm) uint16 {
+			return doc[slices.IndexFunc(pq.terms, func(x weightedTerm) bool { return &x == wt || x.term == wt.term })]
+		}
+
+		type hit struct {
+			term string
+			w    float32
+		}
+		var all []hit
+		for i, q := range doc {
+			if q > 0 {
+				all = append(all, hit{pq.terms[i].term, pq.terms[i].quantum * float32(q)})
+			}
+		}
+		slices.SortFunc(all, func(a, b hit) int {
+			switch {
+			case a.w > b.w:
+				return -1
+			case a.w < b.w:
+				return 1
+			}
+			return strings.Compare(a.term, b.term)
+		})
+		want := ""
+		if len(all) > 0 {
+			var names []string
+			for _, h := range all[:min(3, len(all))] {
+				names = append(names, h.term)
+			}
+			want = "shared words: " + strings.Join(names, ", ")
+		}
+		if got := sharedWords(&pq, text, weight); got != want {
+			t.Fatalf("case %d: got %q, want %q", n, got, want)
+		}
+	}
+}
