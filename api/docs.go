@@ -6407,7 +6407,7 @@ const docTemplate = `{
             "properties": {
                 "algorithm_version": {
                     "type": "string",
-                    "example": "m1-3fa2b1c0"
+                    "example": "m2-440d7d81"
                 },
                 "items": {
                     "type": "array",

@@ -59,7 +59,7 @@ type suggestionResponse struct {
 }
 
 type suggestionList struct {
-	AlgorithmVersion string               `json:"algorithm_version" example:"m1-3fa2b1c0"`
+	AlgorithmVersion string               `json:"algorithm_version" example:"m2-440d7d81"`
 	Items            []suggestionResponse `json:"items"`
 }
 

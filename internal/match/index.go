@@ -369,8 +369,9 @@ func (ix *index) bulk(ds []*doc) {
 }
 
 func (p *postings) finish(limit, n int) {
-	p.clip()
-	if p.dense == nil && len(p.docs) > limit {
+	if len(p.docs) <= limit {
+		p.clip()
+	} else if p.dense == nil {
 		p.densify(n)
 	}
 }

@@ -311,8 +311,8 @@ func insertTop(best []scored, sc scored, k int, ix *index) []scored {
 }
 
 // selectTop reorders c so that c[:k] holds k candidates of highest
-// relevance (0 < k < len(c)) and returns the lowest relevance among them.
-func selectTop(c []candidate, k int) float64 {
+// relevance (0 < k < len(c)).
+func selectTop(c []candidate, k int) {
 	lo, hi := 0, len(c)-1
 	for lo < hi {
 		// Median of three as the pivot; partition descending.
@@ -351,11 +351,6 @@ func selectTop(c []candidate, k int) float64 {
 			lo = hi
 		}
 	}
-	floor := c[0].rel
-	for _, x := range c[:k] {
-		floor = min(floor, x.rel)
-	}
-	return floor
 }
 
 type candidateRel struct {
