@@ -69,9 +69,10 @@ func scriptOf(r rune) int {
 // words are stemmed and stop words dropped; Han and Thai, which have no
 // spaces, become overlapping character bigrams (a lone character stays a
 // unigram). For Vietnamese, whose words are several syllables, adjacent
-// syllables also form a bigram term.
-func tokenize(folded, lang string, emit func(term string)) {
-	var prev string // previous kept syllable, for Vietnamese bigrams
+// syllables also form a bigram term. emit gets each term and the words it
+// came from, folded but not stemmed (what an explanation shows).
+func tokenize(folded, lang string, emit func(term, words string)) {
+	var prev, prevWord string // previous kept syllable, for Vietnamese bigrams
 	i := 0
 	for i < len(folded) {
 		r, size := utf8.DecodeRuneInString(folded[i:])
@@ -100,14 +101,14 @@ func tokenize(folded, lang string, emit func(term string)) {
 				continue
 			}
 			w := stem(run)
-			emit(w)
+			emit(w, run)
 			if lang == "vi" && prev != "" {
-				emit(prev + "_" + w)
+				emit(prev+"_"+w, prevWord+" "+run)
 			}
-			prev = w
+			prev, prevWord = w, run
 		default:
 			prev = ""
-			bigrams(run, emit)
+			bigrams(run, func(b string) { emit(b, b) })
 		}
 	}
 }

@@ -7,7 +7,7 @@ import (
 
 func terms(s, lang string) []string {
 	var out []string
-	tokenize(fold(s), lang, func(t string) { out = append(out, t) })
+	tokenize(fold(s), lang, func(t, _ string) { out = append(out, t) })
 	return out
 }
 
@@ -50,7 +50,7 @@ func FuzzTokenize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		tokenize(fold(s), "vi", func(term string) {
+		tokenize(fold(s), "vi", func(term, _ string) {
 			if term == "" {
 				t.Fatalf("empty term from %q", s)
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -142,9 +143,21 @@ func (e *Engine) indexOf(k Kind) *index {
 // Build replaces both indexes with the listings given (published, live ones).
 func (e *Engine) Build(ls []Listing) {
 	offers, demands := newIndex(), newIndex()
+	// Analysis is per listing and reads nothing it changes: one stripe of
+	// the listings per core. Indexing stays sequential and in input order.
+	analyzed := make([]*doc, len(ls))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(ls)/1000))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(ls); i += workers {
+				analyzed[i] = e.analyze(&ls[i], false)
+			}
+		})
+	}
+	wg.Wait()
 	var os, ds []*doc
-	for i := range ls {
-		d := e.analyze(&ls[i])
+	for i, d := range analyzed {
 		if ls[i].Kind == Demand {
 			ds = append(ds, d)
 		} else {
@@ -160,7 +173,7 @@ func (e *Engine) Build(ls []Listing) {
 
 // Upsert adds or replaces a listing.
 func (e *Engine) Upsert(l Listing) {
-	d := e.analyze(&l)
+	d := e.analyze(&l, false)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.indexOf(l.Kind).put(d)
@@ -216,7 +229,7 @@ func (e *Engine) Match(l Listing, q Query) []Result {
 	if q.Now.IsZero() {
 		q.Now = time.Now()
 	}
-	qd := e.analyze(&l)
+	qd := e.analyze(&l, true)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	target := e.offers

@@ -70,8 +70,40 @@ func TestSharedWordsStopsEarlyWithoutChangingTheAnswer(t *testing.T) {
 			}
 			want = "shared words: " + strings.Join(names, ", ")
 		}
-		if got := sharedWords(&pq, text, weight); got != want {
+		if got := sharedWords(&pq, nil, text, weight); got != want {
 			t.Fatalf("case %d: got %q, want %q", n, got, want)
 		}
+	}
+}
+
+// Reasons name the words as the query wrote them (folded), never stems.
+func TestSharedWordsShowWordsNotStems(t *testing.T) {
+	e := newTestEngine(t, false)
+	o := offer("uav", "cn-1", "CN", "en", "Unmanned aerial vehicles for crop spraying")
+	e.Build([]Listing{o})
+	q := demandVI()
+	q.Language, q.Title, q.Summary = "en", "Spraying crops with unmanned vehicles", ""
+	rs := e.Match(q, Query{Limit: 5, Now: now})
+	if len(rs) != 1 {
+		t.Fatalf("results %v", ids(rs))
+	}
+	var words string
+	for _, r := range rs[0].Reasons {
+		if strings.HasPrefix(r, "shared words: ") {
+			words = r
+		}
+	}
+	// Three of the four shared words, each as the query has it.
+	named := strings.Split(strings.TrimPrefix(words, "shared words: "), ", ")
+	if len(named) != 3 {
+		t.Fatalf("%q: want three words", words)
+	}
+	for _, w := range named {
+		if !slices.Contains([]string{"unmanned", "vehicles", "spraying", "crops"}, w) {
+			t.Fatalf("%q names %q, not a word of the query", words, w)
+		}
+	}
+	if p := e.Pair(q, o, now); !slices.Contains(p.Reasons, words) {
+		t.Fatalf("Pair reasons %v, ranking said %q", p.Reasons, words)
 	}
 }

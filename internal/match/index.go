@@ -43,6 +43,9 @@ type doc struct {
 
 	// Only while analysing, and for queries: term → field-weighted frequency.
 	terms map[string]float32
+	// Queries only: term → the words it was made of, where they differ (a
+	// stem, a Vietnamese syllable pair), for explanations.
+	words map[string]string
 }
 
 // conceptRef is a concept a listing mentions, its field-weighted frequency,
@@ -56,8 +59,9 @@ type conceptRef struct {
 var modeBits = map[string]uint8{"licensing": 1, "assignment": 2, "joint_development": 4, "technical_service": 8,
 	"equity_cooperation": 16}
 
-// analyze turns a listing into a doc with its terms and concepts.
-func (e *Engine) analyze(l *Listing) *doc {
+// analyze turns a listing into a doc with its terms and concepts; a query
+// also keeps the words behind its terms.
+func (e *Engine) analyze(l *Listing, query bool) *doc {
 	d := &doc{kind: l.Kind, currency: strings.ToUpper(l.Currency), id: l.ID, inst: l.InstitutionID, country: strings.ToUpper(l.Country), sector: l.Sector,
 		subsector: l.Subsector, trl: int8(l.TRL), confidential: l.Confidential,
 		published: l.PublishedAt.Unix(), terms: map[string]float32{}}
@@ -75,9 +79,17 @@ func (e *Engine) analyze(l *Listing) *doc {
 	concepts := map[int32]*conceptRef{}
 	field := func(text string, w float32) {
 		f := fold(text)
-		tokenize(f, l.Language, func(t string) {
+		tokenize(f, l.Language, func(t, words string) {
 			d.terms[t] += w
 			d.length += w
+			if query && words != t {
+				if d.words == nil {
+					d.words = map[string]string{}
+				}
+				if _, seen := d.words[t]; !seen {
+					d.words[t] = words
+				}
+			}
 		})
 		if e.cfg.TextOnly {
 			return

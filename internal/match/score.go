@@ -367,7 +367,7 @@ type candidate struct {
 // scored it: the score a recorded match freezes. The offer need not be in
 // the index.
 func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
-	q := e.analyze(&demand)
+	q := e.analyze(&demand, true)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	ix := e.offers
@@ -380,7 +380,7 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	} else {
 		// Not (yet) in the index: weighed with the index's statistics, as
 		// if it had been added.
-		d = e.analyze(&offer)
+		d = e.analyze(&offer, false)
 		pq = e.prepare(q, ix, d)
 		avg := ix.avgLen()
 		if ix.live == 0 {
