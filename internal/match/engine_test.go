@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -296,11 +297,42 @@ func TestDenseListsFollowChanges(t *testing.T) {
 		}
 	}
 	check("after upsert", true)
+
+	// A common word counts like any other: asked alone, it makes the text
+	// component of an offer titled with it full (BM25's tf part is above 1
+	// there, and the component is capped at 1); and no offer comes twice.
+	only := q
+	only.Title, only.Summary = "storage", ""
+	rs := e.Match(only, Query{Limit: 100, Now: now})
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if seen[r.ID] {
+			t.Fatalf("%s returned twice", r.ID)
+		}
+		seen[r.ID] = true
+		if r.Components["text"].Score != 1 {
+			t.Fatalf("%s: text component %v for its title word", r.ID, r.Components["text"])
+		}
+	}
+	if len(rs) != 100 {
+		t.Fatalf("%d results for a word in every offer", len(rs))
+	}
+	// Any limit is safe, and a country or sector no offer has finds nothing.
+	if rs := e.Match(only, Query{Limit: math.MaxInt, Now: now}); len(rs) != preselect {
+		t.Fatalf("unlimited: %d results, want the %d preselected", len(rs), preselect)
+	}
+	if rs := e.Match(only, Query{Limit: 10, Now: now, Country: "ZZ"}); len(rs) != 0 {
+		t.Fatalf("country ZZ: %v", ids(rs))
+	}
+
 	for i := range 3000 { // holes outnumber the living: compaction
 		e.Remove(Offer, fmt.Sprintf("o%d", i))
 	}
 	if len(e.offers.docs) > 2000 {
 		t.Fatalf("no compaction: %d doc numbers for %d living", len(e.offers.docs), e.offers.live)
+	}
+	if p := e.offers.terms["storage"]; p.dense != nil {
+		t.Fatalf("storage, in 2,000 offers at compaction, should be a plain list again (df %d)", p.df())
 	}
 	check("after removal", true)
 }

@@ -214,7 +214,7 @@ func sharedWords(pq *prepared, words map[string]string, text float32, weight fun
 		if q == 0 {
 			continue
 		}
-		h := hit{wt.term, wt.quantum * float32(q)}
+		h := hit{wt.term, wt.contribution(q)}
 		left -= h.w
 		// Keep hits sorted: heavier first, ties by term.
 		k := len(hits)

@@ -37,7 +37,7 @@ func TestSharedWordsStopsEarlyWithoutChangingTheAnswer(t *testing.T) {
 		var text float32
 		for i := range doc {
 			doc[i] = levels[rng.IntN(len(levels))]
-			text += pq.terms[i].quantum * float32(doc[i]) // the accumulator's order
+			text += pq.terms[i].contribution(doc[i]) // the accumulator's order
 		}
 		weight := func(wt *weightedTerm) uint16 {
 			return doc[slices.IndexFunc(pq.terms, func(x weightedTerm) bool { return &x == wt || x.term == wt.term })]
@@ -50,7 +50,7 @@ func TestSharedWordsStopsEarlyWithoutChangingTheAnswer(t *testing.T) {
 		var all []hit
 		for i, q := range doc {
 			if q > 0 {
-				all = append(all, hit{pq.terms[i].term, pq.terms[i].quantum * float32(q)})
+				all = append(all, hit{pq.terms[i].term, pq.terms[i].contribution(q)})
 			}
 		}
 		slices.SortFunc(all, func(a, b hit) int {

@@ -476,13 +476,14 @@ func (ix *index) compact() {
 			renum[i] = math.MaxUint32
 		}
 	}
+	limit := ix.denseLimit()
 	for k, p := range ix.terms {
-		if !p.sweep(renum, len(docs)) {
+		if !p.sweep(renum, len(docs), limit) {
 			delete(ix.terms, k)
 		}
 	}
 	for k, p := range ix.concepts {
-		if !p.sweep(renum, len(docs)) {
+		if !p.sweep(renum, len(docs), limit) {
 			delete(ix.concepts, k)
 		}
 	}
@@ -490,8 +491,9 @@ func (ix *index) compact() {
 }
 
 // sweep renumbers the list after compaction (n docs are left in the
-// index); false when nothing is left of it.
-func (p *postings) sweep(renum []uint32, n int) bool {
+// index); false when nothing is left of it. A dense list that is no longer
+// common (limit) becomes a list of postings again.
+func (p *postings) sweep(renum []uint32, n, limit int) bool {
 	if p.dense != nil {
 		dense, count := make([]uint16, n), 0
 		for d, q := range p.dense {
@@ -501,6 +503,15 @@ func (p *postings) sweep(renum []uint32, n int) bool {
 			}
 		}
 		p.dense, p.n = dense, count
+		if count <= limit {
+			p.docs, p.w = make([]uint32, 0, count), make([]uint16, 0, count)
+			for d, q := range dense {
+				if q != 0 {
+					p.docs, p.w = append(p.docs, uint32(d)), append(p.w, q)
+				}
+			}
+			p.dense, p.n = nil, 0
+		}
 		return count > 0
 	}
 	j := 0

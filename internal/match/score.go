@@ -62,6 +62,11 @@ type weightedTerm struct {
 
 func (wt *weightedTerm) deferred() bool { return wt.postings != nil && wt.postings.dense != nil }
 
+// contribution of a posting weight q to a doc's sum. The explicit conversion
+// rounds the product on its own, so no path fuses it with the addition
+// (the Go spec allows fusing): ranking and Pair add identical numbers.
+func (wt *weightedTerm) contribution(q uint16) float32 { return float32(wt.quantum * float32(q)) }
+
 // prepared is a query made ready for one index: its terms, the rarer ones
 // first and the common (deferred) ones last, each group by weight; and what
 // turns the two sums into relevance.
@@ -122,8 +127,10 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		}
 	}
 	pq := prepared{}
+	for i := range terms {
+		terms[i].quantum = float32(terms[i].weight * maxWeight / 65535)
+	}
 	for _, wt := range terms {
-		wt.quantum = float32(wt.weight * maxWeight / 65535)
 		if !wt.deferred() {
 			pq.terms = append(pq.terms, wt)
 		}
@@ -183,11 +190,11 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	walk := func(wt *weightedTerm) {
 		if p := wt.postings; p.dense == nil { // the common case, inlined
 			for i, d := range p.docs {
-				acc.add(d, wt.slot, wt.quantum*float32(p.w[i]))
+				acc.add(d, wt.slot, wt.contribution(p.w[i]))
 			}
 			return
 		}
-		wt.postings.each(func(d uint32, q uint16) { acc.add(d, wt.slot, wt.quantum*float32(q)) })
+		wt.postings.each(func(d uint32, q uint16) { acc.add(d, wt.slot, wt.contribution(q)) })
 	}
 	rare := pq.terms[:len(pq.terms)-pq.deferred]
 	for i := range rare {
@@ -211,12 +218,12 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	qf := ix.factsOf(q, false)
 	cands := e.preselect(q, &qf, ix, acc, &pq, keep, opt)
 	acc.cands = cands // handed back to the pool with its capacity
-	best := make([]scored, 0, opt.Limit)
+	best := make([]scored, 0, min(opt.Limit, len(cands)))
 	for _, c := range cands {
 		if len(deferred) > 0 {
 			for j := range deferred {
 				wt := &deferred[j]
-				acc.s[2*int(c.doc)+wt.slot] += wt.quantum * float32(wt.postings.weight(c.doc))
+				acc.s[2*int(c.doc)+wt.slot] += wt.contribution(wt.postings.weight(c.doc))
 			}
 			c.candidateRel = pq.relevance(acc.s[2*c.doc], acc.s[2*c.doc+1])
 		}
@@ -242,8 +249,14 @@ func bucketOf(rel float64) int { return max(0, min(relBuckets-1, int(rel*relBuck
 // the filters, each with its structured components' weighted sum. A
 // histogram of relevance first finds the threshold, so that only docs
 // above it are looked at (their facts are loaded once, while computing the
-// structured sum); if the filters drop too many, lower buckets follow.
+// structured sum); if the filters drop too many, lower buckets follow,
+// each pass asking for twice as many docs as the one before (a filter that
+// keeps few docs costs a few passes, not one per bucket).
 func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *prepared, keep int, opt Query) []candidate {
+	country, sector := code(ix.cc, opt.Country, false), code(ix.codes, opt.Sector, false)
+	if (opt.Country != "" && country == codeUnknown) || (opt.Sector != "" && sector == codeUnknown) {
+		return acc.cands[:0] // no doc has that country or sector
+	}
 	var hist [relBuckets]int32
 	rels := acc.rels[:0]
 	for _, dn := range acc.touched {
@@ -257,11 +270,10 @@ func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *p
 	if !ok {
 		qInst = math.MaxUint32
 	}
-	country, sector := code(ix.cc, opt.Country, false), code(ix.codes, opt.Sector, false)
 	cands := acc.cands[:0]
-	for hi := relBuckets; len(cands) < keep && hi > 0; {
+	for hi, widen := relBuckets, 1; len(cands) < keep && hi > 0; widen *= 2 {
 		lo, want := hi, 0
-		for lo > 0 && want < keep-len(cands) {
+		for lo > 0 && want < (keep-len(cands))*widen {
 			lo--
 			want += int(hist[lo])
 		}
@@ -399,7 +411,7 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	}
 	var s [2]float32
 	for i := range pq.terms {
-		s[pq.terms[i].slot] += pq.terms[i].quantum * float32(weight(&pq.terms[i]))
+		s[pq.terms[i].slot] += pq.terms[i].contribution(weight(&pq.terms[i]))
 	}
 	qf, df := ix.factsOf(q, false), ix.factsOf(d, false)
 	if n, ok := ix.byID[offer.ID]; ok {
