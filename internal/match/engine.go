@@ -71,7 +71,25 @@ type Config struct {
 	Lexicon []Concept
 	// TextOnly scores by BM25 over the words alone: the evaluation's baseline.
 	TextOnly bool
+	// Shortcuts of the ranking; zero fields take DefaultShortcuts.
+	Shortcuts Shortcuts
 }
+
+// Shortcuts make ranking fast on large indexes at a small, measured cost in
+// agreement with scoring every candidate (docs/benchmarks-matching.md).
+type Shortcuts struct {
+	// Words and concepts in more than CommonShare of the index and more than
+	// CommonMinDocs listings are common: they do not nominate candidates by
+	// themselves but are added to those the rarer terms found.
+	CommonShare   float64
+	CommonMinDocs int
+	// Preselect is how many candidates, the most relevant (text and
+	// concepts), get the structured components and are ranked by full score.
+	Preselect int
+}
+
+// DefaultShortcuts were chosen on the 100,000-offer benchmark.
+var DefaultShortcuts = Shortcuts{CommonShare: 0.03, CommonMinDocs: 3000, Preselect: 600}
 
 // DefaultRates in units per USD; configuration may replace them.
 var DefaultRates = map[string]float64{"USD": 1, "CNY": 7.2, "THB": 36, "VND": 25000, "IDR": 16000, "MYR": 4.7,
@@ -111,21 +129,39 @@ func New(cfg Config) (*Engine, error) {
 			return nil, fmt.Errorf("match: weights must not be negative")
 		}
 	}
+	sc, def := &cfg.Shortcuts, DefaultShortcuts
+	if sc.CommonShare < 0 || sc.CommonMinDocs < 0 || sc.Preselect < 0 {
+		return nil, fmt.Errorf("match: shortcuts must not be negative")
+	}
+	if sc.CommonShare == 0 {
+		sc.CommonShare = def.CommonShare
+	}
+	if sc.CommonMinDocs == 0 {
+		sc.CommonMinDocs = def.CommonMinDocs
+	}
+	if sc.Preselect == 0 {
+		sc.Preselect = def.Preselect
+	}
 	// The version names everything that changes a score: the weights, the
-	// currency rates and the lexicon.
+	// currency rates, the lexicon, and shortcuts other than the defaults.
+	var shortcuts *Shortcuts
+	if *sc != def {
+		shortcuts = sc
+	}
 	b, _ := json.Marshal(struct {
 		W Weights
 		T bool
 		R map[string]float64
 		L []Concept
-	}{cfg.Weights, cfg.TextOnly, cfg.Rates, cfg.Lexicon})
+		S *Shortcuts `json:",omitempty"`
+	}{cfg.Weights, cfg.TextOnly, cfg.Rates, cfg.Lexicon, shortcuts})
 	sum := sha256.Sum256(b)
 	e := &Engine{cfg: cfg, version: codeVersion + "-" + hex.EncodeToString(sum[:4]), concepts: newConceptMatcher(cfg.Lexicon)}
 	e.w = [8]float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness}
 	for _, v := range e.w {
 		e.wSum += v
 	}
-	e.offers, e.demands = newIndex(), newIndex()
+	e.offers, e.demands = newIndex(cfg.Shortcuts), newIndex(cfg.Shortcuts)
 	return e, nil
 }
 
@@ -142,7 +178,7 @@ func (e *Engine) indexOf(k Kind) *index {
 
 // Build replaces both indexes with the listings given (published, live ones).
 func (e *Engine) Build(ls []Listing) {
-	offers, demands := newIndex(), newIndex()
+	offers, demands := newIndex(e.cfg.Shortcuts), newIndex(e.cfg.Shortcuts)
 	// Analysis is per listing and reads nothing it changes: one stripe of
 	// the listings per core. Indexing stays sequential and in input order.
 	analyzed := make([]*doc, len(ls))

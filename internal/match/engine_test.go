@@ -210,6 +210,15 @@ func TestVersionFollowsWeights(t *testing.T) {
 	if _, err := New(Config{Weights: Weights{Text: -1}}); err == nil {
 		t.Fatal("negative weight accepted")
 	}
+	// Shortcuts change scores too; the defaults spelt out are the defaults.
+	d, _ := New(Config{Lexicon: testLexicon, Shortcuts: Shortcuts{Preselect: 20}})
+	x, _ := New(Config{Lexicon: testLexicon, Shortcuts: DefaultShortcuts})
+	if d.Version() == a.Version() || x.Version() != a.Version() {
+		t.Fatalf("versions: default %s, preselect 20 %s, defaults spelt out %s", a.Version(), d.Version(), x.Version())
+	}
+	if _, err := New(Config{Shortcuts: Shortcuts{Preselect: -1}}); err == nil {
+		t.Fatal("negative preselection accepted")
+	}
 }
 
 func TestMetrics(t *testing.T) {
@@ -318,8 +327,8 @@ func TestDenseListsFollowChanges(t *testing.T) {
 		t.Fatalf("%d results for a word in every offer", len(rs))
 	}
 	// Any limit is safe, and a country or sector no offer has finds nothing.
-	if rs := e.Match(only, Query{Limit: math.MaxInt, Now: now}); len(rs) != preselect {
-		t.Fatalf("unlimited: %d results, want the %d preselected", len(rs), preselect)
+	if rs := e.Match(only, Query{Limit: math.MaxInt, Now: now}); len(rs) != DefaultShortcuts.Preselect {
+		t.Fatalf("unlimited: %d results, want the %d preselected", len(rs), DefaultShortcuts.Preselect)
 	}
 	if rs := e.Match(only, Query{Limit: 10, Now: now, Country: "ZZ"}); len(rs) != 0 {
 		t.Fatalf("country ZZ: %v", ids(rs))

@@ -216,35 +216,33 @@ func (p *postings) clip() {
 	p.docs, p.w = slices.Clone(p.docs), slices.Clone(p.w)
 }
 
-// Postings longer than commonShare of the index (and than commonMinDocs) are
-// common: they keep dense weights, and queries do not walk them but add them
-// to the candidates the rarer terms found (score.go).
-const (
-	commonShare   = 0.03
-	commonMinDocs = 3000
-)
-
-func (ix *index) denseLimit() int { return max(commonMinDocs, int(commonShare*float64(ix.live))) }
+// denseLimit: postings longer than Shortcuts.CommonShare of the index (and
+// than CommonMinDocs) are common: they keep dense weights, and queries do not
+// walk them but add them to the candidates the rarer terms found (score.go).
+func (ix *index) denseLimit() int {
+	return max(ix.shortcuts.CommonMinDocs, int(ix.shortcuts.CommonShare*float64(ix.live)))
+}
 
 // index is an inverted index over one kind of listing. Removal leaves a
 // hole that queries skip; holes are swept out when they outnumber the living.
 type index struct {
-	docs     []*doc
-	facts    []facts // per doc, dense: what every candidate is checked against and scored by
-	instIDs  map[string]uint32
-	codes    map[string]uint16 // sectors and subsectors
-	cc       map[string]uint16 // countries: a code space of their own, so that they fit the mask
-	byID     map[string]uint32
-	terms    map[string]*postings
-	concepts map[int32]*postings
-	live     int
-	holes    int
-	totalLen float64
+	docs      []*doc
+	facts     []facts // per doc, dense: what every candidate is checked against and scored by
+	instIDs   map[string]uint32
+	codes     map[string]uint16 // sectors and subsectors
+	cc        map[string]uint16 // countries: a code space of their own, so that they fit the mask
+	byID      map[string]uint32
+	terms     map[string]*postings
+	concepts  map[int32]*postings
+	live      int
+	holes     int
+	totalLen  float64
+	shortcuts Shortcuts
 }
 
-func newIndex() *index {
+func newIndex(sc Shortcuts) *index {
 	return &index{byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
-		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}}
+		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, shortcuts: sc}
 }
 
 // Facts flags.

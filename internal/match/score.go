@@ -7,12 +7,8 @@ import (
 	"time"
 )
 
-// How many query terms are kept (the most informative), and how many
-// candidates, the most relevant, get the full score.
-const (
-	maxQueryTerms = 32
-	preselect     = 600
-)
+// How many query terms are kept: the most informative.
+const maxQueryTerms = 32
 
 // accumulator holds per-doc partial scores for one query, text and concept
 // side by side (one cache line serves both); pooled.
@@ -202,7 +198,7 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	}
 	deferred := pq.terms[len(rare):]
 	// Too few candidates from the rarer terms: walk the common ones as well.
-	if len(deferred) > 0 && (len(acc.touched) < preselect || opt.exhaustive) {
+	if len(deferred) > 0 && (len(acc.touched) < e.cfg.Shortcuts.Preselect || opt.exhaustive) {
 		for i := range deferred {
 			walk(&deferred[i])
 		}
@@ -211,7 +207,7 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 
 	// Keep the most relevant candidates that pass the filters, with their
 	// structured components, then add the common terms and rank by score.
-	keep := preselect
+	keep := e.cfg.Shortcuts.Preselect
 	if opt.exhaustive {
 		keep = math.MaxInt
 	}
