@@ -134,9 +134,9 @@ func printReport(w io.Writer, rep evalReport) {
 
 // forcedShortcuts make the engine's shortcuts act on the development set,
 // which is far too small for the defaults to: every word or concept found in
-// more than one offer is common (kept dense, added to the candidates the
-// others found, or walked from its dense array when those are few), and only
-// the 20 most relevant candidates get the full score.
+// more than one offer is common (kept as a dense array; on this set the
+// rarer terms find fewer than 20 candidates, so the arrays are walked), and
+// only the 20 most relevant candidates get the full score.
 var forcedShortcuts = match.Shortcuts{CommonShare: 0.01, CommonMinDocs: 1, Preselect: 20}
 
 // evaluate runs the whole evaluation in a temporary SQLite database.

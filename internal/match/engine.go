@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 	"time"
@@ -125,13 +126,18 @@ func New(cfg Config) (*Engine, error) {
 	}
 	w := cfg.Weights
 	for _, v := range []float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness} {
-		if v < 0 {
-			return nil, fmt.Errorf("match: weights must not be negative")
+		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("match: weights must be finite and not negative")
+		}
+	}
+	for c, r := range cfg.Rates {
+		if !(r > 0) || math.IsInf(r, 0) {
+			return nil, fmt.Errorf("match: the rate of %s must be a positive number", c)
 		}
 	}
 	sc, def := &cfg.Shortcuts, DefaultShortcuts
-	if sc.CommonShare < 0 || sc.CommonMinDocs < 0 || sc.Preselect < 0 {
-		return nil, fmt.Errorf("match: shortcuts must not be negative")
+	if !(sc.CommonShare >= 0 && sc.CommonShare <= 1) || sc.CommonMinDocs < 0 || sc.Preselect < 0 {
+		return nil, fmt.Errorf("match: shortcuts: CommonShare must be between 0 and 1, the counts not negative")
 	}
 	if sc.CommonShare == 0 {
 		sc.CommonShare = def.CommonShare
@@ -148,13 +154,16 @@ func New(cfg Config) (*Engine, error) {
 	if *sc != def {
 		shortcuts = sc
 	}
-	b, _ := json.Marshal(struct {
+	b, err := json.Marshal(struct {
 		W Weights
 		T bool
 		R map[string]float64
 		L []Concept
 		S *Shortcuts `json:",omitempty"`
 	}{cfg.Weights, cfg.TextOnly, cfg.Rates, cfg.Lexicon, shortcuts})
+	if err != nil {
+		return nil, fmt.Errorf("match: version: %w", err)
+	}
 	sum := sha256.Sum256(b)
 	e := &Engine{cfg: cfg, version: codeVersion + "-" + hex.EncodeToString(sum[:4]), concepts: newConceptMatcher(cfg.Lexicon)}
 	e.w = [8]float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness}

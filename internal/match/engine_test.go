@@ -216,8 +216,13 @@ func TestVersionFollowsWeights(t *testing.T) {
 	if d.Version() == a.Version() || x.Version() != a.Version() {
 		t.Fatalf("versions: default %s, preselect 20 %s, defaults spelt out %s", a.Version(), d.Version(), x.Version())
 	}
-	if _, err := New(Config{Shortcuts: Shortcuts{Preselect: -1}}); err == nil {
-		t.Fatal("negative preselection accepted")
+	for _, bad := range []Config{{Shortcuts: Shortcuts{Preselect: -1}}, {Shortcuts: Shortcuts{CommonShare: 1.5}},
+		{Shortcuts: Shortcuts{CommonShare: math.NaN()}}, {Shortcuts: Shortcuts{CommonShare: math.Inf(1)}},
+		{Weights: Weights{Text: math.NaN()}}, {Weights: Weights{Budget: math.Inf(1)}},
+		{Rates: map[string]float64{"USD": 1, "THB": 0}}, {Rates: map[string]float64{"USD": math.NaN()}}} {
+		if _, err := New(bad); err == nil {
+			t.Fatalf("accepted %+v %+v %v", bad.Shortcuts, bad.Weights, bad.Rates)
+		}
 	}
 }
 
@@ -344,4 +349,50 @@ func TestDenseListsFollowChanges(t *testing.T) {
 		t.Fatalf("storage, in 2,000 offers at compaction, should be a plain list again (df %d)", p.df())
 	}
 	check("after removal", true)
+}
+
+// Shortcuts decide which listings get scored, never what a listing scores:
+// an engine whose common lists are dense and deferred (built one Upsert at a
+// time, so lists turn dense as they grow) gives every listing it returns
+// the score an engine without shortcuts gives it.
+func TestShortcutsKeepScores(t *testing.T) {
+	plain := newTestEngine(t, false)
+	short, err := New(Config{Lexicon: testLexicon, Shortcuts: Shortcuts{CommonShare: 0.2, CommonMinDocs: 1, Preselect: 5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ls []Listing
+	for i := range 100 {
+		o := offer(fmt.Sprintf("o%d", i), fmt.Sprintf("cn-%d", i), "CN", "en", fmt.Sprintf("module %d", i%7))
+		if i%3 == 0 {
+			o.Description += " alpha" // 34 offers: common (over 20 % of 100)
+		}
+		if i%10 == 0 {
+			o.Description += " beta" // 10 offers: rare, and enough (≥ 5) to defer alpha
+		}
+		ls = append(ls, o) // in the description, the words weigh little: no text component reaches 1
+	}
+	for _, l := range ls { // both the same way: an upsert normalises length by the average of its moment
+		plain.Upsert(l)
+		short.Upsert(l)
+	}
+	if a, b := short.offers.terms["alpha"], short.offers.terms["beta"]; a.dense == nil || b.dense != nil || b.df() < 5 {
+		t.Fatalf("want alpha dense and beta a plain list of at least 5: %v %v %d", a.dense != nil, b.dense != nil, b.df())
+	}
+	q := demandVI()
+	q.Language, q.Title, q.Summary = "en", "alpha beta", "alpha"
+	rs := short.Match(q, Query{Limit: 10, Now: now})
+	if len(rs) != 5 { // the preselection
+		t.Fatalf("%d results", len(rs))
+	}
+	for _, r := range rs {
+		var n int
+		fmt.Sscanf(r.ID, "o%d", &n)
+		if n%30 == 0 && r.Components["text"].Score >= 1 {
+			t.Fatalf("%s: text component %v, the test wants it below 1", r.ID, r.Components["text"])
+		}
+		if p := plain.Pair(q, ls[n], now); p.Score != r.Score || p.Components["text"] != r.Components["text"] {
+			t.Fatalf("%s: with shortcuts %.2f %v, without %.2f %v", r.ID, r.Score, r.Components["text"], p.Score, p.Components["text"])
+		}
+	}
 }
