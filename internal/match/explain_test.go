@@ -20,18 +20,7 @@ func TestSharedWordsStopsEarlyWithoutChangingTheAnswer(t *testing.T) {
 			pq.terms = append(pq.terms, weightedTerm{term: fmt.Sprintf("w%02d", rng.IntN(99)) + fmt.Sprint(i), weight: w,
 				quantum: float32(w * maxWeight / 65535)})
 		}
-		for i := range pq.terms {
-			pq.words = append(pq.words, i)
-		}
-		slices.SortFunc(pq.words, func(a, b int) int {
-			if wa, wb := pq.terms[a].weight, pq.terms[b].weight; wa != wb {
-				if wa > wb {
-					return -1
-				}
-				return 1
-			}
-			return strings.Compare(pq.terms[a].term, pq.terms[b].term)
-		})
+		pq.orderWords()
 		levels := []uint16{0, 0, 0, 1, 65535, 30000, 30000, uint16(1 + rng.IntN(65535))}
 		doc := make([]uint16, words)
 		var text float32

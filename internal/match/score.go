@@ -92,15 +92,7 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 			words = append(words, weightedTerm{term: t, postings: p, weight: idf(live, df) * float64(qw)})
 		}
 	}
-	slices.SortFunc(words, func(a, b weightedTerm) int {
-		if a.weight != b.weight {
-			if a.weight > b.weight {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.term, b.term)
-	})
+	slices.SortFunc(words, func(a, b weightedTerm) int { return heavierFirst(&a, &b) })
 	words = words[:min(len(words), maxQueryTerms)]
 	var ideal [2]float64
 	for _, wt := range words {
@@ -137,20 +129,7 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 			pq.deferred++
 		}
 	}
-	for i, wt := range pq.terms {
-		if wt.slot == 0 {
-			pq.words = append(pq.words, i)
-		}
-	}
-	slices.SortFunc(pq.words, func(a, b int) int {
-		if wa, wb := pq.terms[a].weight, pq.terms[b].weight; wa != wb {
-			if wa > wb {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(pq.terms[a].term, pq.terms[b].term)
-	})
+	pq.orderWords()
 	for i := range ideal {
 		if ideal[i] > 0 {
 			pq.inv[i] = 1 / ideal[i]
@@ -164,6 +143,28 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		pq.relW = [2]float64{w.Text / (w.Text + w.Concepts), w.Concepts / (w.Text + w.Concepts)}
 	}
 	return pq
+}
+
+// heavierFirst orders terms by weight, highest first, ties by the word.
+func heavierFirst(a, b *weightedTerm) int {
+	switch {
+	case a.weight > b.weight:
+		return -1
+	case a.weight < b.weight:
+		return 1
+	}
+	return strings.Compare(a.term, b.term)
+}
+
+// orderWords lists the words' indexes in terms, heaviest first.
+func (pq *prepared) orderWords() {
+	pq.words = pq.words[:0]
+	for i, wt := range pq.terms {
+		if wt.slot == 0 {
+			pq.words = append(pq.words, i)
+		}
+	}
+	slices.SortFunc(pq.words, func(a, b int) int { return heavierFirst(&pq.terms[a], &pq.terms[b]) })
 }
 
 // relevance turns a doc's two sums into the text and concept components
