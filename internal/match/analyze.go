@@ -36,6 +36,54 @@ func fold(s string) string {
 	return norm.NFC.String(b.String())
 }
 
+// asWritten maps the spaced words of folded, the folding of text, to the
+// same words as text writes them, in lower case with their accents
+// ("duong" → "đường"), for explanations. Words are paired by position;
+// nil when the two do not line up or nothing differs.
+func asWritten(text, folded string) map[string]string {
+	if isASCII(text) {
+		return nil // folding only lowered the case
+	}
+	shown, plain := wordsOf(strings.ToLower(norm.NFKC.String(text))), wordsOf(folded)
+	if len(shown) != len(plain) {
+		return nil
+	}
+	var out map[string]string
+	for i, p := range plain {
+		if shown[i] != p && fold(shown[i]) == p {
+			if out == nil {
+				out = map[string]string{}
+			}
+			if _, seen := out[p]; !seen {
+				out[p] = shown[i]
+			}
+		}
+	}
+	return out
+}
+
+// wordsOf returns the runs of spaced-script characters, as tokenize sees them.
+func wordsOf(s string) []string {
+	var out []string
+	start := -1
+	for i, r := range s {
+		if scriptOf(r) == scriptWord {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

@@ -96,3 +96,41 @@ func TestSharedWordsShowWordsNotStems(t *testing.T) {
 		t.Fatalf("Pair reasons %v, ranking said %q", p.Reasons, words)
 	}
 }
+
+// Accented words are shown with their accents: "lưới điện", not "luoi dien".
+func TestSharedWordsKeepAccents(t *testing.T) {
+	e := newTestEngine(t, false)
+	o := offer("vi-storage", "vn-1", "VN", "vi", "Lưu trữ điện cho lưới điện trên đảo")
+	e.Build([]Listing{o})
+	q := demandVI() // "Cần pin lithium sắt phốt phát cho lưới điện siêu nhỏ trên đảo"
+	q.InstitutionID = "vn-2"
+	rs := e.Match(q, Query{Limit: 5, Now: now})
+	if len(rs) != 1 {
+		t.Fatalf("results %v", ids(rs))
+	}
+	var words string
+	for _, r := range rs[0].Reasons {
+		if strings.HasPrefix(r, "shared words: ") {
+			words = r
+		}
+	}
+	if !strings.Contains(words, "điện") || strings.Contains(words, "dien") || strings.Contains(words, "luoi") {
+		t.Fatalf("%q: want the words as written, with accents", words)
+	}
+}
+
+func TestAsWrittenPairsWordsByPosition(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want map[string]string
+	}{
+		{"Lưới Điện", map[string]string{"luoi": "lưới", "dien": "điện"}},
+		{"plain ASCII text", nil},
+		{"ﬁber ① đường", map[string]string{"duong": "đường"}}, // the ligature folds to "fiber" both ways
+	} {
+		got := asWritten(c.in, fold(c.in))
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("asWritten(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}

@@ -79,10 +79,26 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 	concepts := map[int32]*conceptRef{}
 	field := func(text string, w float32) {
 		f := fold(text)
+		var shown map[string]string
+		if query {
+			shown = asWritten(text, f)
+		}
 		tokenize(f, l.Language, func(t, words string) {
 			d.terms[t] += w
 			d.length += w
-			if query && words != t {
+			if !query {
+				return
+			}
+			if shown != nil {
+				parts := strings.Split(words, " ") // a Vietnamese pair is two words
+				for i, p := range parts {
+					if s, ok := shown[p]; ok {
+						parts[i] = s
+					}
+				}
+				words = strings.Join(parts, " ")
+			}
+			if words != t {
 				if d.words == nil {
 					d.words = map[string]string{}
 				}
