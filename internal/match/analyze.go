@@ -62,6 +62,35 @@ func asWritten(text, folded string) map[string]string {
 	return out
 }
 
+// writtenAs returns the folded words (one, or a Vietnamese pair) as the
+// query wrote them. Only the words an explanation shows are looked up, and
+// the query's texts are paired with their folding one field at a time, the
+// title first, until the word is found (a query doc is used by one call).
+func (d *doc) writtenAs(words string) string {
+	parts := strings.Split(words, " ")
+	for i, p := range parts {
+		for {
+			if s, ok := d.written[p]; ok {
+				parts[i] = s
+				break
+			}
+			if d.scanned == len(d.texts) {
+				break
+			}
+			for k, v := range asWritten(d.texts[d.scanned], fold(d.texts[d.scanned])) {
+				if d.written == nil {
+					d.written = map[string]string{}
+				}
+				if _, seen := d.written[k]; !seen {
+					d.written[k] = v
+				}
+			}
+			d.scanned++
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // wordsOf returns the runs of spaced-script characters, as tokenize sees them.
 func wordsOf(s string) []string {
 	var out []string

@@ -84,7 +84,7 @@ func (e *Engine) explain(q, d *doc, pq *prepared, text float32, weight func(*wei
 	if s := e.sharedConcepts(q, d); s != "" {
 		out = append(out, s)
 	}
-	if s := sharedWords(pq, q.words, text, weight); s != "" {
+	if s := sharedWords(pq, q, text, weight); s != "" {
 		out = append(out, s)
 	}
 	if e.cfg.TextOnly {
@@ -190,11 +190,11 @@ func (e *Engine) sharedConcepts(q, d *doc) string {
 }
 
 // sharedWords names the three query words that weigh most in this doc's
-// text score, as the query wrote them (folded: lower case, no accents), not
-// as stems; words maps a term to them where they differ. Words are looked up heaviest first, and the search stops when
+// text score, as the query wrote them (in lower case, accents kept), not as
+// stems or folded; q is the query (nil: show the terms). Words are looked up heaviest first, and the search stops when
 // neither what is left of the doc's text sum nor the next word's largest
 // possible share could reach the third: usually after a handful of lookups.
-func sharedWords(pq *prepared, words map[string]string, text float32, weight func(*weightedTerm) uint16) string {
+func sharedWords(pq *prepared, q *doc, text float32, weight func(*weightedTerm) uint16) string {
 	type hit struct {
 		term string
 		w    float32
@@ -230,10 +230,13 @@ func sharedWords(pq *prepared, words map[string]string, text float32, weight fun
 	}
 	var names []string
 	for _, h := range hits[:min(3, len(hits))] {
-		if w, ok := words[h.term]; ok {
-			names = append(names, w)
-		} else {
+		switch {
+		case q == nil:
 			names = append(names, h.term)
+		case q.words[h.term] != "":
+			names = append(names, q.writtenAs(q.words[h.term]))
+		default:
+			names = append(names, q.writtenAs(h.term))
 		}
 	}
 	return "shared words: " + strings.Join(names, ", ")

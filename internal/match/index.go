@@ -44,8 +44,12 @@ type doc struct {
 	// Only while analysing, and for queries: term → field-weighted frequency.
 	terms map[string]float32
 	// Queries only: term → the words it was made of, where they differ (a
-	// stem, a Vietnamese syllable pair), for explanations.
-	words map[string]string
+	// stem, a Vietnamese syllable pair), folded; the texts as written; and,
+	// filled as explanations need them, folded words → as written (writtenAs).
+	words   map[string]string
+	texts   []string
+	written map[string]string
+	scanned int
 }
 
 // conceptRef is a concept a listing mentions, its field-weighted frequency,
@@ -79,26 +83,13 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 	concepts := map[int32]*conceptRef{}
 	field := func(text string, w float32) {
 		f := fold(text)
-		var shown map[string]string
 		if query {
-			shown = asWritten(text, f)
+			d.texts = append(d.texts, text)
 		}
 		tokenize(f, l.Language, func(t, words string) {
 			d.terms[t] += w
 			d.length += w
-			if !query {
-				return
-			}
-			if shown != nil {
-				parts := strings.Split(words, " ") // a Vietnamese pair is two words
-				for i, p := range parts {
-					if s, ok := shown[p]; ok {
-						parts[i] = s
-					}
-				}
-				words = strings.Join(parts, " ")
-			}
-			if words != t {
+			if query && words != t {
 				if d.words == nil {
 					d.words = map[string]string{}
 				}
