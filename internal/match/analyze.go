@@ -67,8 +67,14 @@ func asWritten(text, folded string) map[string]string {
 // the query's texts are paired with their folding one field at a time, the
 // title first, until the word is found (a query doc is used by one call).
 func (d *doc) writtenAs(words string) string {
+	if len(d.texts) == 0 {
+		return words
+	}
 	parts := strings.Split(words, " ")
 	for i, p := range parts {
+		if r, _ := utf8.DecodeRuneInString(p); scriptOf(r) != scriptWord {
+			continue // Han and Thai are shown as they are
+		}
 		for {
 			if s, ok := d.written[p]; ok {
 				parts[i] = s

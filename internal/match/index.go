@@ -44,7 +44,7 @@ type doc struct {
 	// Only while analysing, and for queries: term → field-weighted frequency.
 	terms map[string]float32
 	// Queries only: term → the words it was made of, where they differ (a
-	// stem, a Vietnamese syllable pair), folded; the texts as written; and,
+	// stem, a Vietnamese syllable pair), folded; the texts not in ASCII; and,
 	// filled as explanations need them, folded words → as written (writtenAs).
 	words   map[string]string
 	texts   []string
@@ -83,7 +83,7 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 	concepts := map[int32]*conceptRef{}
 	field := func(text string, w float32) {
 		f := fold(text)
-		if query {
+		if query && !isASCII(text) { // an ASCII text's words are shown as folded: lower case
 			d.texts = append(d.texts, text)
 		}
 		tokenize(f, l.Language, func(t, words string) {

@@ -215,15 +215,25 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	qf := ix.factsOf(q, false)
 	cands := e.preselect(q, &qf, ix, acc, &pq, keep, opt)
 	acc.cands = cands // handed back to the pool with its capacity
+	if len(deferred) > 0 {
+		// One common list at a time over the candidates (each doc still
+		// gets the terms in list order, as Pair adds them).
+		for j := range deferred {
+			wt := &deferred[j]
+			dense, slot := wt.postings.dense, wt.slot
+			for i := range cands {
+				if d := cands[i].doc; int(d) < len(dense) {
+					acc.s[2*int(d)+slot] += wt.contribution(dense[d])
+				}
+			}
+		}
+		for i := range cands {
+			d := cands[i].doc
+			cands[i].candidateRel = pq.relevance(acc.s[2*d], acc.s[2*d+1])
+		}
+	}
 	best := make([]scored, 0, min(opt.Limit, len(cands)))
 	for _, c := range cands {
-		if len(deferred) > 0 {
-			for j := range deferred {
-				wt := &deferred[j]
-				acc.s[2*int(c.doc)+wt.slot] += wt.contribution(wt.postings.weight(c.doc))
-			}
-			c.candidateRel = pq.relevance(acc.s[2*c.doc], acc.s[2*c.doc+1])
-		}
 		if sc := (scored{dn: c.doc, c: c, total: e.total(c)}); sc.total >= opt.MinScore {
 			best = insertTop(best, sc, opt.Limit, ix)
 		}
