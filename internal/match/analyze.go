@@ -67,7 +67,8 @@ func asWritten(text, folded string) map[string]string {
 // the query's texts are paired with their folding one field at a time, the
 // title first, until the word is found (a query doc is used by one call).
 func (d *doc) writtenAs(words string) string {
-	if len(d.texts) == 0 {
+	sw := d.shown
+	if sw == nil || len(sw.texts) == 0 {
 		return words
 	}
 	parts := strings.Split(words, " ")
@@ -76,22 +77,22 @@ func (d *doc) writtenAs(words string) string {
 			continue // Han and Thai are shown as they are
 		}
 		for {
-			if s, ok := d.written[p]; ok {
+			if s, ok := sw.written[p]; ok {
 				parts[i] = s
 				break
 			}
-			if d.scanned == len(d.texts) {
+			if sw.scanned == len(sw.texts) {
 				break
 			}
-			for k, v := range asWritten(d.texts[d.scanned], fold(d.texts[d.scanned])) {
-				if d.written == nil {
-					d.written = map[string]string{}
+			for k, v := range asWritten(sw.texts[sw.scanned], fold(sw.texts[sw.scanned])) {
+				if sw.written == nil {
+					sw.written = map[string]string{}
 				}
-				if _, seen := d.written[k]; !seen {
-					d.written[k] = v
+				if _, seen := sw.written[k]; !seen {
+					sw.written[k] = v
 				}
 			}
-			d.scanned++
+			sw.scanned++
 		}
 	}
 	return strings.Join(parts, " ")

@@ -233,8 +233,8 @@ func sharedWords(pq *prepared, q *doc, text float32, weight func(*weightedTerm) 
 		switch {
 		case q == nil:
 			names = append(names, h.term)
-		case q.words[h.term] != "":
-			names = append(names, q.writtenAs(q.words[h.term]))
+		case q.shown != nil && q.shown.words[h.term] != "":
+			names = append(names, q.writtenAs(q.shown.words[h.term]))
 		default:
 			names = append(names, q.writtenAs(h.term))
 		}

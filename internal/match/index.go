@@ -43,9 +43,14 @@ type doc struct {
 
 	// Only while analysing, and for queries: term → field-weighted frequency.
 	terms map[string]float32
-	// Queries only: term → the words it was made of, where they differ (a
-	// stem, a Vietnamese syllable pair), folded; the texts not in ASCII; and,
-	// filled as explanations need them, folded words → as written (writtenAs).
+	shown *shownWords // queries only: what explanations show of their words
+}
+
+// shownWords is what a query keeps to name its words in explanations: term
+// → the words it was made of where they differ (a stem, a Vietnamese
+// syllable pair), folded; its texts that are not ASCII; and, filled as
+// explanations need them, folded words → as written (doc.writtenAs).
+type shownWords struct {
 	words   map[string]string
 	texts   []string
 	written map[string]string
@@ -80,21 +85,24 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 		d.modes |= modeBits[m]
 	}
 	d.amountMin, d.amountMax = e.usd(l.AmountMin, l.Currency), e.usd(l.AmountMax, l.Currency)
+	if query {
+		d.shown = &shownWords{}
+	}
 	concepts := map[int32]*conceptRef{}
 	field := func(text string, w float32) {
 		f := fold(text)
 		if query && !isASCII(text) { // an ASCII text's words are shown as folded: lower case
-			d.texts = append(d.texts, text)
+			d.shown.texts = append(d.shown.texts, text)
 		}
 		tokenize(f, l.Language, func(t, words string) {
 			d.terms[t] += w
 			d.length += w
 			if query && words != t {
-				if d.words == nil {
-					d.words = map[string]string{}
+				if d.shown.words == nil {
+					d.shown.words = map[string]string{}
 				}
-				if _, seen := d.words[t]; !seen {
-					d.words[t] = words
+				if _, seen := d.shown.words[t]; !seen {
+					d.shown.words[t] = words
 				}
 			}
 		})
