@@ -125,7 +125,8 @@ func New(cfg Config) (*Engine, error) {
 		cfg.Lexicon = DefaultLexicon()
 	}
 	w := cfg.Weights
-	for _, v := range []float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness} {
+	ws := [8]float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness}
+	for _, v := range ws {
 		if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("match: weights must be finite and not negative")
 		}
@@ -166,7 +167,7 @@ func New(cfg Config) (*Engine, error) {
 	}
 	sum := sha256.Sum256(b)
 	e := &Engine{cfg: cfg, version: codeVersion + "-" + hex.EncodeToString(sum[:4]), concepts: newConceptMatcher(cfg.Lexicon)}
-	e.w = [8]float64{w.Text, w.Concepts, w.Sector, w.TRL, w.TransferMode, w.Geography, w.Budget, w.Freshness}
+	e.w = ws
 	for _, v := range e.w {
 		e.wSum += v
 	}

@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -120,10 +121,10 @@ func (e *Engine) explain(q, d *doc, pq *prepared, text float32, weight func(*wei
 	if corridor(demand.region, offer.region) {
 		out = append(out, fmt.Sprintf("China–ASEAN corridor: %s ↔ %s", offer.country, demand.country))
 	}
-	if len(demand.countries) > 0 && !contains(demand.countries, offer.country) {
+	if len(demand.countries) > 0 && !slices.Contains(demand.countries, offer.country) {
 		out = append(out, fmt.Sprintf("provider country %s is not among the accepted sources (%s)", offer.country, strings.Join(demand.countries, ", ")))
 	}
-	if len(offer.countries) > 0 && offer.country != demand.country && !contains(offer.countries, demand.country) {
+	if len(offer.countries) > 0 && offer.country != demand.country && !slices.Contains(offer.countries, demand.country) {
 		out = append(out, fmt.Sprintf("requester country %s is outside the provider's target markets", demand.country))
 	}
 	conv := ""
@@ -140,15 +141,6 @@ func (e *Engine) explain(q, d *doc, pq *prepared, text float32, weight func(*wei
 		out = append(out, "price far above the budget"+conv)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func modeNames(bits uint8) string {

@@ -72,16 +72,7 @@ func TestSharedWordsShowWordsNotStems(t *testing.T) {
 	e.Build([]Listing{o})
 	q := demandVI()
 	q.Language, q.Title, q.Summary = "en", "Spraying crops with unmanned vehicles", ""
-	rs := e.Match(q, Query{Limit: 5, Now: now})
-	if len(rs) != 1 {
-		t.Fatalf("results %v", ids(rs))
-	}
-	var words string
-	for _, r := range rs[0].Reasons {
-		if strings.HasPrefix(r, "shared words: ") {
-			words = r
-		}
-	}
+	words := sharedWordsOfOnlyMatch(t, e, q)
 	// Three of the four shared words, each as the query has it.
 	named := strings.Split(strings.TrimPrefix(words, "shared words: "), ", ")
 	if len(named) != 3 {
@@ -104,16 +95,7 @@ func TestSharedWordsKeepAccents(t *testing.T) {
 	e.Build([]Listing{o})
 	q := demandVI() // "Cần pin lithium sắt phốt phát cho lưới điện siêu nhỏ trên đảo"
 	q.InstitutionID = "vn-2"
-	rs := e.Match(q, Query{Limit: 5, Now: now})
-	if len(rs) != 1 {
-		t.Fatalf("results %v", ids(rs))
-	}
-	var words string
-	for _, r := range rs[0].Reasons {
-		if strings.HasPrefix(r, "shared words: ") {
-			words = r
-		}
-	}
+	words := sharedWordsOfOnlyMatch(t, e, q)
 	if !strings.Contains(words, "điện") || strings.Contains(words, "dien") || strings.Contains(words, "luoi") {
 		t.Fatalf("%q: want the words as written, with accents", words)
 	}
@@ -133,4 +115,20 @@ func TestAsWrittenPairsWordsByPosition(t *testing.T) {
 			t.Errorf("asWritten(%q) = %v, want %v", c.in, got, c.want)
 		}
 	}
+}
+
+// sharedWordsOfOnlyMatch ranks for q, wants exactly one result, and returns
+// its "shared words" reason.
+func sharedWordsOfOnlyMatch(t *testing.T, e *Engine, q Listing) string {
+	t.Helper()
+	rs := e.Match(q, Query{Limit: 5, Now: now})
+	if len(rs) != 1 {
+		t.Fatalf("results %v", ids(rs))
+	}
+	for _, r := range rs[0].Reasons {
+		if strings.HasPrefix(r, "shared words: ") {
+			return r
+		}
+	}
+	return ""
 }

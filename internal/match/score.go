@@ -391,16 +391,17 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	defer e.mu.RUnlock()
 	ix := e.offers
 	var d *doc
+	var df facts
 	var pq prepared
 	var weight func(wt *weightedTerm) uint16
 	if n, ok := ix.byID[offer.ID]; ok {
-		d, pq = ix.docs[n], e.prepare(q, ix, nil)
+		d, df, pq = ix.docs[n], ix.facts[n], e.prepare(q, ix, nil)
 		weight = func(wt *weightedTerm) uint16 { return wt.postings.weight(n) }
 	} else {
 		// Not (yet) in the index: weighed with the index's statistics, as
 		// if it had been added.
 		d = e.analyze(&offer, false)
-		pq = e.prepare(q, ix, d)
+		df, pq = ix.factsOf(d, false), e.prepare(q, ix, d)
 		avg := ix.avgLen()
 		if ix.live == 0 {
 			avg = float64(max(d.length, 1))
@@ -420,10 +421,7 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	for i := range pq.terms {
 		s[pq.terms[i].slot] += pq.terms[i].contribution(weight(&pq.terms[i]))
 	}
-	qf, df := ix.factsOf(q, false), ix.factsOf(d, false)
-	if n, ok := ix.byID[offer.ID]; ok {
-		df = ix.facts[n]
-	}
+	qf := ix.factsOf(q, false)
 	parts := structure(pairAt(q, &qf, d, &df), now.Unix())
 	c := candidate{candidateRel: pq.relevance(s[0], s[1]), structured: e.structuredSum(parts)}
 	r := e.result(d, scored{c: c, total: e.total(c)}, parts)
@@ -431,7 +429,8 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	return r
 }
 
-// componentNames in a fixed order; scored.parts follows it.
+// componentNames in a fixed order; Engine.w and structure's parts (from
+// "sector" on) follow it.
 var componentNames = [8]string{"text", "concepts", "sector", "trl", "transfer_mode", "geography", "budget", "freshness"}
 
 // scored is a candidate with its total, before it becomes a Result.
@@ -476,9 +475,6 @@ func (e *Engine) structuredSum(parts [6]float64) float64 {
 func (e *Engine) total(c candidate) float64 {
 	if e.cfg.TextOnly {
 		return round2(100 * c.text)
-	}
-	if e.wSum == 0 {
-		return 0
 	}
 	return round2(100 * (round3(c.text)*e.w[0] + round3(c.concept)*e.w[1] + c.structured) / e.wSum)
 }
