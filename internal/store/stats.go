@@ -16,9 +16,6 @@ import (
 // multi-valued dimensions at once, or grouping by country while filtering by
 // country) go to the base tables: slower, equally exact.
 
-var rollupTables = map[string]string{"": "agreement_rollup", "country": "agreement_rollup_country",
-	"corridor": "agreement_rollup_corridor", "institution_type": "agreement_rollup_institution_type"}
-
 // AgreementStats aggregates confirmed agreements: from the cube when the
 // question names at most two dimensions, else from the rollups, else from
 // the base tables.
@@ -104,7 +101,7 @@ func cubeDimsOf(q transfer.StatsQuery) ([]string, bool) {
 		return nil, false
 	}
 	var dims []string
-	for _, d := range cubeDims {
+	for _, d := range transfer.CubeDims {
 		if need[d] {
 			dims = append(dims, d)
 		}
@@ -153,7 +150,7 @@ func quarterOf(dateCol string) string {
 }
 
 func (s *Store) rollupStats(ctx context.Context, q transfer.StatsQuery, extra, firstMonth, lastMonth string, allMonths bool) ([]transfer.StatsPart, error) {
-	table := rollupTables[extra]
+	table := transfer.RollupOf[extra]
 	var exprs []string
 	for _, d := range q.GroupBy {
 		switch d {

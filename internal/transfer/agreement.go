@@ -263,27 +263,21 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		g.OfferID, g.DemandID = found.OfferID, found.DemandID
 		m = &found
 	}
-	err := s.store.Tx(ctx, func(st Store) error {
-		if err := st.CreateAgreement(ctx, g); err != nil {
+	err := s.write(ctx, a, func(u *unit) error {
+		if err := u.CreateAgreement(ctx, g); err != nil {
 			return err
 		}
-		if err := s.emit(ctx, st, "agreement.recorded", partyIDs(g), agreementEvent(g), now); err != nil {
-			return err
-		}
-		evs := []AuditEvent{s.auditEvent(a, "agreement", g.ID, "created", nil, g.auditFields(), now)}
+		u.countAgreements(nil, []Agreement{g})
+		u.emit("agreement.recorded", partyIDs(g), agreementEvent(g))
+		u.record("agreement", g.ID, "created", nil, g.auditFields())
 		if g.Confirmed && m != nil {
-			ev, err := s.agreeMatch(ctx, st, a, *m, now)
-			if err != nil {
-				return err
-			}
-			evs = append(evs, ev...)
+			return u.agreeMatch(*m)
 		}
-		return st.AddAudit(ctx, evs...)
+		return nil
 	})
 	if err != nil {
 		return Agreement{}, fmt.Errorf("create agreement: %w", err)
 	}
-	s.wake()
 	return g, nil
 }
 
@@ -410,53 +404,48 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 	now := s.now()
 	g.Version++
 	g.UpdatedAt = now
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateAgreement(ctx, old, g); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.UpdateAgreement(ctx, g); err != nil {
 			return err
 		}
-		evs := []AuditEvent{s.auditEvent(a, "agreement", g.ID, "updated", before, g.auditFields(), now)}
+		u.countAgreements([]Agreement{old}, []Agreement{g})
+		u.record("agreement", g.ID, "updated", before, g.auditFields())
 		if !old.Confirmed && g.Confirmed && g.MatchID != "" {
 			// Staff confirm a partner's proposal: only now does its match agree.
-			m, err := st.MatchByID(ctx, g.MatchID)
+			m, err := u.MatchByID(ctx, g.MatchID)
 			if err != nil {
 				return err
 			}
-			ev, err := s.agreeMatch(ctx, st, a, m, now)
-			if err != nil {
+			if err := u.agreeMatch(m); err != nil {
 				return err
 			}
-			evs = append(evs, ev...)
 		}
-		if err := st.AddAudit(ctx, evs...); err != nil {
-			return err
-		}
-		return s.emit(ctx, st, "agreement.updated", partyIDs(g), agreementEvent(g), now)
+		u.emit("agreement.updated", partyIDs(g), agreementEvent(g))
+		return nil
 	})
 	if err != nil {
 		return Agreement{}, fmt.Errorf("update agreement %s: %w", id, err)
 	}
-	s.wake()
 	return g, nil
 }
 
-// agreeMatch moves a match to agreed, inside the agreement's transaction,
-// and returns the audit event for it (none when it already agreed).
-func (s *Service) agreeMatch(ctx context.Context, st Store, a Actor, m Match, now time.Time) ([]AuditEvent, error) {
+// agreeMatch moves a match to agreed, inside the agreement's unit of work
+// (nothing when it agreed already).
+func (u *unit) agreeMatch(m Match) error {
 	switch m.Status {
 	case MatchAgreed:
-		return nil, nil
+		return nil
 	case MatchDeclined, MatchClosed:
-		return nil, Errorf(ErrConflict, "match %s is %s", m.ID, m.Status)
+		return Errorf(ErrConflict, "match %s is %s", m.ID, m.Status)
 	}
 	before := m.auditFields()
-	m.Status, m.Version, m.UpdatedAt = MatchAgreed, m.Version+1, now
-	if err := st.UpdateMatch(ctx, m); err != nil {
-		return nil, err
+	m.Status, m.Version, m.UpdatedAt = MatchAgreed, m.Version+1, u.now
+	if err := u.UpdateMatch(u.ctx, m); err != nil {
+		return err
 	}
-	if err := s.emit(ctx, st, "match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, "status_changed"), now); err != nil {
-		return nil, err
-	}
-	return []AuditEvent{s.auditEvent(a, "match", m.ID, "status_changed", before, m.auditFields(), now)}, nil
+	u.record("match", m.ID, "status_changed", before, m.auditFields())
+	u.emit("match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, "status_changed"))
+	return nil
 }
 
 func partyIDs(g Agreement) []string {

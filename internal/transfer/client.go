@@ -47,7 +47,7 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, institutionID, name
 	secret := clientSecretPrefix + randomToken(32)
 	c := Client{ID: newID(), InstitutionID: institutionID, Name: name, SecretHash: hashSecret(secret),
 		CreatedBy: a.ID, CreatedAt: s.now()}
-	if err := s.store.CreateClient(ctx, c); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.CreateClient(ctx, c) }); err != nil {
 		return Client{}, "", fmt.Errorf("create client: %w", err)
 	}
 	return c, secret, nil
@@ -78,7 +78,7 @@ func (s *Service) RevokeClient(ctx context.Context, a Actor, institutionID, clie
 	if c.RevokedAt != nil {
 		return nil
 	}
-	if err := s.store.RevokeClient(ctx, clientID, s.now()); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.RevokeClient(ctx, clientID, u.now) }); err != nil {
 		return fmt.Errorf("revoke client %s: %w", clientID, err)
 	}
 	return nil

@@ -107,7 +107,7 @@ func (s *Service) CreateInstitution(ctx context.Context, a Actor, in Institution
 	}
 	now := s.now()
 	in.ID, in.Version, in.CreatedAt, in.UpdatedAt = newID(), 1, now, now
-	if err := s.store.CreateInstitution(ctx, in); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.CreateInstitution(ctx, in) }); err != nil {
 		return Institution{}, fmt.Errorf("create institution: %w", err)
 	}
 	return in, nil
@@ -201,7 +201,7 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, id string, ifM
 	}
 	in.Version++
 	in.UpdatedAt = s.now()
-	if err := s.store.UpdateInstitution(ctx, in); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateInstitution(ctx, in) }); err != nil {
 		return Institution{}, fmt.Errorf("update institution %s: %w", id, err)
 	}
 	return in, nil

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/techbridge/techbridge/internal/match"
 )
 
 // ListingFilter narrows a listing list. Scope is set by the service from the
@@ -102,11 +101,9 @@ func (s *Service) CreateListing(ctx context.Context, a Actor, kind Kind, in List
 	if err := s.institutionMustExist(ctx, "institution_id", l.InstitutionID); err != nil {
 		return Listing{}, err
 	}
-	err := s.store.Tx(ctx, func(st Store) error {
-		if err := st.CreateListing(ctx, l); err != nil {
-			return err
-		}
-		return st.AddAudit(ctx, s.auditEvent(a, string(l.Kind), l.ID, "created", nil, l.auditFields(), now))
+	err := s.write(ctx, a, func(u *unit) error {
+		u.record(string(l.Kind), l.ID, "created", nil, l.auditFields())
+		return u.CreateListing(ctx, l)
 	})
 	if err != nil {
 		return Listing{}, fmt.Errorf("create %s: %w", l.Kind, err)
@@ -358,111 +355,41 @@ func (s *Service) change(ctx context.Context, a Actor, kind Kind, id string, ifM
 	}
 	l.Version++
 	l.UpdatedAt = now
-	ev := s.auditEvent(a, string(kind), id, action, before, l.auditFields(), now)
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateListing(ctx, l); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.UpdateListing(ctx, l); err != nil {
 			return err
 		}
-		if err := st.AddAudit(ctx, ev); err != nil {
-			return err
-		}
-		if l.Status == previous {
-			return nil
-		}
-		if err := s.emit(ctx, st, "listing.status_changed", []string{l.InstitutionID}, listingEvent(l, previous), now); err != nil {
-			return err
-		}
-		if l.Status != StatusPublished {
-			return nil
-		}
-		if err := s.emit(ctx, st, "listing.published", []string{l.InstitutionID}, listingEvent(l, previous), now); err != nil {
-			return err
-		}
-		return s.emitNewMatches(ctx, st, l, now)
+		u.record(string(kind), id, action, before, l.auditFields())
+		u.listingMoved(l, previous)
+		return nil
 	})
 	if err != nil {
 		return Listing{}, fmt.Errorf("%s %s %s: %w", action, kind, id, err)
 	}
-	s.reindex(ctx, l) // this process's matches see the change at once; others within a poll
-	s.wake()
 	return l, nil
-}
-
-// MatchEventThreshold is the score above which a newly published listing is
-// announced (match.created) to the institutions whose listings it matches.
-const MatchEventThreshold = 60
-
-// emitNewMatches tells the owners of the counterparts a newly published
-// listing matches well. A confidential listing is announced to no one.
-func (s *Service) emitNewMatches(ctx context.Context, st Store, l Listing, now time.Time) error {
-	if l.Visibility == "confidential" {
-		return nil
-	}
-	countries, err := s.countriesOf(ctx, l.InstitutionID)
-	if err != nil {
-		return err
-	}
-	results := s.matches.engine.Match(EngineListing(l, countries[0]), match.Query{Limit: 20, MinScore: MatchEventThreshold, Now: now})
-	if len(results) == 0 {
-		return nil
-	}
-	ids := make([]string, len(results))
-	for i, r := range results {
-		ids[i] = r.ID
-	}
-	found, err := st.ListingsByIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	byID := map[string]Listing{}
-	for _, f := range found {
-		byID[f.ID] = f
-	}
-	for _, r := range results {
-		c, ok := byID[r.ID]
-		if !ok {
-			continue
-		}
-		data := map[string]any{"listing_id": c.ID, "kind": c.Kind, "counterpart_id": l.ID, "counterpart_kind": l.Kind,
-			"counterpart_title": l.Title, "score": r.Score, "reasons": r.Reasons, "algorithm_version": s.MatchingVersion()}
-		if err := s.emit(ctx, st, "match.created", []string{c.InstitutionID}, data, now); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // ExpireListings marks published listings past their end as expired and
 // records it; it returns how many. Several processes may run it at once: the
 // store moves each listing once.
 func (s *Service) ExpireListings(ctx context.Context) (int, error) {
-	now := s.now()
 	n := 0
-	var expired []Listing
-	err := s.store.Tx(ctx, func(st Store) error {
-		var err error
-		expired, err = st.ExpireListings(ctx, now)
+	err := s.write(ctx, systemActor, func(u *unit) error {
+		expired, err := u.ExpireListings(ctx, u.now)
 		if err != nil {
 			return err
 		}
 		n = len(expired)
-		evs := make([]AuditEvent, len(expired))
-		for i, l := range expired {
+		for _, l := range expired {
 			before := l.auditFields()
 			before["status"] = StatusPublished
-			evs[i] = s.auditEvent(Actor{Kind: "system"}, string(l.Kind), l.ID, "expired", before, l.auditFields(), now)
-			if err := s.emit(ctx, st, "listing.status_changed", []string{l.InstitutionID}, listingEvent(l, StatusPublished), now); err != nil {
-				return err
-			}
+			u.record(string(l.Kind), l.ID, "expired", before, l.auditFields())
+			u.listingMoved(l, StatusPublished)
 		}
-		return st.AddAudit(ctx, evs...)
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("expire listings: %w", err)
-	}
-	s.reindex(ctx, expired...)
-	if n > 0 {
-		s.wake()
 	}
 	return n, nil
 }

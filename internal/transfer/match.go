@@ -140,11 +140,15 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 	if !a.IsStaff() && !a.BelongsTo(d.InstitutionID) && !a.BelongsTo(o.InstitutionID) {
 		return Match{}, Errorf(ErrForbidden, "partners record matches for their own listings only")
 	}
-	countries, err := s.countriesOf(ctx, d.InstitutionID, o.InstitutionID)
+	dc, err := s.countryOf(ctx, s.store, d.InstitutionID)
 	if err != nil {
 		return Match{}, err
 	}
-	r := s.matches.engine.Pair(EngineListing(d, countries[0]), EngineListing(o, countries[1]), now)
+	oc, err := s.countryOf(ctx, s.store, o.InstitutionID)
+	if err != nil {
+		return Match{}, err
+	}
+	r := s.matches.engine.Pair(EngineListing(d, dc), EngineListing(o, oc), now)
 	m := Match{ID: newID(), DemandID: d.ID, OfferID: o.ID, DemandInstitutionID: d.InstitutionID,
 		OfferInstitutionID: o.InstitutionID, Sector: d.Sector, Score: r.Score, Components: r.Components, Reasons: r.Reasons,
 		AlgorithmVersion: s.matches.engine.Version(), Status: MatchSuggested, CreatedBy: a.ID, Version: 1,
@@ -157,11 +161,9 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 			m.OfferInterest = in
 		}
 	}
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.CreateMatch(ctx, m); err != nil {
-			return err
-		}
-		return st.AddAudit(ctx, s.auditEvent(a, "match", m.ID, "created", nil, m.auditFields(), now))
+	err = s.write(ctx, a, func(u *unit) error {
+		u.record("match", m.ID, "created", nil, m.auditFields())
+		return u.CreateMatch(ctx, m)
 	})
 	if errors.Is(err, ErrConflict) {
 		return Match{}, Errorf(ErrConflict, "this demand and offer are already matched")
@@ -170,24 +172,6 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 		return Match{}, fmt.Errorf("create match: %w", err)
 	}
 	return m, nil
-}
-
-func (s *Service) countriesOf(ctx context.Context, ids ...string) ([]string, error) {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		s.matches.mu.Lock()
-		c, ok := s.matches.countries[id]
-		s.matches.mu.Unlock()
-		if !ok {
-			in, err := s.store.InstitutionByID(ctx, id)
-			if err != nil {
-				return nil, fmt.Errorf("institution %s: %w", id, err)
-			}
-			c = in.Country
-		}
-		out[i] = c
-	}
-	return out, nil
 }
 
 // Match returns a match to staff or to a party; to anyone else it is missing.
@@ -333,22 +317,19 @@ func (s *Service) changeMatch(ctx context.Context, a Actor, id string, ifMatch i
 	if err := fn(&m); err != nil {
 		return Match{}, err
 	}
-	now := s.now()
 	m.Version++
-	m.UpdatedAt = now
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateMatch(ctx, m); err != nil {
+	m.UpdatedAt = s.now()
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.UpdateMatch(ctx, m); err != nil {
 			return err
 		}
-		if err := st.AddAudit(ctx, s.auditEvent(a, "match", m.ID, action, before, m.auditFields(), now)); err != nil {
-			return err
-		}
-		return s.emit(ctx, st, "match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, action), now)
+		u.record("match", m.ID, action, before, m.auditFields())
+		u.emit("match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, action))
+		return nil
 	})
 	if err != nil {
 		return Match{}, fmt.Errorf("%s match %s: %w", action, id, err)
 	}
-	s.wake()
 	return m, nil
 }
 

@@ -111,9 +111,7 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 			continue
 		}
 		if !known {
-			if in, err := s.store.InstitutionByID(ctx, l.InstitutionID); err == nil {
-				country = in.Country
-			}
+			country, _ = s.countryOf(ctx, s.store, l.InstitutionID)
 		}
 		kind := match.Offer
 		if l.Kind == KindDemand {
@@ -131,6 +129,22 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 		n++
 	}
 	return n
+}
+
+// countryOf is an institution's country, from the index's memory or else
+// from st (the caller's store: inside a write, the transaction's).
+func (s *Service) countryOf(ctx context.Context, st InstitutionStore, id string) (string, error) {
+	s.matches.mu.Lock()
+	c, ok := s.matches.countries[id]
+	s.matches.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	in, err := st.InstitutionByID(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("institution %s: %w", id, err)
+	}
+	return in.Country, nil
 }
 
 // EngineListing is a listing as the matching engine sees it; country is
@@ -201,18 +215,11 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	mi := s.matches
-	mi.mu.Lock()
-	country, known := mi.countries[l.InstitutionID]
-	mi.mu.Unlock()
-	if !known {
-		in, err := s.store.InstitutionByID(ctx, l.InstitutionID)
-		if err != nil {
-			return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
-		}
-		country = in.Country
+	country, err := s.countryOf(ctx, s.store, l.InstitutionID)
+	if err != nil {
+		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}
-	results := mi.engine.Match(EngineListing(l, country), match.Query{Limit: q.Limit, MinScore: q.MinScore,
+	results := s.matches.engine.Match(EngineListing(l, country), match.Query{Limit: q.Limit, MinScore: q.MinScore,
 		Country: q.Country, Sector: q.Sector, Now: s.now(), SeeConfidential: a.IsStaff()})
 	ids := make([]string, len(results))
 	for i, r := range results {

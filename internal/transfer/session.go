@@ -169,11 +169,11 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	}
 	u.Version++
 	u.UpdatedAt = now
-	return s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateUser(ctx, u); err != nil {
+	return s.write(ctx, a, func(w *unit) error {
+		if err := w.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		return st.RevokeUserRefreshTokens(ctx, u.ID, now)
+		return w.RevokeUserRefreshTokens(ctx, u.ID, now)
 	})
 }
 

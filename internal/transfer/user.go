@@ -105,7 +105,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (User, error) {
 	now := s.now()
 	u := User{ID: newID(), Email: in.Email, Role: in.Role, InstitutionID: in.InstitutionID,
 		PasswordHash: hash, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.write(ctx, systemActor, func(w *unit) error { return w.CreateUser(ctx, u) }); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return User{}, &Error{Kind: ErrConflict, Message: "a user with this email exists",
 				Fields: []FieldError{{Field: "email", Message: "is already taken"}}}
@@ -241,13 +241,17 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch in
 	}
 	u.Version++
 	u.UpdatedAt = s.now()
-	if err := s.store.UpdateUser(ctx, u); err != nil {
-		return User{}, fmt.Errorf("update user %s: %w", id, err)
-	}
-	if u.Disabled || patch.Role != nil || patch.InstitutionID != nil {
-		if err := s.store.RevokeUserRefreshTokens(ctx, u.ID, u.UpdatedAt); err != nil {
-			return User{}, fmt.Errorf("revoke sessions of %s: %w", id, err)
+	err = s.write(ctx, a, func(w *unit) error {
+		if err := w.UpdateUser(ctx, u); err != nil {
+			return err
 		}
+		if u.Disabled || patch.Role != nil || patch.InstitutionID != nil {
+			return w.RevokeUserRefreshTokens(ctx, u.ID, u.UpdatedAt)
+		}
+		return nil
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("update user %s: %w", id, err)
 	}
 	return u, nil
 }

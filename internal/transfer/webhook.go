@@ -182,7 +182,7 @@ func (s *Service) CreateEndpoint(ctx context.Context, a Actor, e Endpoint) (Endp
 	}
 	now := s.now()
 	e.ID, e.Secret, e.Version, e.CreatedAt, e.UpdatedAt = newID(), newWebhookSecret(), 1, now, now
-	if err := s.store.CreateEndpoint(ctx, e); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.CreateEndpoint(ctx, e) }); err != nil {
 		return Endpoint{}, fmt.Errorf("create endpoint: %w", err)
 	}
 	return e, nil
@@ -253,7 +253,7 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatc
 	}
 	e.Version++
 	e.UpdatedAt = s.now()
-	if err := s.store.UpdateEndpoint(ctx, e); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateEndpoint(ctx, e) }); err != nil {
 		return Endpoint{}, fmt.Errorf("update endpoint %s: %w", id, err)
 	}
 	return e, nil
@@ -268,7 +268,7 @@ func (s *Service) DeleteEndpoint(ctx context.Context, a Actor, id string) error 
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return err
 	}
-	return s.store.DeleteEndpoint(ctx, id)
+	return s.write(ctx, a, func(u *unit) error { return u.DeleteEndpoint(ctx, id) })
 }
 
 // secretOverlap is how long the previous secret still signs after a rotation.
@@ -292,7 +292,7 @@ func (s *Service) RotateSecret(ctx context.Context, a Actor, id string) (Endpoin
 	e.PreviousSecret, e.PreviousUntil, e.Secret = e.Secret, &until, newWebhookSecret()
 	e.Version++
 	e.UpdatedAt = now
-	if err := s.store.UpdateEndpoint(ctx, e); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateEndpoint(ctx, e) }); err != nil {
 		return Endpoint{}, fmt.Errorf("rotate secret of %s: %w", id, err)
 	}
 	return e, nil
@@ -306,37 +306,7 @@ type eventBody struct {
 	Data      any    `json:"data"`
 }
 
-// emit writes an event for each institution and a delivery for each of its
-// active endpoints that subscribed to the type. Call it inside the Tx of the
-// change, so that the change and its events commit together.
-func (s *Service) emit(ctx context.Context, st Store, typ string, institutions []string, data any, now time.Time) error {
-	seen := map[string]bool{}
-	for _, inst := range institutions {
-		if inst == "" || seen[inst] {
-			continue
-		}
-		seen[inst] = true
-		eps, err := st.ListEndpoints(ctx, inst)
-		if err != nil {
-			return err
-		}
-		var targets []string
-		for _, e := range eps {
-			if e.DisabledReason == "" && (typ == "ping" || slices.Contains(e.Events, typ)) {
-				targets = append(targets, e.ID)
-			}
-		}
-		if len(targets) == 0 {
-			continue
-		}
-		if err := s.enqueue(ctx, st, typ, inst, data, targets, now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Service) enqueue(ctx context.Context, st Store, typ, inst string, data any, endpoints []string, now time.Time) error {
+func (s *Service) enqueue(ctx context.Context, st WebhookStore, typ, inst string, data any, endpoints []string, now time.Time) error {
 	id := "msg_" + strings.ReplaceAll(newID(), "-", "")
 	payload, err := json.Marshal(eventBody{ID: id, Type: typ, CreatedAt: now.Format(time.RFC3339), Data: data})
 	if err != nil {
@@ -360,19 +330,19 @@ func (s *Service) TestEndpoint(ctx context.Context, a Actor, id string) (Deliver
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return Delivery{}, err
 	}
-	now := s.now()
 	var d Delivery
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := s.enqueue(ctx, st, "ping", e.InstitutionID, map[string]string{"endpoint_id": e.ID}, []string{e.ID}, now); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		u.send("ping", e.InstitutionID, []string{e.ID}, map[string]string{"endpoint_id": e.ID})
+		if err := u.enqueueEvents(); err != nil {
 			return err
 		}
-		ds, _, err := st.ListDeliveries(ctx, e.ID, ListQuery{Limit: 1, Sort: Sort{Key: "created_at", Desc: true}})
+		u.events = nil
+		ds, _, err := u.ListDeliveries(ctx, e.ID, ListQuery{Limit: 1, Sort: Sort{Key: "created_at", Desc: true}})
 		if err == nil && len(ds) > 0 {
 			d = ds[0]
 		}
 		return err
 	})
-	s.wake()
 	return d, err
 }
 
@@ -415,10 +385,13 @@ func (s *Service) Redeliver(ctx context.Context, a Actor, endpointID, deliveryID
 	now := s.now()
 	d := Delivery{ID: newID(), EventID: old.EventID, EventType: old.EventType, EndpointID: endpointID, Status: "pending",
 		NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateDelivery(ctx, d); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		u.queued = true
+		return u.CreateDelivery(ctx, d)
+	})
+	if err != nil {
 		return Delivery{}, fmt.Errorf("redeliver %s: %w", deliveryID, err)
 	}
-	s.wake()
 	return d, nil
 }
 
@@ -514,27 +487,21 @@ const ExpiringWindow = 14 * 24 * time.Hour
 // NotifyExpiring sends listing.expiring once for each published listing that
 // ends within ExpiringWindow.
 func (s *Service) NotifyExpiring(ctx context.Context) (int, error) {
-	now := s.now()
 	n := 0
-	err := s.store.Tx(ctx, func(st Store) error {
-		ls, err := st.ExpiringListings(ctx, now, now.Add(ExpiringWindow), 500)
+	err := s.write(ctx, systemActor, func(u *unit) error {
+		ls, err := u.ExpiringListings(ctx, u.now, u.now.Add(ExpiringWindow), 500)
 		if err != nil {
 			return err
 		}
 		for _, l := range ls {
-			if err := st.MarkExpiringSent(ctx, l.ID, *l.EndsAt); err != nil {
+			if err := u.MarkExpiringSent(ctx, l.ID, *l.EndsAt); err != nil {
 				return err
 			}
-			if err := s.emit(ctx, st, "listing.expiring", []string{l.InstitutionID}, listingEvent(l, ""), now); err != nil {
-				return err
-			}
-			n++
+			u.emit("listing.expiring", []string{l.InstitutionID}, listingEvent(l, ""))
 		}
+		n = len(ls)
 		return nil
 	})
-	if n > 0 {
-		s.wake()
-	}
 	return n, err
 }
 
