@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
 )
 
 // ListingFilter narrows a listing list. Scope is set by the service from the
