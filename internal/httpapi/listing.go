@@ -182,7 +182,7 @@ type moveRequest struct {
 }
 
 // moveListing applies a lifecycle move; the body with a reason is optional.
-func (s *Server) moveListing(c echo.Context, kind transfer.Kind, move string) error {
+func (s *Server) moveListing(c echo.Context, kind transfer.Kind, move transfer.Move) error {
 	version, err := ifMatch(c)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
@@ -40,7 +39,7 @@ type component struct {
 	Weight float64 `json:"weight" example:"0.3"`
 }
 
-func components(cs map[string]match.Component) map[string]component {
+func components(cs map[string]transfer.ScorePart) map[string]component {
 	out := make(map[string]component, len(cs))
 	for k, c := range cs {
 		out[k] = component(c)

@@ -284,53 +284,63 @@ func (s *Service) UpdateListing(ctx context.Context, a Actor, kind Kind, id stri
 	})
 }
 
-// transition is one move of the lifecycle.
-type transition struct {
+// Move is one step of the listing lifecycle. The moves are the values
+// below; there are no others, so a misspelt move does not compile.
+type Move struct {
+	name      string
 	from      []Status
 	to        Status
 	staffOnly bool
-	action    string
+	action    string // the audit trail's word for it
 }
 
-var transitions = map[string]transition{
-	"submit":   {from: []Status{StatusDraft, StatusRejected}, to: StatusPending, action: "submitted"},
-	"publish":  {from: []Status{StatusPending}, to: StatusPublished, staffOnly: true, action: "published"},
-	"reject":   {from: []Status{StatusPending}, to: StatusRejected, staffOnly: true, action: "rejected"},
-	"withdraw": {from: []Status{StatusDraft, StatusPending, StatusPublished, StatusRejected}, to: StatusWithdrawn, action: "withdrawn"},
-}
+// The moves: submit (owner or staff), publish and reject (staff; reject
+// needs a reason), withdraw (owner or staff).
+var (
+	MoveSubmit   = Move{name: "submit", from: []Status{StatusDraft, StatusRejected}, to: StatusPending, action: "submitted"}
+	MovePublish  = Move{name: "publish", from: []Status{StatusPending}, to: StatusPublished, staffOnly: true, action: "published"}
+	MoveReject   = Move{name: "reject", from: []Status{StatusPending}, to: StatusRejected, staffOnly: true, action: "rejected"}
+	MoveWithdraw = Move{name: "withdraw", from: []Status{StatusDraft, StatusPending, StatusPublished, StatusRejected}, to: StatusWithdrawn, action: "withdrawn"}
+)
 
-// MoveListing applies a lifecycle move: submit (owner or staff), publish and
-// reject (staff; reject needs a reason), withdraw (owner or staff). A move
-// from the wrong status is a conflict.
-func (s *Service) MoveListing(ctx context.Context, a Actor, kind Kind, id, move string, ifMatch int, reason string) (Listing, error) {
-	t, ok := transitions[move]
-	if !ok {
-		return Listing{}, Errorf(ErrNotFound, "no such move %q", move)
+func (m Move) String() string { return m.name }
+
+// Apply makes the move on l for actor a, or says why it cannot be made: a
+// move from the wrong status is a conflict, a staff move by anyone else is
+// forbidden, a rejection needs a reason, an expired listing is not published.
+func (m Move) Apply(l *Listing, a Actor, reason string, now time.Time) error {
+	if m.name == "" {
+		return Errorf(ErrNotFound, "no such move")
 	}
 	reason = strings.TrimSpace(reason)
-	return s.change(ctx, a, kind, id, ifMatch, t.action, func(l *Listing, now time.Time) error {
-		if t.staffOnly && !a.IsStaff() {
-			return Errorf(ErrForbidden, "only staff may %s a listing", move)
-		}
-		if !slices.Contains(t.from, l.Status) {
-			return Errorf(ErrConflict, "cannot %s a listing that is %s", move, l.Status)
-		}
-		var p Problems
-		if move == "reject" && reason == "" {
-			p.Add("reason", "is required to reject a listing")
-		}
-		checkLength(&p, "reason", reason, false, 1000)
-		if move == "publish" && l.Expired(now) {
-			p.Add(l.Kind.endsField(), "has passed; move it to the future before publishing")
-		}
-		if err := p.Err(); err != nil {
-			return err
-		}
-		l.Status, l.StatusReason = t.to, reason
-		if t.to == StatusPublished {
-			l.PublishedAt = &now
-		}
-		return nil
+	if m.staffOnly && !a.IsStaff() {
+		return Errorf(ErrForbidden, "only staff may %s a listing", m.name)
+	}
+	if !slices.Contains(m.from, l.Status) {
+		return Errorf(ErrConflict, "cannot %s a listing that is %s", m.name, l.Status)
+	}
+	var p Problems
+	if m.name == MoveReject.name && reason == "" {
+		p.Add("reason", "is required to reject a listing")
+	}
+	checkLength(&p, "reason", reason, false, 1000)
+	if m.to == StatusPublished && l.Expired(now) {
+		p.Add(l.Kind.endsField(), "has passed; move it to the future before publishing")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	l.Status, l.StatusReason = m.to, reason
+	if m.to == StatusPublished {
+		l.PublishedAt = &now
+	}
+	return nil
+}
+
+// MoveListing applies a lifecycle move to a listing the actor may edit.
+func (s *Service) MoveListing(ctx context.Context, a Actor, kind Kind, id string, move Move, ifMatch int, reason string) (Listing, error) {
+	return s.change(ctx, a, kind, id, ifMatch, move.action, func(l *Listing, now time.Time) error {
+		return move.Apply(l, a, reason, now)
 	})
 }
 

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/techbridge/techbridge/internal/match"
 )
 
 // MatchStatus is where a followed-up match stands.
@@ -51,7 +49,7 @@ type Match struct {
 	OfferInstitutionID  string
 	Sector              string
 	Score               float64
-	Components          map[string]match.Component
+	Components          map[string]ScorePart
 	Reasons             []string
 	AlgorithmVersion    string
 	Status              MatchStatus
@@ -150,7 +148,7 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 	}
 	r := s.matches.engine.Pair(EngineListing(d, dc), EngineListing(o, oc), now)
 	m := Match{ID: newID(), DemandID: d.ID, OfferID: o.ID, DemandInstitutionID: d.InstitutionID,
-		OfferInstitutionID: o.InstitutionID, Sector: d.Sector, Score: r.Score, Components: r.Components, Reasons: r.Reasons,
+		OfferInstitutionID: o.InstitutionID, Sector: d.Sector, Score: r.Score, Components: scoreParts(r.Components), Reasons: r.Reasons,
 		AlgorithmVersion: s.matches.engine.Version(), Status: MatchSuggested, CreatedBy: a.ID, Version: 1,
 		CreatedAt: now, UpdatedAt: now}
 	if a.Role == RolePartner {

@@ -165,6 +165,23 @@ func EngineListing(l Listing, country string) match.Listing {
 		PublishedAt: published, EndsAt: l.EndsAt}
 }
 
+// ScorePart is one component of a match score: how well a pair fits on
+// it (0..1) and the weight it has in the score. The engine computes them;
+// this type is what crosses the domain's boundary, so that the engine's own
+// types stay inside it.
+type ScorePart struct {
+	Score  float64
+	Weight float64
+}
+
+func scoreParts(cs map[string]match.Component) map[string]ScorePart {
+	out := make(map[string]ScorePart, len(cs))
+	for k, c := range cs {
+		out[k] = ScorePart{Score: c.Score, Weight: c.Weight}
+	}
+	return out
+}
+
 // MatchQuery narrows suggested matches.
 type MatchQuery struct {
 	Limit    int
@@ -177,7 +194,7 @@ type MatchQuery struct {
 type Suggestion struct {
 	Listing    Listing
 	Score      float64
-	Components map[string]match.Component
+	Components map[string]ScorePart
 	Reasons    []string
 }
 
@@ -241,7 +258,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 		if !ok || !c.Live(now) || (c.Visibility == "confidential" && !a.IsStaff()) {
 			continue
 		}
-		out = append(out, Suggestion{Listing: c, Score: r.Score, Components: r.Components, Reasons: r.Reasons})
+		out = append(out, Suggestion{Listing: c, Score: r.Score, Components: scoreParts(r.Components), Reasons: r.Reasons})
 	}
 	return out, nil
 }
