@@ -12,26 +12,12 @@ import (
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
-// noReplay lists the POST routes whose responses are credentials: storing
-// them for replay would keep tokens and client secrets in the database in
-// clear text. There an Idempotency-Key is ignored; a retry logs in again or,
-// for a client, staff revoke the spare one.
-var noReplay = map[string]bool{
-	"/api/v1/auth/login":                 true,
-	"/api/v1/auth/refresh":               true,
-	"/api/v1/auth/logout":                true,
-	"/api/v1/oauth/token":                true,
-	"/api/v1/institutions/:id/clients":   true,
-	"/api/v1/webhooks":                   true, // the response carries the signing secret
-	"/api/v1/webhooks/:id/rotate-secret": true,
-	"/api/v1/me/password":                true,
-}
-
 // maxReplayBody bounds what is kept for replay; the results of the largest
 // import (50,000 rows) take about 5 MB.
 const maxReplayBody = 32 << 20
 
-// idempotent makes authenticated POSTs with an Idempotency-Key safe to retry:
+// idempotent makes authenticated POSTs with an Idempotency-Key safe to retry
+// (routes.go says which POSTs honour the key):
 // the first response is stored and replayed for the same key and body, the
 // same key with another body is refused (422), and a retry that arrives while
 // the first is still running waits for its response (409 if it takes too long).
@@ -39,7 +25,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		key := c.Request().Header.Get("Idempotency-Key")
 		a := actorOf(c)
-		if key == "" || c.Request().Method != http.MethodPost || !a.Authenticated() || noReplay[c.Path()] {
+		if key == "" || c.Request().Method != http.MethodPost || !a.Authenticated() {
 			return next(c)
 		}
 		body, err := io.ReadAll(c.Request().Body)
