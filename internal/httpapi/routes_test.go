@@ -14,7 +14,7 @@ func TestBodyLimitsArePerRoute(t *testing.T) {
 	each(t, func(t *testing.T, api *testAPI) {
 		row := listingBody(transfer.KindOffer, api.ownInst.ID)
 		row["description"] = strings.Repeat("solar cell ", 900) // about 10 KB
-		rows := make([]any, 150)                                 // about 1.5 MB
+		rows := make([]any, 150)                                // about 1.5 MB
 		for i := range rows {
 			rows[i] = row
 		}
