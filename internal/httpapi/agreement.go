@@ -140,7 +140,7 @@ func (s *Server) createAgreement(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.svc.CreateAgreement(c.Request().Context(), actorOf(c), req.domain())
+	g, err := s.agreements.CreateAgreement(c.Request().Context(), actorOf(c), req.domain())
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 	f := transfer.AgreementFilter{Status: q.string("status"), Type: q.string("type"), Sector: q.string("sector"),
 		Country: q.string("country"), InstitutionID: q.string("institution_id"), MatchID: q.string("match_id"),
 		SignedFrom: q.string("signed_from"), SignedTo: q.string("signed_to")}
-	p, err := s.svc.ListAgreements(c.Request().Context(), actorOf(c), f, q.page())
+	p, err := s.agreements.ListAgreements(c.Request().Context(), actorOf(c), f, q.page())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/agreements/{id} [get]
 func (s *Server) getAgreement(c echo.Context) error {
-	g, err := s.svc.Agreement(c.Request().Context(), actorOf(c), c.Param("id"))
+	g, err := s.agreements.Agreement(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func (s *Server) updateAgreement(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.svc.UpdateAgreement(c.Request().Context(), actorOf(c), c.Param("id"), version, req.domain())
+	g, err := s.agreements.UpdateAgreement(c.Request().Context(), actorOf(c), c.Param("id"), version, req.domain())
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (s *Server) updateAgreement(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/agreements/{id}/history [get]
 func (s *Server) agreementHistory(c echo.Context) error {
-	evs, err := s.svc.AgreementHistory(c.Request().Context(), actorOf(c), c.Param("id"))
+	evs, err := s.agreements.AgreementHistory(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

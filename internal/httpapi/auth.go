@@ -57,7 +57,7 @@ func (s *Server) login(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := s.svc.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
+	t, err := s.accounts.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func (s *Server) refresh(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := s.svc.Refresh(c.Request().Context(), req.RefreshToken)
+	t, err := s.accounts.Refresh(c.Request().Context(), req.RefreshToken)
 	if err != nil {
 		return err
 	}
@@ -103,7 +103,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.svc.Logout(c.Request().Context(), req.RefreshToken); err != nil {
+	if err := s.accounts.Logout(c.Request().Context(), req.RefreshToken); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -129,7 +129,7 @@ type meResponse struct {
 //	@Security		BearerAuth
 //	@Router			/me [get]
 func (s *Server) me(c echo.Context) error {
-	p, err := s.svc.Me(c.Request().Context(), actorOf(c))
+	p, err := s.accounts.Me(c.Request().Context(), actorOf(c))
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.svc.ChangePassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword); err != nil {
+	if err := s.accounts.ChangePassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -230,7 +230,7 @@ func (s *Server) oauthToken(c echo.Context) error {
 	} else {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	t, _, err := s.svc.ClientCredentials(r.Context(), id, secret)
+	t, _, err := s.accounts.ClientCredentials(r.Context(), id, secret)
 	if statusOf(err) == http.StatusUnauthorized {
 		return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", Description: "client authentication failed"}
 	}

@@ -38,7 +38,7 @@ func (s *Server) readyz(c echo.Context) error {
 	if s.draining.Load() {
 		return transfer.Errorf(transfer.ErrUnavailable, "shutting down")
 	}
-	if err := s.svc.Ready(c.Request().Context()); err != nil {
+	if err := s.readiness.Ready(c.Request().Context()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, healthResponse{Status: "ready", Version: s.version})

@@ -36,7 +36,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		sum := sha256.New()
 		io.WriteString(sum, c.Request().Method+" "+c.Request().URL.RequestURI()+" "+c.Request().Header.Get(echo.HeaderContentType)+"\n")
 		sum.Write(body)
-		stored, err := s.svc.BeginIdempotent(c.Request().Context(), a, key, hex.EncodeToString(sum.Sum(nil)))
+		stored, err := s.replays.BeginIdempotent(c.Request().Context(), a, key, hex.EncodeToString(sum.Sum(nil)))
 		if err != nil {
 			return err
 		}
@@ -57,7 +57,7 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 				resp.Headers[h] = v
 			}
 		}
-		if err := s.svc.FinishIdempotent(c.Request().Context(), a, key, resp); err != nil {
+		if err := s.replays.FinishIdempotent(c.Request().Context(), a, key, resp); err != nil {
 			s.log.Error("store idempotent response", "request_id", requestIDOf(c), "error", err.Error())
 		}
 		return nil

@@ -64,7 +64,7 @@ func importListings[R listingRequest](s *Server, c echo.Context, kind transfer.K
 	if err := q.err(); err != nil {
 		return err
 	}
-	results, err := s.svc.ImportListings(c.Request().Context(), actorOf(c), kind, rows, opt)
+	results, err := s.listings.ImportListings(c.Request().Context(), actorOf(c), kind, rows, opt)
 	if err != nil {
 		return err
 	}

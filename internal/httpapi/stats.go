@@ -71,7 +71,7 @@ func (s *Server) agreementStats(c echo.Context) error {
 			groupBy = append(groupBy, d)
 		}
 	}
-	res, err := s.svc.AgreementStats(c.Request().Context(), actorOf(c), transfer.StatsQuery{GroupBy: groupBy,
+	res, err := s.agreements.AgreementStats(c.Request().Context(), actorOf(c), transfer.StatsQuery{GroupBy: groupBy,
 		From: q.string("from"), To: q.string("to"), Status: q.string("status"), Type: q.string("type"),
 		Sector: q.string("sector"), Country: q.string("country")})
 	if err != nil {
@@ -209,7 +209,7 @@ type overviewResponse struct {
 //	@Security		BearerAuth
 //	@Router			/stats/overview [get]
 func (s *Server) statsOverview(c echo.Context) error {
-	o, err := s.svc.Overview(c.Request().Context(), actorOf(c))
+	o, err := s.agreements.Overview(c.Request().Context(), actorOf(c))
 	if err != nil {
 		return err
 	}

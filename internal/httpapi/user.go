@@ -63,7 +63,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.svc.CreateUser(c.Request().Context(), actorOf(c), transfer.NewUser{
+	u, err := s.accounts.CreateUser(c.Request().Context(), actorOf(c), transfer.NewUser{
 		Email: req.Email, Password: req.Password, Role: transfer.Role(req.Role), InstitutionID: req.InstitutionID})
 	if err != nil {
 		return err
@@ -93,7 +93,7 @@ func (s *Server) listUsers(c echo.Context) error {
 	q := newQuery(c)
 	f := transfer.UserFilter{Role: transfer.Role(q.string("role")), InstitutionID: q.string("institution_id")}
 	pr := q.page()
-	p, err := s.svc.ListUsers(c.Request().Context(), actorOf(c), f, pr)
+	p, err := s.accounts.ListUsers(c.Request().Context(), actorOf(c), f, pr)
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (s *Server) listUsers(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/users/{id} [get]
 func (s *Server) getUser(c echo.Context) error {
-	u, err := s.svc.User(c.Request().Context(), actorOf(c), c.Param("id"))
+	u, err := s.accounts.User(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (s *Server) updateUser(c echo.Context) error {
 		r := transfer.Role(*req.Role)
 		patch.Role = &r
 	}
-	u, err := s.svc.UpdateUser(c.Request().Context(), actorOf(c), c.Param("id"), version, patch)
+	u, err := s.accounts.UpdateUser(c.Request().Context(), actorOf(c), c.Param("id"), version, patch)
 	if err != nil {
 		return err
 	}
