@@ -116,19 +116,7 @@ func (s *Store) cubeStats(ctx context.Context, q transfer.StatsQuery, dims []str
 		}
 		return "v2"
 	}
-	var exprs []string
-	for _, d := range q.GroupBy {
-		switch d {
-		case "year":
-			exprs = append(exprs, "substr(month, 1, 4)")
-		case "quarter":
-			exprs = append(exprs, quarterOf("month"))
-		case "month":
-			exprs = append(exprs, "month")
-		default:
-			exprs = append(exprs, col(d))
-		}
-	}
+	exprs := groupExprs(q.GroupBy, "month", col)
 	where := []string{"dims = ?"}
 	args := []any{strings.Join(dims, ",")}
 	if !allMonths {
@@ -144,6 +132,26 @@ func (s *Store) cubeStats(ctx context.Context, q transfer.StatsQuery, dims []str
 	return s.aggregate(ctx, "", exprs, "currency", "CAST(SUM(n) AS BIGINT)", "CAST(SUM(value) AS BIGINT)", "agreement_cube", where, args)
 }
 
+// groupExprs are the SQL expressions a question groups by: the periods
+// from a month expression ("YYYY-MM", or "" while unsigned), every other
+// dimension as column names it.
+func groupExprs(dims []string, month string, column func(dim string) string) []string {
+	out := make([]string, len(dims))
+	for i, d := range dims {
+		switch d {
+		case "year":
+			out[i] = "substr(" + month + ", 1, 4)"
+		case "quarter":
+			out[i] = quarterOf(month)
+		case "month":
+			out[i] = month
+		default:
+			out[i] = column(d)
+		}
+	}
+	return out
+}
+
 func quarterOf(dateCol string) string {
 	return "CASE WHEN " + dateCol + " = '' THEN '' ELSE substr(" + dateCol + ", 1, 4) || '-Q' || CAST((CAST(substr(" +
 		dateCol + ", 6, 2) AS INTEGER) + 2) / 3 AS TEXT) END"
@@ -151,17 +159,7 @@ func quarterOf(dateCol string) string {
 
 func (s *Store) rollupStats(ctx context.Context, q transfer.StatsQuery, extra, firstMonth, lastMonth string, allMonths bool) ([]transfer.StatsPart, error) {
 	table := transfer.RollupOf[extra]
-	var exprs []string
-	for _, d := range q.GroupBy {
-		switch d {
-		case "year":
-			exprs = append(exprs, "substr(month, 1, 4)")
-		case "quarter":
-			exprs = append(exprs, quarterOf("month"))
-		default: // month, sector, subsector, type, status, and the extra column
-			exprs = append(exprs, d)
-		}
-	}
+	exprs := groupExprs(q.GroupBy, "month", func(d string) string { return d })
 	var where []string
 	var args []any
 	if !allMonths {
