@@ -85,8 +85,7 @@ type (
 
 	// replays keeps the answers of idempotent requests (the idempotent middleware).
 	replays interface {
-		BeginIdempotent(ctx context.Context, a transfer.Actor, key, fingerprint string) (*transfer.StoredResponse, error)
-		FinishIdempotent(ctx context.Context, a transfer.Actor, key string, resp transfer.StoredResponse) error
+		Idempotent(ctx context.Context, a transfer.Actor, key, fingerprint string, run func(ctx context.Context) transfer.StoredResponse) (resp transfer.StoredResponse, replayed bool, err error)
 	}
 
 	// readiness says whether the database answers (/readyz).

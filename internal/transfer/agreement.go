@@ -197,7 +197,7 @@ func (s *Service) fillParties(ctx context.Context, g *Agreement) error {
 		if !ValidID(g.Parties[i].InstitutionID) {
 			continue
 		}
-		in, err := s.store.InstitutionByID(ctx, g.Parties[i].InstitutionID)
+		in, err := s.db(ctx).InstitutionByID(ctx, g.Parties[i].InstitutionID)
 		if errors.Is(err, ErrNotFound) {
 			p.Add(fmt.Sprintf("parties[%d].institution_id", i), "does not name an existing institution")
 			continue
@@ -290,7 +290,7 @@ func (s *Service) Agreement(ctx context.Context, a Actor, id string) (Agreement,
 	if !ValidID(id) {
 		return Agreement{}, notFound
 	}
-	g, err := s.store.AgreementByID(ctx, id)
+	g, err := s.db(ctx).AgreementByID(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !g.visibleTo(a)) {
 		return Agreement{}, notFound
 	}
@@ -334,7 +334,7 @@ func (s *Service) ListAgreements(ctx context.Context, a Actor, f AgreementFilter
 			f.Party = a.InstitutionID // its own, confidential or not, plus others' public ones
 		}
 	}
-	items, total, err := s.store.ListAgreements(ctx, f, q)
+	items, total, err := s.db(ctx).ListAgreements(ctx, f, q)
 	if err != nil {
 		return Page[Agreement]{}, fmt.Errorf("list agreements: %w", err)
 	}
@@ -479,7 +479,7 @@ func (s *Service) AgreementHistory(ctx context.Context, a Actor, id string) ([]A
 	if !a.IsStaff() && !g.partyOf(a) {
 		return nil, Errorf(ErrForbidden, "only staff and the parties read an agreement's history")
 	}
-	evs, err := s.store.History(ctx, "agreement", id)
+	evs, err := s.db(ctx).History(ctx, "agreement", id)
 	if err != nil {
 		return nil, fmt.Errorf("history of agreement %s: %w", id, err)
 	}

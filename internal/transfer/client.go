@@ -58,7 +58,7 @@ func (s *Service) Clients(ctx context.Context, a Actor, institutionID string) ([
 	if err := s.mayManageClients(ctx, a, institutionID); err != nil {
 		return nil, err
 	}
-	cs, err := s.store.ListClients(ctx, institutionID)
+	cs, err := s.db(ctx).ListClients(ctx, institutionID)
 	if err != nil {
 		return nil, fmt.Errorf("list clients of %s: %w", institutionID, err)
 	}
@@ -89,7 +89,7 @@ func (s *Service) clientOf(ctx context.Context, institutionID, clientID string) 
 	if !ValidID(clientID) {
 		return Client{}, notFound
 	}
-	c, err := s.store.ClientByID(ctx, clientID)
+	c, err := s.db(ctx).ClientByID(ctx, clientID)
 	if errors.Is(err, ErrNotFound) || (err == nil && c.InstitutionID != institutionID) {
 		return Client{}, notFound
 	}
@@ -117,7 +117,7 @@ func (s *Service) ClientCredentials(ctx context.Context, clientID, secret string
 	if !ValidID(clientID) || !strings.HasPrefix(secret, clientSecretPrefix) || len(secret) > 128 {
 		return Tokens{}, Client{}, errBadClient
 	}
-	c, err := s.store.ClientByID(ctx, clientID)
+	c, err := s.db(ctx).ClientByID(ctx, clientID)
 	if errors.Is(err, ErrNotFound) {
 		return Tokens{}, Client{}, errBadClient
 	}

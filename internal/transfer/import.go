@@ -59,7 +59,7 @@ func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows [
 			ids[l.InstitutionID] = true
 		}
 	}
-	existing, err := s.store.ExistingInstitutions(ctx, keys(ids))
+	existing, err := s.db(ctx).ExistingInstitutions(ctx, keys(ids))
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}

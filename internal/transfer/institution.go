@@ -121,7 +121,7 @@ func (s *Service) Institution(ctx context.Context, a Actor, id string) (Institut
 	if !ValidID(id) {
 		return Institution{}, Errorf(ErrNotFound, "institution %s not found", id)
 	}
-	in, err := s.store.InstitutionByID(ctx, id)
+	in, err := s.db(ctx).InstitutionByID(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return Institution{}, Errorf(ErrNotFound, "institution %s not found", id)
 	}
@@ -154,7 +154,7 @@ func (s *Service) ListInstitutions(ctx context.Context, a Actor, f InstitutionFi
 	if err != nil {
 		return Page[Institution]{}, err
 	}
-	items, total, err := s.store.ListInstitutions(ctx, f, q)
+	items, total, err := s.db(ctx).ListInstitutions(ctx, f, q)
 	if err != nil {
 		return Page[Institution]{}, fmt.Errorf("list institutions: %w", err)
 	}

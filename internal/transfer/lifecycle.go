@@ -154,7 +154,7 @@ func (s *Service) Listing(ctx context.Context, a Actor, kind Kind, id string) (L
 	if !ValidID(id) {
 		return Listing{}, notFound(kind, id)
 	}
-	l, err := s.store.ListingByID(ctx, kind, id)
+	l, err := s.db(ctx).ListingByID(ctx, kind, id)
 	if errors.Is(err, ErrNotFound) {
 		return Listing{}, notFound(kind, id)
 	}
@@ -221,7 +221,7 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 	if a.Role != RolePartner {
 		f.Scope.Institution = ""
 	}
-	items, total, err := s.store.ListListings(ctx, f, q)
+	items, total, err := s.db(ctx).ListListings(ctx, f, q)
 	if err != nil {
 		return Page[Listing]{}, fmt.Errorf("list %ss: %w", f.Kind, err)
 	}

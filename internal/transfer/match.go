@@ -138,11 +138,11 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 	if !a.IsStaff() && !a.BelongsTo(d.InstitutionID) && !a.BelongsTo(o.InstitutionID) {
 		return Match{}, Errorf(ErrForbidden, "partners record matches for their own listings only")
 	}
-	dc, err := s.countryOf(ctx, s.store, d.InstitutionID)
+	dc, err := s.countryOf(ctx, s.db(ctx), d.InstitutionID)
 	if err != nil {
 		return Match{}, err
 	}
-	oc, err := s.countryOf(ctx, s.store, o.InstitutionID)
+	oc, err := s.countryOf(ctx, s.db(ctx), o.InstitutionID)
 	if err != nil {
 		return Match{}, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) Match(ctx context.Context, a Actor, id string) (Match, error) 
 	if !ValidID(id) {
 		return Match{}, notFound
 	}
-	m, err := s.store.MatchByID(ctx, id)
+	m, err := s.db(ctx).MatchByID(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !a.IsStaff() && !m.partyOf(a)) {
 		return Match{}, notFound
 	}
@@ -228,7 +228,7 @@ func (s *Service) ListMatches(ctx context.Context, a Actor, f MatchFilter, r Pag
 	if !a.IsStaff() {
 		f.Party = a.InstitutionID
 	}
-	items, total, err := s.store.ListMatches(ctx, f, q)
+	items, total, err := s.db(ctx).ListMatches(ctx, f, q)
 	if err != nil {
 		return Page[Match]{}, fmt.Errorf("list matches: %w", err)
 	}
@@ -341,7 +341,7 @@ func (s *Service) MatchHistory(ctx context.Context, a Actor, id string) ([]Audit
 	if _, err := s.Match(ctx, a, id); err != nil {
 		return nil, err
 	}
-	evs, err := s.store.History(ctx, "match", id)
+	evs, err := s.db(ctx).History(ctx, "match", id)
 	if err != nil {
 		return nil, fmt.Errorf("history of match %s: %w", id, err)
 	}

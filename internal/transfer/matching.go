@@ -37,13 +37,13 @@ func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
 func (s *Service) BuildMatchIndex(ctx context.Context) error {
 	mi := s.matches
 	now := s.now()
-	countries, err := s.store.InstitutionCountries(ctx)
+	countries, err := s.db(ctx).InstitutionCountries(ctx)
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
 	}
 	var all []match.Listing
 	versions := map[string]int{}
-	err = s.store.LiveListings(ctx, now, func(batch []Listing) error {
+	err = s.db(ctx).LiveListings(ctx, now, func(batch []Listing) error {
 		for _, l := range batch {
 			all = append(all, EngineListing(l, countries[l.InstitutionID]))
 			versions[l.ID] = l.Version
@@ -72,7 +72,7 @@ func (s *Service) SyncMatchIndex(ctx context.Context) (int, error) {
 	const page = 5000
 	n, pos, afterID := 0, since, ""
 	for {
-		changed, err := s.store.ListingsChangedSince(ctx, pos, afterID, page)
+		changed, err := s.db(ctx).ListingsChangedSince(ctx, pos, afterID, page)
 		if err != nil {
 			return n, fmt.Errorf("sync match index: %w", err)
 		}
@@ -111,7 +111,7 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 			continue
 		}
 		if !known {
-			country, _ = s.countryOf(ctx, s.store, l.InstitutionID)
+			country, _ = s.countryOf(ctx, s.db(ctx), l.InstitutionID)
 		}
 		kind := match.Offer
 		if l.Kind == KindDemand {
@@ -232,7 +232,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	country, err := s.countryOf(ctx, s.store, l.InstitutionID)
+	country, err := s.countryOf(ctx, s.db(ctx), l.InstitutionID)
 	if err != nil {
 		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}
@@ -242,7 +242,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	for i, r := range results {
 		ids[i] = r.ID
 	}
-	found, err := s.store.ListingsByIDs(ctx, ids)
+	found, err := s.db(ctx).ListingsByIDs(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}

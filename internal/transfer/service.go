@@ -98,7 +98,7 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 }
 
 // Ready reports whether the store answers.
-func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
+func (s *Service) Ready(ctx context.Context) error { return s.db(ctx).Ping(ctx) }
 
 // newID returns a time-ordered UUID (v7), so that creation order is id order.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -40,7 +40,7 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if wait := s.throttle.check(email, clientIP, now); wait > 0 {
 		return Tokens{}, &Error{Kind: ErrRateLimited, Message: "too many failed logins; try again later", RetryAfter: wait}
 	}
-	u, err := s.store.UserByEmail(ctx, email)
+	u, err := s.db(ctx).UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Tokens{}, fmt.Errorf("login: %w", err)
 	}
@@ -68,7 +68,7 @@ func (s *Service) issueUserTokens(ctx context.Context, u User, family string, no
 	secret := randomToken(32)
 	rt := RefreshToken{ID: newID(), UserID: u.ID, FamilyID: family, Hash: hashSecret(secret),
 		CreatedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
-	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
+	if err := s.db(ctx).CreateRefreshToken(ctx, rt); err != nil {
 		return Tokens{}, fmt.Errorf("store refresh token: %w", err)
 	}
 	return Tokens{AccessToken: access, RefreshToken: secret, ExpiresIn: ttl}, nil
@@ -81,7 +81,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 		return Tokens{}, errBadRefresh
 	}
 	now := s.now()
-	rt, err := s.store.RefreshTokenByHash(ctx, hashSecret(refreshToken))
+	rt, err := s.db(ctx).RefreshTokenByHash(ctx, hashSecret(refreshToken))
 	if errors.Is(err, ErrNotFound) {
 		return Tokens{}, errBadRefresh
 	}
@@ -91,22 +91,22 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	if rt.RevokedAt != nil || !now.Before(rt.ExpiresAt) {
 		return Tokens{}, errBadRefresh
 	}
-	fresh, err := s.store.UseRefreshToken(ctx, rt.ID, now)
+	fresh, err := s.db(ctx).UseRefreshToken(ctx, rt.ID, now)
 	if err != nil {
 		return Tokens{}, fmt.Errorf("refresh: %w", err)
 	}
 	if !fresh {
-		if err := s.store.RevokeRefreshFamily(ctx, rt.FamilyID, now); err != nil {
+		if err := s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, now); err != nil {
 			return Tokens{}, fmt.Errorf("refresh: revoke family: %w", err)
 		}
 		return Tokens{}, Errorf(ErrUnauthenticated, "refresh token was already used; every session of this login is revoked")
 	}
-	u, err := s.store.UserByID(ctx, rt.UserID)
+	u, err := s.db(ctx).UserByID(ctx, rt.UserID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Tokens{}, fmt.Errorf("refresh: %w", err)
 	}
 	if err != nil || u.Disabled {
-		_ = s.store.RevokeRefreshFamily(ctx, rt.FamilyID, now)
+		_ = s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, now)
 		return Tokens{}, errBadRefresh
 	}
 	return s.issueUserTokens(ctx, u, rt.FamilyID, now)
@@ -118,14 +118,14 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 	if refreshToken == "" || len(refreshToken) > 256 {
 		return nil
 	}
-	rt, err := s.store.RefreshTokenByHash(ctx, hashSecret(refreshToken))
+	rt, err := s.db(ctx).RefreshTokenByHash(ctx, hashSecret(refreshToken))
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
-	if err := s.store.RevokeRefreshFamily(ctx, rt.FamilyID, s.now()); err != nil {
+	if err := s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, s.now()); err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
 	return nil
@@ -140,7 +140,7 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if a.Kind != ActorUser {
 		return Errorf(ErrForbidden, "machine clients have no password; staff issue a new client instead")
 	}
-	u, err := s.store.UserByID(ctx, a.ID)
+	u, err := s.db(ctx).UserByID(ctx, a.ID)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
@@ -192,7 +192,7 @@ func (s *Service) Me(ctx context.Context, a Actor) (Principal, error) {
 	p := Principal{Actor: a}
 	switch a.Kind {
 	case ActorClient:
-		c, err := s.store.ClientByID(ctx, a.ID)
+		c, err := s.db(ctx).ClientByID(ctx, a.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Principal{}, fmt.Errorf("me: %w", err)
 		}
@@ -201,7 +201,7 @@ func (s *Service) Me(ctx context.Context, a Actor) (Principal, error) {
 		}
 		p.Client = &c
 	default:
-		u, err := s.store.UserByID(ctx, a.ID)
+		u, err := s.db(ctx).UserByID(ctx, a.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Principal{}, fmt.Errorf("me: %w", err)
 		}

@@ -93,11 +93,11 @@ func (s *Service) AgreementStats(ctx context.Context, a Actor, q StatsQuery) (St
 	if err := q.validate(); err != nil {
 		return StatsResult{}, err
 	}
-	parts, err := s.store.AgreementStats(ctx, q)
+	parts, err := s.db(ctx).AgreementStats(ctx, q)
 	if err != nil {
 		return StatsResult{}, fmt.Errorf("agreement statistics: %w", err)
 	}
-	totals, err := s.store.AgreementStats(ctx, StatsQuery{From: q.From, To: q.To, Status: q.Status, Type: q.Type,
+	totals, err := s.db(ctx).AgreementStats(ctx, StatsQuery{From: q.From, To: q.To, Status: q.Status, Type: q.Type,
 		Sector: q.Sector, Country: q.Country})
 	if err != nil {
 		return StatsResult{}, fmt.Errorf("agreement statistics: %w", err)

@@ -142,11 +142,12 @@ type WebhookStore interface {
 // IdempotencyStore keeps the answers of idempotent requests.
 type IdempotencyStore interface {
 	// ClaimIdempotencyKey inserts rec unless (scope, key) exists; a record
-	// created before staleBefore, or still running since before abandonedBefore,
-	// is replaced. It returns the record that stands and whether it is rec.
+	// created before staleBefore, or left unfinished since before
+	// abandonedBefore, is replaced. It returns the record that stands and
+	// whether it is rec. Inside a transaction, a claim not yet committed by
+	// another makes it wait, then ErrConflict when that takes too long.
 	ClaimIdempotencyKey(ctx context.Context, rec IdempotencyRecord, staleBefore, abandonedBefore time.Time) (IdempotencyRecord, bool, error)
 	CompleteIdempotencyKey(ctx context.Context, scope, key string, resp StoredResponse) error
-	ReleaseIdempotencyKey(ctx context.Context, scope, key string) error
 	PurgeIdempotencyKeys(ctx context.Context, before time.Time) (int64, error)
 }
 

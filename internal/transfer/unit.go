@@ -41,10 +41,12 @@ type pendingEvent struct {
 
 // write runs fn as one unit of work for actor a. Every change the service
 // makes goes through it, so that what a change implies is decided in one
-// place and happens exactly when the change commits.
+// place and happens exactly when the change commits. Inside an idempotent
+// request (see Idempotent) the unit is a savepoint of the request's
+// transaction, and what follows the commit waits for that transaction's.
 func (s *Service) write(ctx context.Context, a Actor, fn func(u *unit) error) error {
 	var done *unit
-	err := s.store.Tx(ctx, func(st Store) error {
+	err := s.db(ctx).Tx(ctx, func(st Store) error {
 		u := &unit{Store: st, ctx: ctx, svc: s, actor: a, now: s.now()}
 		if err := fn(u); err != nil {
 			return err
@@ -58,11 +60,50 @@ func (s *Service) write(ctx context.Context, a Actor, fn func(u *unit) error) er
 	if err != nil {
 		return err
 	}
-	s.reindex(ctx, done.listings...) // this process's matches see the change at once; others within a poll
-	if done.queued {
-		s.wake()
+	after := func() {
+		// This process's matches see the change at once; others within a poll.
+		s.reindex(context.WithoutCancel(outside(ctx)), done.listings...)
+		if done.queued {
+			s.wake()
+		}
+	}
+	if amb := ambientOf(ctx); amb != nil {
+		amb.after = append(amb.after, after)
+	} else {
+		after()
 	}
 	return nil
+}
+
+// ambient is the transaction an idempotent request runs in: every read and
+// write of the request goes through it (one connection, its own writes in
+// sight), and what must follow its commit is kept until then.
+type ambient struct {
+	st    Store
+	after []func()
+}
+
+type ambientKey struct{}
+
+func ambientOf(ctx context.Context) *ambient {
+	amb, _ := ctx.Value(ambientKey{}).(*ambient)
+	if amb == nil || amb.st == nil {
+		return nil
+	}
+	return amb
+}
+
+// outside is ctx without the request's transaction (for work after it).
+func outside(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ambientKey{}, (*ambient)(nil))
+}
+
+// db is the store to use: the request's transaction when there is one.
+func (s *Service) db(ctx context.Context) Store {
+	if amb := ambientOf(ctx); amb != nil {
+		return amb.st
+	}
+	return s.store
 }
 
 // record adds an audit entry for a change of one object by the unit's actor.

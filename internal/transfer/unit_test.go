@@ -17,19 +17,7 @@ import (
 func TestFailedWriteLeavesNothing(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		tokens, err := auth.NewTokens([]byte("a test signing key of at least thirty-two bytes"), 0, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := transfer.NewService(s, auth.FastArgon2, tokens, transfer.Config{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		staff := transfer.Actor{ID: "staff", Kind: transfer.ActorUser, Role: transfer.RoleStaff}
-		in, err := svc.CreateInstitution(ctx, staff, transfer.Institution{Name: "Guangxi University", Country: "CN", Type: "university"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc, in := newService(t, s)
 		ep, err := svc.CreateEndpoint(ctx, staff, transfer.Endpoint{InstitutionID: in.ID, URL: "https://receiver.example/hooks",
 			Events: transfer.WebhookEvents})
 		if err != nil {
@@ -90,4 +78,24 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 			t.Fatalf("a committed publication queued %d deliveries, want 2 (status changed, published)", n-queued)
 		}
 	})
+}
+
+var staff = transfer.Actor{ID: "staff", Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+
+// newService is a service on s with one institution.
+func newService(t *testing.T, s *store.Store) (*transfer.Service, transfer.Institution) {
+	t.Helper()
+	tokens, err := auth.NewTokens([]byte("a test signing key of at least thirty-two bytes"), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := transfer.NewService(s, auth.FastArgon2, tokens, transfer.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := svc.CreateInstitution(context.Background(), staff, transfer.Institution{Name: "Guangxi University", Country: "CN", Type: "university"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, in
 }

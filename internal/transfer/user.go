@@ -118,7 +118,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (User, error) {
 // institutionMustExist turns a dangling reference into a validation error on field.
 func (s *Service) institutionMustExist(ctx context.Context, field, id string) error {
 	if ValidID(id) {
-		_, err := s.store.InstitutionByID(ctx, id)
+		_, err := s.db(ctx).InstitutionByID(ctx, id)
 		if err == nil {
 			return nil
 		}
@@ -133,7 +133,7 @@ func (s *Service) institutionMustExist(ctx context.Context, field, id string) er
 // reports whether it created one; with several processes starting at once,
 // the unique email makes exactly one succeed.
 func (s *Service) BootstrapAdmin(ctx context.Context, email, password string) (bool, error) {
-	n, err := s.store.CountUsers(ctx)
+	n, err := s.db(ctx).CountUsers(ctx)
 	if err != nil {
 		return false, fmt.Errorf("count users: %w", err)
 	}
@@ -164,7 +164,7 @@ func (s *Service) User(ctx context.Context, a Actor, id string) (User, error) {
 	if !ValidID(id) {
 		return User{}, Errorf(ErrNotFound, "user %s not found", id)
 	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.db(ctx).UserByID(ctx, id)
 	if err != nil {
 		return User{}, fmt.Errorf("user %s: %w", id, err)
 	}
@@ -190,7 +190,7 @@ func (s *Service) ListUsers(ctx context.Context, a Actor, f UserFilter, r PageRe
 	if err != nil {
 		return Page[User]{}, err
 	}
-	items, total, err := s.store.ListUsers(ctx, f, q)
+	items, total, err := s.db(ctx).ListUsers(ctx, f, q)
 	if err != nil {
 		return Page[User]{}, fmt.Errorf("list users: %w", err)
 	}

@@ -197,7 +197,7 @@ func (s *Service) Endpoint(ctx context.Context, a Actor, id string) (Endpoint, e
 	if !ValidID(id) {
 		return Endpoint{}, notFound
 	}
-	e, err := s.store.EndpointByID(ctx, id)
+	e, err := s.db(ctx).EndpointByID(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !a.IsStaff() && !a.BelongsTo(e.InstitutionID)) {
 		return Endpoint{}, notFound
 	}
@@ -221,7 +221,7 @@ func (s *Service) Endpoints(ctx context.Context, a Actor, institutionID string) 
 	case institutionID != "" && !ValidID(institutionID):
 		return nil, Problems{{Field: "institution_id", Message: "must be an institution id"}}.Err()
 	}
-	es, err := s.store.ListEndpoints(ctx, institutionID)
+	es, err := s.db(ctx).ListEndpoints(ctx, institutionID)
 	for i := range es {
 		es[i].Secret, es[i].PreviousSecret = "", ""
 	}
@@ -280,7 +280,7 @@ func (s *Service) RotateSecret(ctx context.Context, a Actor, id string) (Endpoin
 	if _, err := s.Endpoint(ctx, a, id); err != nil {
 		return Endpoint{}, err
 	}
-	e, err := s.store.EndpointByID(ctx, id)
+	e, err := s.db(ctx).EndpointByID(ctx, id)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -358,7 +358,7 @@ func (s *Service) Deliveries(ctx context.Context, a Actor, endpointID string, r 
 	if err != nil {
 		return Page[Delivery]{}, err
 	}
-	items, total, err := s.store.ListDeliveries(ctx, endpointID, q)
+	items, total, err := s.db(ctx).ListDeliveries(ctx, endpointID, q)
 	if err != nil {
 		return Page[Delivery]{}, fmt.Errorf("deliveries of %s: %w", endpointID, err)
 	}
@@ -375,7 +375,7 @@ func (s *Service) Redeliver(ctx context.Context, a Actor, endpointID, deliveryID
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return Delivery{}, err
 	}
-	old, err := s.store.DeliveryByID(ctx, deliveryID)
+	old, err := s.db(ctx).DeliveryByID(ctx, deliveryID)
 	if errors.Is(err, ErrNotFound) || (err == nil && old.EndpointID != endpointID) || !ValidID(deliveryID) {
 		return Delivery{}, Errorf(ErrNotFound, "delivery %s not found", deliveryID)
 	}
@@ -403,7 +403,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := s.now()
-	claimed, err := s.store.ClaimDeliveries(ctx, now, now.Add(deliveryLease), deliveryBatch)
+	claimed, err := s.db(ctx).ClaimDeliveries(ctx, now, now.Add(deliveryLease), deliveryBatch)
 	if err != nil {
 		return 0, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -413,7 +413,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 			d.Attempts++
 			d.Status, d.NextAttemptAt, d.UpdatedAt = "failed", nil, now
 			d.LastError = "the signing secret cannot be read (was TECHBRIDGE_JWT_SECRET changed?); rotate the endpoint's secret"
-			if err := s.store.FinishDelivery(ctx, d, Attempt{Attempt: d.Attempts, Error: d.LastError, At: now}, ""); err != nil {
+			if err := s.db(ctx).FinishDelivery(ctx, d, Attempt{Attempt: d.Attempts, Error: d.LastError, At: now}, ""); err != nil {
 				return len(claimed), fmt.Errorf("record delivery %s: %w", d.ID, err)
 			}
 			continue
@@ -446,7 +446,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 			d.NextAttemptAt = &next
 		}
 		d.LastStatus, d.LastError, d.UpdatedAt = res.StatusCode, att.Error, att.At
-		if err := s.store.FinishDelivery(ctx, d, att, disable); err != nil {
+		if err := s.db(ctx).FinishDelivery(ctx, d, att, disable); err != nil {
 			return len(claimed), fmt.Errorf("record delivery %s: %w", d.ID, err)
 		}
 	}
