@@ -12,6 +12,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -166,10 +167,12 @@ func storedIDs(t *testing.T, base, token string) []string {
 	var ids []string
 	cursor := ""
 	for {
-		_, page := call(t, "GET", base+"/api/v1/institutions?limit=100&q=Fault+test&cursor="+cursor, token, nil)
+		_, page := call(t, "GET", base+"/api/v1/institutions?limit=100&cursor="+cursor, token, nil)
 		items, _ := page["items"].([]any)
 		for _, it := range items {
-			ids = append(ids, it.(map[string]any)["id"].(string))
+			if m := it.(map[string]any); strings.HasPrefix(m["name"].(string), "Fault test ") {
+				ids = append(ids, m["id"].(string))
+			}
 		}
 		cursor, _ = page["next_cursor"].(string)
 		if cursor == "" {
