@@ -23,7 +23,8 @@ import (
 
 // decodeJSON reads a JSON body strictly: the right media type, one object,
 // no unknown fields (read-only fields such as id or version are unknown to
-// request types), and type errors reported by field.
+// request types), every string text (see checkJSONText), and type errors
+// reported by field.
 func decodeJSON(c echo.Context, dst any) error {
 	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if mt != echo.MIMEApplicationJSON {
@@ -40,10 +41,12 @@ func decodeJSON(c echo.Context, dst any) error {
 	}
 	known := jsonFields(reflect.TypeOf(dst).Elem())
 	var p transfer.Problems
-	for name := range fields {
+	for name, raw := range fields {
 		if !known[name] {
 			p.Add(name, "is not a field of this request (read-only and unknown fields are refused)")
+			continue
 		}
+		checkJSONText(raw, name, &p)
 	}
 	if err := p.Err(); err != nil {
 		slices.SortFunc(p, func(a, b transfer.FieldError) int { return strings.Compare(a.Field, b.Field) })

@@ -32,6 +32,7 @@ func (s *Server) routes(cfg Config) {
 	e.Use(
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}),
 		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64M", Skipper: notImport}), // 50,000 rows
+		checkRequestText,
 		s.authenticate,
 		s.idempotent,
 	)
