@@ -246,6 +246,7 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatc
 	if ifMatch != 0 && ifMatch != e.Version {
 		return Endpoint{}, Errorf(ErrPrecondition, "endpoint %s is at version %d, not %d", id, e.Version, ifMatch)
 	}
+	loaded := e
 	set(&e.URL, patch.URL)
 	set(&e.Description, patch.Description)
 	set(&e.Events, patch.Events)
@@ -255,6 +256,10 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatc
 	}
 	if err := s.checkEndpoint(e); err != nil {
 		return Endpoint{}, err
+	}
+	if unchanged(loaded, e) {
+		e.Secret, e.PreviousSecret = "", ""
+		return e, nil
 	}
 	e.Version++
 	e.UpdatedAt = s.now()
