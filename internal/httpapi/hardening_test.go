@@ -4,10 +4,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/techbridge/techbridge/internal/httpapi"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
@@ -185,4 +187,174 @@ func TestForgedCursorsAre400(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPatchThatChangesNothingKeepsTheVersion: PATCH {} (or a field set to
+// the value it has) writes nothing: same version, same ETag, no audit event.
+func TestPatchThatChangesNothingKeepsTheVersion(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		offer := api.makeListing(transfer.KindOffer, api.ownInst.ID, "public", transfer.StatusDraft)
+		agreement := api.agreementFor("own")
+		for _, c := range []struct {
+			as, path string
+			same     map[string]any
+		}{
+			{"partner", "/api/v1/offers/" + offer.ID, map[string]any{"title": offer.Title}},
+			{"partner", "/api/v1/institutions/" + api.ownInst.ID, map[string]any{"name": api.ownInst.Name}},
+			{"admin", "/api/v1/users/" + api.partner.ID, map[string]any{"disabled": false}},
+			{"partner", "/api/v1/webhooks/" + api.endpointFor("own"), map[string]any{"events": []string{"listing.published"}}},
+			{"staff", "/api/v1/agreements/" + agreement, map[string]any{"title": "Joint lab on cassava processing"}},
+		} {
+			var before struct {
+				Version int `json:"version"`
+			}
+			r := api.do(c.as, http.MethodGet, c.path, nil).want(200)
+			r.json(&before)
+			tag := r.Header().Get("ETag")
+			for _, body := range []any{"{}", c.same} {
+				r := api.do(c.as, http.MethodPatch, c.path, body, "If-Match", tag).want(200)
+				if got := r.Header().Get("ETag"); got != tag {
+					t.Errorf("PATCH %s %v: ETag %s, was %s", c.path, body, got, tag)
+				}
+			}
+			var after struct {
+				Version int `json:"version"`
+			}
+			api.do(c.as, http.MethodGet, c.path, nil).want(200).json(&after)
+			if after.Version != before.Version {
+				t.Errorf("%s: version %d after PATCHes that change nothing, was %d", c.path, after.Version, before.Version)
+			}
+		}
+		var h struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		api.do("staff", http.MethodGet, "/api/v1/offers/"+offer.ID+"/history", nil).want(200).json(&h)
+		if len(h.Items) != 1 {
+			t.Errorf("offer history has %d events after PATCHes that change nothing, want 1 (created)", len(h.Items))
+		}
+		// A real change still counts.
+		api.do("partner", http.MethodPatch, "/api/v1/offers/"+offer.ID, map[string]any{"title": "Solar dryer"}).want(200)
+		var o struct {
+			Version int `json:"version"`
+		}
+		api.do("partner", http.MethodGet, "/api/v1/offers/"+offer.ID, nil).want(200).json(&o)
+		if o.Version != offer.Version+1 {
+			t.Errorf("a real change: version %d, want %d", o.Version, offer.Version+1)
+		}
+	})
+}
+
+// TestLimitOutsideOneToMaxIsRefused: limit=0 is refused like -5, naming
+// limit, on lists and on match suggestions; absent or empty is the default.
+func TestLimitOutsideOneToMaxIsRefused(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		d := api.makeListing(transfer.KindDemand, api.ownInst.ID, "public", transfer.StatusPublished)
+		for _, base := range []string{"/api/v1/offers", "/api/v1/users", "/api/v1/demands/" + d.ID + "/matches"} {
+			for _, v := range []string{"0", "-5", "7.5", "1e30", "ten", "00"} {
+				p := api.do("admin", http.MethodGet, base+"?limit="+v, nil).want(http.StatusUnprocessableEntity).problem()
+				if !slices.Contains(p.fields(), "limit") {
+					t.Errorf("%s?limit=%s: fields %v", base, v, p.fields())
+				}
+			}
+			for _, q := range []string{"", "?limit=", "?limit=1", "?limit=1000"} {
+				api.do("admin", http.MethodGet, base+q, nil).want(200)
+			}
+		}
+	})
+}
+
+// TestSmallHardeningItems: format=xml, HEAD probes, message grammar and the
+// messages for numbers that are not whole or too large.
+func TestSmallHardeningItems(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		// A format the endpoint cannot produce is refused, not answered as JSON.
+		t.Run("format", func(t *testing.T) {
+			defer api.in(t)()
+			for _, f := range []string{"xml", "CSV", "html"} {
+				p := api.do("staff", http.MethodGet, "/api/v1/stats/agreements?format="+f, nil).want(http.StatusNotAcceptable).problem()
+				if !slices.Contains(p.fields(), "format") {
+					t.Errorf("format=%s: fields %v", f, p.fields())
+				}
+			}
+			if r := api.do("staff", http.MethodGet, "/api/v1/stats/agreements?format=csv", nil).want(200); !strings.HasPrefix(r.Header().Get("Content-Type"), "text/csv") {
+				t.Errorf("format=csv: %s", r.Header().Get("Content-Type"))
+			}
+			api.do("staff", http.MethodGet, "/api/v1/stats/agreements?format=json", nil).want(200)
+		})
+
+		// Load balancers probe with HEAD.
+		t.Run("HEAD", func(t *testing.T) {
+			defer api.in(t)()
+			for _, path := range []string{"/healthz", "/readyz"} {
+				api.do("", http.MethodHead, path, nil).want(200)
+			}
+		})
+
+		// "an introduced match", not "a introduced match".
+		t.Run("grammar", func(t *testing.T) {
+			defer api.in(t)()
+			m := api.matchFor("own")
+			api.do("staff", http.MethodPatch, "/api/v1/matches/"+m, map[string]any{"status": "introduced"}).want(200)
+			p := api.do("staff", http.MethodPatch, "/api/v1/matches/"+m, map[string]any{"status": "suggested"}).want(409).problem()
+			if p.Detail != "an introduced match cannot become suggested" {
+				t.Errorf("detail %q", p.Detail)
+			}
+		})
+
+		// Numbers: the message says what is wrong with the number.
+		t.Run("numbers", func(t *testing.T) {
+			defer api.in(t)()
+			for body, want := range map[string]transfer.FieldError{
+				`"trl":7.5`:                  {Field: "trl", Message: "must be a whole number"},
+				`"trl":1e30`:                 {Field: "trl", Message: "is out of range"},
+				`"trl":99999999999999999999`: {Field: "trl", Message: "is out of range"},
+				`"trl":"7"`:                  {Field: "trl", Message: "must be a number"},
+				`"price_min":1e400`:          {Field: "price_min", Message: "is out of range"},
+			} {
+				r := api.do("partner", http.MethodPost, "/api/v1/offers", `{"title":"Solar pumps",`+body+`}`)
+				p := r.want(http.StatusUnprocessableEntity).problem()
+				if len(p.Errors) != 1 || p.Errors[0] != want {
+					t.Errorf("%s: %+v, want %+v", body, p.Errors, want)
+				}
+			}
+		})
+	})
+}
+
+// TestOperationsDocNamesTheExposedHeaders: docs/operations.md lists every
+// header CORS exposes, Idempotent-Replayed included (it once said the
+// opposite of what the server did).
+func TestOperationsDocNamesTheExposedHeaders(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	for _, l := range strings.Split(string(doc), "\n") {
+		if strings.HasPrefix(l, "- exposed headers") {
+			line = l
+		}
+	}
+	eachWith(t, httpapi.Config{CORSOrigins: []string{"https://app.example.org"}}, func(t *testing.T, api *testAPI) {
+		r := api.do("", http.MethodGet, "/healthz", nil, "Origin", "https://app.example.org")
+		exposed := strings.Split(r.Header().Get("Access-Control-Expose-Headers"), ",")
+		if !slices.Contains(exposed, "Idempotent-Replayed") {
+			t.Errorf("Idempotent-Replayed is not exposed: %v", exposed)
+		}
+		for _, h := range exposed {
+			if h = strings.TrimSpace(h); !strings.Contains(strings.ToLower(line), strings.ToLower(h)) {
+				t.Errorf("docs/operations.md does not list exposed header %s: %q", h, line)
+			}
+		}
+		if strings.Contains(line, "not `Idempotent-Replayed`") {
+			t.Errorf("docs/operations.md says Idempotent-Replayed is not exposed: %q", line)
+		}
+	})
+}
+
+// in makes api report to t (a subtest) until the returned func restores it.
+func (api *testAPI) in(t *testing.T) func() {
+	parent := api.t
+	api.t = t
+	return func() { api.t = parent }
 }

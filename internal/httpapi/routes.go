@@ -38,7 +38,9 @@ func (s *Server) routes(cfg Config) {
 	)
 
 	e.GET("/healthz", s.healthz)
+	e.HEAD("/healthz", s.healthz) // load balancers probe with HEAD
 	e.GET("/readyz", s.readyz)
+	e.HEAD("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler)
 	e.GET("/swagger/*", echoSwagger.WrapHandler)
 
