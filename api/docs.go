@@ -1502,6 +1502,24 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "head": {
+                "description": "Answers 200 while the process serves HTTP; it does not touch the database.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Liveness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.healthResponse"
+                        }
+                    }
+                }
             }
         },
         "/institutions": {
@@ -3593,6 +3611,30 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "head": {
+                "description": "Answers 200 when the database answers, 503 otherwise.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Readiness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.healthResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
             }
         },
         "/stats/agreements": {
@@ -3681,6 +3723,12 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "406": {
+                        "description": "Not Acceptable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }

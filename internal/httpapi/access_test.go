@@ -56,6 +56,8 @@ func instPath(api *testAPI, rel, suffix string) string {
 var accessTable = map[string]accessRule{
 	"GET /healthz":   public(200, fixed("/healthz")),
 	"GET /readyz":    public(200, fixed("/readyz")),
+	"HEAD /healthz":  public(200, fixed("/healthz")),
+	"HEAD /readyz":   public(200, fixed("/readyz")),
 	"GET /metrics":   public(200, fixed("/metrics")),
 	"GET /swagger/*": public(200, fixed("/swagger/doc.json")),
 	"POST /api/v1/auth/login": public(200, func(api *testAPI, _ string) request {

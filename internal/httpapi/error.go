@@ -24,9 +24,15 @@ type problem struct {
 	RequestID string                `json:"request_id,omitempty" example:"5f2b0c7e9d1a4b3c8e6f0a1b"`
 }
 
+// errNotAcceptable is the HTTP layer's own kind: a representation the
+// client asked for (format=xml) that the endpoint cannot produce.
+var errNotAcceptable = errors.New("not acceptable")
+
 // statusOf is the one map from error kinds to HTTP statuses.
 func statusOf(err error) int {
 	switch {
+	case errors.Is(err, errNotAcceptable):
+		return http.StatusNotAcceptable
 	case errors.Is(err, transfer.ErrInvalid):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, transfer.ErrBadRequest):

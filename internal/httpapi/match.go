@@ -64,7 +64,7 @@ type suggestionList struct {
 
 func (s *Server) suggestMatches(c echo.Context, kind transfer.Kind) error {
 	q := newQuery(c)
-	mq := transfer.MatchQuery{Limit: q.int("limit"), MinScore: q.float("min_score"), Country: q.string("country"), Sector: q.string("sector")}
+	mq := transfer.MatchQuery{Limit: q.limit(), MinScore: q.float("min_score"), Country: q.string("country"), Sector: q.string("sector")}
 	got, err := s.matching.SuggestMatches(c.Request().Context(), actorOf(c), kind, c.Param("id"), mq)
 	if err := q.merge(err); err != nil {
 		return err

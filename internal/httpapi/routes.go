@@ -29,6 +29,10 @@ func (s *Server) routes(cfg Config) {
 		}))
 	}
 
+	// Text that is not valid UTF-8 or holds NUL, in a path, query or header,
+	// is refused before any route sees it.
+	e.Use(checkRequestText)
+
 	// Every route declares how it is reached; nothing about it is decided
 	// elsewhere by looking at its path:
 	//   - the body limit: cfg.BodyLimit, imports 64 MB (50,000 rows);
@@ -50,7 +54,9 @@ func (s *Server) routes(cfg Config) {
 	credentials := signedIn // POSTs that answer with credentials: never replayed
 
 	e.GET("/healthz", s.healthz, public...)
+	e.HEAD("/healthz", s.healthz, public...) // load balancers probe with HEAD
 	e.GET("/readyz", s.readyz, public...)
+	e.HEAD("/readyz", s.readyz, public...)
 	e.GET("/metrics", s.metrics.handler, public...)
 	e.GET("/swagger/*", echoSwagger.WrapHandler, public...)
 

@@ -60,10 +60,15 @@ type statsResponse struct {
 //	@Success		200			{object}	statsResponse
 //	@Failure		401			{object}	problem
 //	@Failure		403			{object}	problem
+//	@Failure		406			{object}	problem
 //	@Failure		422			{object}	problem
 //	@Security		BearerAuth
 //	@Router			/stats/agreements [get]
 func (s *Server) agreementStats(c echo.Context) error {
+	asCSV, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	q := newQuery(c)
 	var groupBy []string
 	for _, d := range strings.Split(q.string("group_by"), ",") {
@@ -77,7 +82,7 @@ func (s *Server) agreementStats(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if wantsCSV(c) {
+	if asCSV {
 		return writeStatsCSV(c, res)
 	}
 	rows := make([]map[string]any, len(res.Rows))
@@ -99,16 +104,26 @@ func (s *Server) agreementStats(c echo.Context) error {
 		"total": statsTotal{Count: res.Total.Count, ValueByCurrency: res.Total.ValueByCurrency}})
 }
 
-func wantsCSV(c echo.Context) bool {
-	if c.QueryParam("format") == "csv" {
-		return true
+// wantsCSV reads the format the client asks for: format=csv or Accept:
+// text/csv. A format this endpoint cannot produce is refused (406), not
+// silently answered as JSON.
+func wantsCSV(c echo.Context) (bool, error) {
+	switch c.QueryParam("format") {
+	case "csv":
+		return true, nil
+	case "json":
+		return false, nil
+	case "":
+	default:
+		return false, &transfer.Error{Kind: errNotAcceptable, Message: "format must be json or csv",
+			Fields: []transfer.FieldError{{Field: "format", Message: "must be json or csv"}}}
 	}
 	for _, part := range strings.Split(c.Request().Header.Get(echo.HeaderAccept), ",") {
 		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/csv" {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
 
 // safeCell keeps a spreadsheet from running a cell as a formula.

@@ -126,12 +126,16 @@ func (s *Store) UpdateAgreement(ctx context.Context, g transfer.Agreement) error
 
 // AgreementByID finds an agreement with its parties.
 func (s *Store) AgreementByID(ctx context.Context, id string) (transfer.Agreement, error) {
+	// Both queries run even when the first finds nothing: a missing
+	// agreement must cost what one hidden from the caller costs, or the
+	// time of a 404 tells which ids exist.
 	var r agreementRow
-	if err := s.db.WithContext(ctx).Take(&r, "id = ?", id).Error; err != nil {
-		return transfer.Agreement{}, TranslateError(err)
-	}
+	err := s.db.WithContext(ctx).Take(&r, "id = ?", id).Error
 	var ps []partyRow
-	if err := s.db.WithContext(ctx).Where("agreement_id = ?", id).Find(&ps).Error; err != nil {
+	if perr := s.db.WithContext(ctx).Where("agreement_id = ?", id).Find(&ps).Error; err == nil {
+		err = perr
+	}
+	if err != nil {
 		return transfer.Agreement{}, TranslateError(err)
 	}
 	return r.domain(ps), nil

@@ -401,6 +401,9 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 			return Agreement{}, err
 		}
 	}
+	if unchanged(old, g) {
+		return g, nil
+	}
 	now := s.now()
 	g.Version++
 	g.UpdatedAt = now

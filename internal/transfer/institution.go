@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -186,6 +187,7 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, id string, ifM
 	if ifMatch != 0 && ifMatch != in.Version {
 		return Institution{}, Errorf(ErrPrecondition, "institution %s is at version %d, not %d", id, in.Version, ifMatch)
 	}
+	loaded := in
 	set(&in.Name, patch.Name)
 	set(&in.LocalName, patch.LocalName)
 	set(&in.Country, patch.Country)
@@ -199,6 +201,9 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, id string, ifM
 	if err := in.Validate(); err != nil {
 		return Institution{}, err
 	}
+	if unchanged(loaded, in) {
+		return in, nil
+	}
 	in.Version++
 	in.UpdatedAt = s.now()
 	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateInstitution(ctx, in) }); err != nil {
@@ -206,6 +211,11 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, id string, ifM
 	}
 	return in, nil
 }
+
+// unchanged reports that a patch left an entity as it was ({} or the same
+// values): such a PATCH writes nothing and keeps the version, so that an
+// ETag still matches and no audit event or webhook says something changed.
+func unchanged[T any](before, after T) bool { return reflect.DeepEqual(before, after) }
 
 // set assigns *v to *dst when the patch carries a value.
 func set[T any](dst *T, v *T) {

@@ -254,7 +254,7 @@ func sectorNames() []string {
 func (s *Service) UpdateListing(ctx context.Context, a Actor, kind Kind, id string, ifMatch int, patch ListingPatch) (Listing, error) {
 	return s.change(ctx, a, kind, id, ifMatch, "updated", func(l *Listing, now time.Time) error {
 		if l.Status == StatusWithdrawn || l.Status == StatusExpired {
-			return Errorf(ErrConflict, "a %s listing cannot be changed", l.Status)
+			return Errorf(ErrConflict, "%s listing cannot be changed", withArticle(string(l.Status)))
 		}
 		set(&l.Title, patch.Title)
 		set(&l.Summary, patch.Summary)
@@ -358,9 +358,12 @@ func (s *Service) change(ctx context.Context, a Actor, kind Kind, id string, ifM
 		return Listing{}, Errorf(ErrPrecondition, "%s %s is at version %d, not %d", kind, id, l.Version, ifMatch)
 	}
 	now := s.now()
-	before, previous := l.auditFields(), l.Status
+	before, previous, loaded := l.auditFields(), l.Status, l
 	if err := fn(&l, now); err != nil {
 		return Listing{}, err
+	}
+	if unchanged(loaded, l) {
+		return l, nil
 	}
 	l.Version++
 	l.UpdatedAt = now

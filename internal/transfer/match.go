@@ -262,7 +262,7 @@ func (s *Service) MoveMatch(ctx context.Context, a Actor, id string, ifMatch int
 			return err
 		}
 		if !slices.Contains(matchMoves[m.Status], to) {
-			return Errorf(ErrConflict, "a %s match cannot become %s", m.Status, to)
+			return Errorf(ErrConflict, "%s match cannot become %s", withArticle(string(m.Status)), to)
 		}
 		m.Status, m.StatusReason = to, reason
 		return nil
@@ -311,9 +311,12 @@ func (s *Service) changeMatch(ctx context.Context, a Actor, id string, ifMatch i
 	if ifMatch != 0 && ifMatch != m.Version {
 		return Match{}, Errorf(ErrPrecondition, "match %s is at version %d, not %d", id, m.Version, ifMatch)
 	}
-	before := m.auditFields()
+	before, loaded := m.auditFields(), m
 	if err := fn(&m); err != nil {
 		return Match{}, err
+	}
+	if unchanged(loaded, m) {
+		return m, nil
 	}
 	m.Version++
 	m.UpdatedAt = s.now()

@@ -215,6 +215,7 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch in
 	if ifMatch != 0 && ifMatch != u.Version {
 		return User{}, Errorf(ErrPrecondition, "user %s is at version %d, not %d", id, u.Version, ifMatch)
 	}
+	loaded := u
 	var p Problems
 	if patch.Role != nil {
 		u.Role = *patch.Role
@@ -238,6 +239,9 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch in
 		if err := s.institutionMustExist(ctx, "institution_id", u.InstitutionID); err != nil {
 			return User{}, err
 		}
+	}
+	if unchanged(loaded, u) {
+		return u, nil
 	}
 	u.Version++
 	u.UpdatedAt = s.now()

@@ -231,9 +231,14 @@ func (s *Service) Endpoints(ctx context.Context, a Actor, institutionID string) 
 // UpdateEndpoint changes the URL, events, description or pause. Unpausing a
 // disabled endpoint enables it again.
 func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatch int, patch EndpointPatch) (Endpoint, error) {
-	e, err := s.Endpoint(ctx, a, id)
-	if err != nil {
+	if _, err := s.Endpoint(ctx, a, id); err != nil {
 		return Endpoint{}, err
+	}
+	// The update writes the whole row back: start from the stored endpoint,
+	// secrets included (Endpoint blanks them for display).
+	e, err := s.store.EndpointByID(ctx, id)
+	if err != nil {
+		return Endpoint{}, fmt.Errorf("endpoint %s: %w", id, err)
 	}
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return Endpoint{}, err
@@ -241,6 +246,7 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatc
 	if ifMatch != 0 && ifMatch != e.Version {
 		return Endpoint{}, Errorf(ErrPrecondition, "endpoint %s is at version %d, not %d", id, e.Version, ifMatch)
 	}
+	loaded := e
 	set(&e.URL, patch.URL)
 	set(&e.Description, patch.Description)
 	set(&e.Events, patch.Events)
@@ -251,11 +257,16 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatc
 	if err := s.checkEndpoint(e); err != nil {
 		return Endpoint{}, err
 	}
+	if unchanged(loaded, e) {
+		e.Secret, e.PreviousSecret = "", ""
+		return e, nil
+	}
 	e.Version++
 	e.UpdatedAt = s.now()
 	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateEndpoint(ctx, e) }); err != nil {
 		return Endpoint{}, fmt.Errorf("update endpoint %s: %w", id, err)
 	}
+	e.Secret, e.PreviousSecret = "", "" // shown once, at creation or rotation
 	return e, nil
 }
 
