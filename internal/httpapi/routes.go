@@ -55,6 +55,7 @@ func (s *Server) routes(cfg Config) {
 	v1.GET("/users", s.listUsers, requireActor, requireAdmin)
 	v1.GET("/users/:id", s.getUser, requireActor, requireAdmin)
 	v1.PATCH("/users/:id", s.updateUser, requireActor, requireAdmin)
+	v1.POST("/users/:id/unlock", s.unlockUser, requireActor, requireAdmin)
 
 	v1.POST("/institutions", s.createInstitution, requireActor)
 	v1.GET("/institutions", s.listInstitutions, requireActor)
