@@ -228,6 +228,7 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 	if vp, ok := asProblems(g.Validate()); ok {
 		p = append(p, vp...)
 	}
+	g.checkSignedOn(&p, s.now())
 	if !a.IsStaff() && !g.partyOf(a) {
 		p.Add("parties", "must include your own institution")
 	}
@@ -240,6 +241,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		return Agreement{}, err
 	}
 	if err := s.fillParties(ctx, &g); err != nil {
+		return Agreement{}, err
+	}
+	if err := s.checkLinks(ctx, a, g); err != nil {
 		return Agreement{}, err
 	}
 	var m *Match
@@ -280,6 +284,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		}
 		return st.AddAudit(ctx, evs...)
 	})
+	if errors.Is(err, ErrConflict) && m != nil {
+		return Agreement{}, Errorf(ErrConflict, "match %s already has an agreement", m.ID)
+	}
 	if err != nil {
 		return Agreement{}, fmt.Errorf("create agreement: %w", err)
 	}
@@ -391,6 +398,7 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 	if vp, ok := asProblems(g.Validate()); ok {
 		p = append(p, vp...)
 	}
+	g.checkSignedOn(&p, s.now())
 	if old.Status == "terminated" && g.Status != "terminated" {
 		p.Add("status", "a terminated agreement stays terminated")
 	} else if g.Status != "terminated" && agreementOrder[g.Status] < agreementOrder[old.Status] {
