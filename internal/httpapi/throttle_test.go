@@ -190,3 +190,22 @@ func postJSON(t *testing.T, h http.Handler, path string, body any) *httptest.Res
 	h.ServeHTTP(rec, req)
 	return rec
 }
+
+// An address over its limit adds no rows: spraying random emails cannot
+// grow the attempts table past the limit per address and window. The purge
+// counts the rows once the window has passed.
+func TestThrottledAddressAddsNoRows(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		for range 40 {
+			api.login(uniqueEmail(), "wrong password")
+		}
+		api.advance(16 * time.Minute)
+		n, err := api.svc.PurgeAttempts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 21 { // the address's row and the 20 pairs it was allowed
+			t.Fatalf("40 attempts from one address left %d rows, want 21", n)
+		}
+	})
+}

@@ -41,41 +41,47 @@ type attemptKey struct {
 	limit        int
 }
 
-// loginKeys are the keys a login or token request for account from ip counts under.
+// maxAccountLen bounds what a key holds of an account name: no email or
+// client id is longer, and a megabyte of "email" must not become a row.
+const maxAccountLen = 320
+
+// keys are the keys a request for account from ip counts under: the
+// address first, so that an address over its limit adds no rows.
 func (t throttle) keys(kind, account, ip string) []attemptKey {
-	keys := []attemptKey{{key: kind + ":" + account + "|" + ip, account: account, limit: t.pairLimit}}
+	if len(account) > maxAccountLen {
+		account = account[:maxAccountLen]
+	}
+	var keys []attemptKey
 	if ip != "" {
 		keys = append(keys, attemptKey{key: "ip:" + ip, limit: t.ipLimit})
 	}
-	return keys
+	return append(keys, attemptKey{key: kind + ":" + account + "|" + ip, account: account, limit: t.pairLimit})
 }
 
-// countAttempt counts one attempt under every key and refuses it when any
-// key is over its limit, saying how long to wait.
+// countAttempt counts one attempt under each key in turn and refuses it at
+// the first key over its limit, saying how long to wait.
 func (s *Service) countAttempt(ctx context.Context, keys []attemptKey) error {
 	now := s.now()
-	var wait time.Duration
 	for _, k := range keys {
 		n, start, err := s.store.CountAttempt(ctx, k.key, k.account, now, s.throttle.window)
 		if err != nil {
 			return fmt.Errorf("count attempt: %w", err)
 		}
 		if n > k.limit {
-			wait = max(wait, start.Add(s.throttle.window).Sub(now), time.Second)
+			wait := max(start.Add(s.throttle.window).Sub(now), time.Second)
+			return &Error{Kind: ErrRateLimited, Message: "too many attempts; try again later", RetryAfter: wait}
 		}
-	}
-	if wait > 0 {
-		return &Error{Kind: ErrRateLimited, Message: "too many attempts; try again later", RetryAfter: wait}
 	}
 	return nil
 }
 
 // attemptSucceeded forgets the pair's attempts and gives the address its
-// attempt back: the owner's successes never count against it.
+// attempt back: the owner's successes never count against it, and guesses
+// stay counted.
 func (s *Service) attemptSucceeded(ctx context.Context, keys []attemptKey) error {
-	for i, k := range keys {
+	for _, k := range keys {
 		var err error
-		if i == 0 {
+		if k.account != "" {
 			err = s.store.ForgetAttempts(ctx, k.key)
 		} else {
 			err = s.store.ReturnAttempt(ctx, k.key)
