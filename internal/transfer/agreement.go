@@ -398,7 +398,6 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 	if vp, ok := asProblems(g.Validate()); ok {
 		p = append(p, vp...)
 	}
-	g.checkSignedOn(&p, s.now())
 	if old.Status == "terminated" && g.Status != "terminated" {
 		p.Add("status", "a terminated agreement stays terminated")
 	} else if g.Status != "terminated" && agreementOrder[g.Status] < agreementOrder[old.Status] {
@@ -407,6 +406,7 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 	if old.Confirmed && !g.Confirmed {
 		p.Add("confirmed", "a confirmed agreement stays confirmed")
 	}
+	g.checkSignedOn(&p, s.now())
 	if err := p.Err(); err != nil {
 		return Agreement{}, err
 	}
