@@ -119,7 +119,7 @@ type agreementList = listResponse[agreementResponse]
 // createAgreement godoc
 //
 //	@Summary		Record an agreement
-//	@Description	Staff record agreements; a partner may propose one its institution is party to (confirmed: false until staff confirm it with PATCH). At least two distinct parties; value_amount and currency together or neither; signed_on once signed. With match_id the match moves to agreed in the same transaction. Agreements are never deleted.
+//	@Description	Staff record agreements; a partner may propose one its institution is party to (confirmed: false until staff confirm it with PATCH). At least two distinct parties; value_amount and currency together or neither; signed_on once signed, never while planned, between 1950-01-01 and a year from today. offer_id and demand_id must name a listing of that kind that the caller may see, past draft and not rejected, of one of the parties (a hidden id answers exactly like a missing one). A match gets one agreement. With match_id the match moves to agreed in the same transaction. Agreements are never deleted.
 //	@Tags			agreements
 //	@Accept			json
 //	@Produce		json
@@ -131,7 +131,7 @@ type agreementList = listResponse[agreementResponse]
 //	@Failure		400				{object}	problem
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
-//	@Failure		409				{object}	problem	"the match is declined or closed"
+//	@Failure		409				{object}	problem	"the match is declined or closed, or already has an agreement"
 //	@Failure		422				{object}	problem
 //	@Security		BearerAuth
 //	@Router			/agreements [post]

@@ -41,7 +41,7 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 // login godoc
 //
 //	@Summary		Log in
-//	@Description	Exchanges email and password for a short-lived access token and a refresh token. Failed attempts are throttled per account and per client IP (429 with Retry-After).
+//	@Description	Exchanges email and password for a short-lived access token and a refresh token. Attempts are counted before the password is checked, per account and client IP pair (5 per 15 minutes) and per client IP (20; successes are given back), in the database so every API process shares the count: 429 with Retry-After beyond. An admin can clear an account's counts (POST /users/{id}/unlock). Password checks run a few at a time: 503 with Retry-After when the server is saturated.
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -51,6 +51,7 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 //	@Failure		401		{object}	problem
 //	@Failure		422		{object}	problem
 //	@Failure		429		{object}	problem
+//	@Failure		503		{object}	problem
 //	@Router			/auth/login [post]
 func (s *Server) login(c echo.Context) error {
 	var req loginRequest
@@ -151,7 +152,7 @@ type changePasswordRequest struct {
 // changePassword godoc
 //
 //	@Summary		Change my password
-//	@Description	For people, not machine clients. Every refresh token of the user is revoked, so other sessions must log in again.
+//	@Description	For people, not machine clients. Every refresh and access token of the user is revoked (access tokens within a second on every API process), so every session, this one included, must log in again.
 //	@Tags			auth
 //	@Accept			json
 //	@Param			body	body	changePasswordRequest	true	"current and new password"
@@ -196,7 +197,7 @@ func (s *Server) writeOAuthError(c echo.Context, e *oauthError) {
 // oauthToken godoc
 //
 //	@Summary		OAuth 2.0 token endpoint (client credentials)
-//	@Description	RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457.
+//	@Description	RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457, except 429 (attempts are counted per client and address pair and per address, shared by every API process) and 503.
 //	@Tags			auth
 //	@Accept			x-www-form-urlencoded
 //	@Produce		json
@@ -207,6 +208,8 @@ func (s *Server) writeOAuthError(c echo.Context, e *oauthError) {
 //	@Success		200				{object}	tokenResponse
 //	@Failure		400				{object}	oauthError
 //	@Failure		401				{object}	oauthError
+//	@Failure		429				{object}	problem	"too many attempts for this client from this address, or from this address; see Retry-After"
+//	@Failure		503				{object}	problem
 //	@Router			/oauth/token [post]
 func (s *Server) oauthToken(c echo.Context) error {
 	r := c.Request()
@@ -230,7 +233,7 @@ func (s *Server) oauthToken(c echo.Context) error {
 	} else {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	t, _, err := s.accounts.ClientCredentials(r.Context(), id, secret)
+	t, _, err := s.accounts.ClientCredentials(r.Context(), id, secret, c.RealIP())
 	if statusOf(err) == http.StatusUnauthorized {
 		return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", Description: "client authentication failed"}
 	}

@@ -16,13 +16,17 @@ type (
 		Login(ctx context.Context, email, password, clientIP string) (transfer.Tokens, error)
 		Refresh(ctx context.Context, refreshToken string) (transfer.Tokens, error)
 		Logout(ctx context.Context, refreshToken string) error
-		ClientCredentials(ctx context.Context, clientID, secret string) (transfer.Tokens, transfer.Client, error)
+		ClientCredentials(ctx context.Context, clientID, secret, clientIP string) (transfer.Tokens, transfer.Client, error)
 		Me(ctx context.Context, a transfer.Actor) (transfer.Principal, error)
 		ChangePassword(ctx context.Context, a transfer.Actor, current, next string) error
 		CreateUser(ctx context.Context, a transfer.Actor, in transfer.NewUser) (transfer.User, error)
 		User(ctx context.Context, a transfer.Actor, id string) (transfer.User, error)
 		ListUsers(ctx context.Context, a transfer.Actor, f transfer.UserFilter, r transfer.PageRequest) (transfer.Page[transfer.User], error)
 		UpdateUser(ctx context.Context, a transfer.Actor, id string, ifMatch int, patch transfer.UserPatch) (transfer.User, error)
+		UnlockUser(ctx context.Context, a transfer.Actor, id string) error
+		// CheckToken refuses an access token issued before its holder was
+		// disabled, demoted or revoked.
+		CheckToken(ctx context.Context, a transfer.Actor) error
 	}
 
 	// institutions serves institutions and their machine clients.

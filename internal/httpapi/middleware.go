@@ -142,6 +142,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return errInvalidToken
 		}
+		if err := s.accounts.CheckToken(c.Request().Context(), a); err != nil {
+			return err
+		}
 		c.Set(ctxActor, a)
 		return next(c)
 	}

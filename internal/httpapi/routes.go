@@ -74,6 +74,7 @@ func (s *Server) routes(cfg Config) {
 	v1.GET("/users", s.listUsers, admin...)
 	v1.GET("/users/:id", s.getUser, admin...)
 	v1.PATCH("/users/:id", s.updateUser, admin...)
+	v1.POST("/users/:id/unlock", s.unlockUser, adminWrite...)
 
 	v1.POST("/institutions", s.createInstitution, write...)
 	v1.GET("/institutions", s.listInstitutions, signedIn...)

@@ -27,13 +27,24 @@ type statsRowDoc struct {
 	Year            string           `json:"year,omitempty" example:"2026"`
 	Quarter         string           `json:"quarter,omitempty" example:"2026-Q3"`
 	Month           string           `json:"month,omitempty" example:"2026-09"`
-	Count           int64            `json:"count" example:"12"`
+	Count           *int64           `json:"count" example:"12"`
 	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	// Suppressed groups hold too few agreements to show to the caller: count
+	// and value_by_currency are null.
+	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 type statsTotal struct {
-	Count           int64            `json:"count"`
+	Count           *int64           `json:"count"`
 	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	Suppressed      bool             `json:"suppressed,omitempty"`
+}
+
+func newStatsTotal(r transfer.StatsRow) statsTotal {
+	if r.Suppressed {
+		return statsTotal{Suppressed: true}
+	}
+	return statsTotal{Count: &r.Count, ValueByCurrency: r.ValueByCurrency}
 }
 
 type statsResponse struct {
@@ -45,11 +56,11 @@ type statsResponse struct {
 // agreementStats godoc
 //
 //	@Summary		Agreement statistics
-//	@Description	Counts and values per currency of confirmed agreements (confidential ones included), grouped by any of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month. country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.
+//	@Description	Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.
 //	@Tags			statistics
 //	@Produce		json
 //	@Produce		text/csv
-//	@Param			group_by	query		string	false	"comma-separated dimensions"	example(sector,country)
+//	@Param			group_by	query		string	false	"comma-separated dimensions, at most three"	example(sector,country)
 //	@Param			from		query		string	false	"signed on or after (YYYY-MM-DD)"
 //	@Param			to			query		string	false	"signed on or before (YYYY-MM-DD)"
 //	@Param			status		query		string	false	"agreement status"
@@ -61,7 +72,8 @@ type statsResponse struct {
 //	@Failure		401			{object}	problem
 //	@Failure		403			{object}	problem
 //	@Failure		406			{object}	problem
-//	@Failure		422			{object}	problem
+//	@Failure		422			{object}	problem	"bad filter, unknown dimension, or more than three dimensions"
+//	@Failure		503			{object}	problem	"too many statistics queries at once, or the deadline passed"
 //	@Security		BearerAuth
 //	@Router			/stats/agreements [get]
 func (s *Server) agreementStats(c echo.Context) error {
@@ -88,6 +100,9 @@ func (s *Server) agreementStats(c echo.Context) error {
 	rows := make([]map[string]any, len(res.Rows))
 	for i, r := range res.Rows {
 		row := map[string]any{"count": r.Count, "value_by_currency": r.ValueByCurrency}
+		if r.Suppressed {
+			row = map[string]any{"count": nil, "value_by_currency": nil, "suppressed": true}
+		}
 		for j, d := range res.GroupBy {
 			if r.Keys[j] == "" {
 				row[d] = nil
@@ -101,7 +116,7 @@ func (s *Server) agreementStats(c echo.Context) error {
 		res.GroupBy = []string{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"group_by": res.GroupBy, "rows": rows,
-		"total": statsTotal{Count: res.Total.Count, ValueByCurrency: res.Total.ValueByCurrency}})
+		"total": newStatsTotal(res.Total)})
 }
 
 // wantsCSV reads the format the client asks for: format=csv or Accept:
@@ -149,6 +164,16 @@ func writeStatsCSV(c echo.Context, res transfer.StatsResult) error {
 		return err
 	}
 	for _, r := range res.Rows {
+		if r.Suppressed { // one row with the keys, count and value left empty
+			rec := make([]string, 0, len(r.Keys)+3)
+			for _, k := range r.Keys {
+				rec = append(rec, safeCell(k))
+			}
+			if err := w.Write(append(rec, "", "", "")); err != nil {
+				return err
+			}
+			continue
+		}
 		currencies := make([]string, 0, len(r.CountByCurrency))
 		for cur := range r.CountByCurrency {
 			currencies = append(currencies, cur)
@@ -203,6 +228,7 @@ type yearRow struct {
 	Year            *string          `json:"year"`
 	Count           int64            `json:"count"`
 	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	Suppressed      bool             `json:"suppressed,omitempty"` // too few agreements to show (the disclosure rule of /stats/agreements): count 0, no values
 }
 
 type overviewResponse struct {
@@ -243,7 +269,7 @@ func (s *Server) statsOverview(c echo.Context) error {
 			AgreementsPerAgreedMatch: transfer.Rate(f.Agreements, f.Agreed)}}
 	for _, r := range o.AgreementsByYear {
 		y := r.Keys[0]
-		row := yearRow{Count: r.Count, ValueByCurrency: r.ValueByCurrency}
+		row := yearRow{Count: r.Count, ValueByCurrency: r.ValueByCurrency, Suppressed: r.Suppressed}
 		if y != "" {
 			row.Year = &y
 		}

@@ -124,7 +124,7 @@ func (s *Server) getUser(c echo.Context) error {
 // updateUser godoc
 //
 //	@Summary		Change a user's role, institution or disabled flag
-//	@Description	Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).
+//	@Description	Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens and, within a second on every API process, its access tokens. The caller is read again from the database, so an admin disabled or demoted a moment ago is refused at once. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json
@@ -159,4 +159,23 @@ func (s *Server) updateUser(c echo.Context) error {
 		return err
 	}
 	return writeVersioned(c, http.StatusOK, u.Version, newUserResponse(u))
+}
+
+// unlockUser godoc
+//
+//	@Summary		Clear a user's failed-login counts
+//	@Description	Admins only. Forgets every login and password-change attempt counted against the account, from every address, so that an owner locked out by someone else's guesses can log in at once.
+//	@Tags			users
+//	@Param			id	path	string	true	"user id"
+//	@Success		204
+//	@Failure		401	{object}	problem
+//	@Failure		403	{object}	problem
+//	@Failure		404	{object}	problem
+//	@Security		BearerAuth
+//	@Router			/users/{id}/unlock [post]
+func (s *Server) unlockUser(c echo.Context) error {
+	if err := s.accounts.UnlockUser(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

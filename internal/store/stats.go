@@ -20,6 +20,9 @@ import (
 // question names at most two dimensions, else from the rollups, else from
 // the base tables.
 func (s *Store) AgreementStats(ctx context.Context, q transfer.StatsQuery) ([]transfer.StatsPart, error) {
+	if q.ConfidentialOnly {
+		return s.RawAgreementStats(ctx, q) // the rollups do not split by confidentiality; an index finds these few
+	}
 	if dims, ok := cubeDimsOf(q); ok {
 		return s.byMonths(ctx, q, func(first, last string, all bool) ([]transfer.StatsPart, error) {
 			return s.cubeStats(ctx, q, dims, first, last, all)
@@ -240,6 +243,9 @@ func (s *Store) RawAgreementStats(ctx context.Context, q transfer.StatsQuery) ([
 	}
 	where := []string{"a.confirmed = ?"}
 	args := []any{true}
+	if q.ConfidentialOnly {
+		where = append(where, "a.confidential")
+	}
 	for col, v := range map[string]string{"status": q.Status, "type": q.Type, "sector": q.Sector} {
 		if v != "" {
 			where = append(where, "a."+col+" = ?")

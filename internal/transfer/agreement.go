@@ -228,6 +228,7 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 	if vp, ok := asProblems(g.Validate()); ok {
 		p = append(p, vp...)
 	}
+	g.checkSignedOn(&p, s.now())
 	if !a.IsStaff() && !g.partyOf(a) {
 		p.Add("parties", "must include your own institution")
 	}
@@ -240,6 +241,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		return Agreement{}, err
 	}
 	if err := s.fillParties(ctx, &g); err != nil {
+		return Agreement{}, err
+	}
+	if err := s.checkLinks(ctx, a, g); err != nil {
 		return Agreement{}, err
 	}
 	var m *Match
@@ -275,6 +279,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		}
 		return nil
 	})
+	if errors.Is(err, ErrConflict) && m != nil {
+		return Agreement{}, Errorf(ErrConflict, "match %s already has an agreement", m.ID)
+	}
 	if err != nil {
 		return Agreement{}, fmt.Errorf("create agreement: %w", err)
 	}
@@ -393,6 +400,7 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 	if old.Confirmed && !g.Confirmed {
 		p.Add("confirmed", "a confirmed agreement stays confirmed")
 	}
+	g.checkSignedOn(&p, s.now())
 	if err := p.Err(); err != nil {
 		return Agreement{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"runtime"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,8 +28,8 @@ type TokenIssuer interface {
 // Config tunes the Service; zero values take the defaults.
 type Config struct {
 	RefreshTTL     time.Duration // lifetime of a refresh token family member, default 30 days
-	AccountLimit   int           // failed logins per account per window, default 5
-	IPLimit        int           // failed logins per client IP per window, default 20
+	AccountLimit   int           // attempts per account and client IP pair per window, default 5
+	IPLimit        int           // attempts per client IP per window (successes given back), default 20
 	ThrottleWindow time.Duration // default 15 minutes
 	Now            func() time.Time
 	// Matcher is the matching engine; nil makes one with the default configuration.
@@ -37,6 +38,20 @@ type Config struct {
 	Webhooks WebhookSender
 	// CheckWebhookURL refuses receiver URLs that can never be reached safely.
 	CheckWebhookURL func(string) error
+	// AccessTokenTTL is the longest life of an access token, default 15
+	// minutes: revocation cutoffs older than that are no longer loaded.
+	AccessTokenTTL time.Duration
+	// HashConcurrency bounds the password hashes running at once (argon2id
+	// takes 19 MiB each), default GOMAXPROCS; callers beyond it wait a moment, then get 503.
+	HashConcurrency int
+	// StatsConcurrency bounds the statistics queries running at once, default 2;
+	// StatsTimeout bounds each, default 20 seconds.
+	StatsConcurrency int
+	StatsTimeout     time.Duration
+	// StatsMinGroup is k of the disclosure rule: for callers who are not
+	// staff, groups of fewer than k agreements show neither count nor value.
+	// Default 3; 1 turns suppression off.
+	StatsMinGroup int
 }
 
 // Service holds the use cases. Every method that acts for someone takes the Actor.
@@ -46,12 +61,19 @@ type Service struct {
 	tokens      TokenIssuer
 	now         func() time.Time
 	refreshTTL  time.Duration
-	throttle    *throttle
+	throttle    throttle
 	dummyHash   string
 	matches     *matchIndex
 	sender      WebhookSender
 	checkURL    func(string) error
 	webhookWake chan struct{}
+
+	tokenTTL     time.Duration
+	revoked      revocations
+	hashGate     *gate
+	statsGate    *gate
+	statsTimeout time.Duration
+	minGroup     int
 }
 
 // NewService wires the use cases to their dependencies.
@@ -71,6 +93,21 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 	if cfg.ThrottleWindow == 0 {
 		cfg.ThrottleWindow = 15 * time.Minute
 	}
+	if cfg.AccessTokenTTL == 0 {
+		cfg.AccessTokenTTL = 15 * time.Minute
+	}
+	if cfg.HashConcurrency == 0 {
+		cfg.HashConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if cfg.StatsConcurrency == 0 {
+		cfg.StatsConcurrency = 2
+	}
+	if cfg.StatsTimeout == 0 {
+		cfg.StatsTimeout = 20 * time.Second
+	}
+	if cfg.StatsMinGroup == 0 {
+		cfg.StatsMinGroup = 3
+	}
 	// Logins for unknown accounts verify against this hash so that they take
 	// as long as logins for known ones.
 	dummy, err := hasher.Hash(randomToken(16))
@@ -88,12 +125,19 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 		tokens:      tokens,
 		now:         func() time.Time { return cfg.Now().UTC().Truncate(time.Microsecond) }, // what both databases keep
 		refreshTTL:  cfg.RefreshTTL,
-		throttle:    newThrottle(cfg.AccountLimit, cfg.IPLimit, cfg.ThrottleWindow),
+		throttle:    throttle{pairLimit: cfg.AccountLimit, ipLimit: cfg.IPLimit, window: cfg.ThrottleWindow},
 		dummyHash:   dummy,
 		matches:     newMatchIndex(cfg.Matcher),
 		sender:      cfg.Webhooks,
 		checkURL:    cfg.CheckWebhookURL,
 		webhookWake: make(chan struct{}, 1),
+		tokenTTL:    cfg.AccessTokenTTL,
+		hashGate: newGate(cfg.HashConcurrency, time.Second,
+			"too many password checks are running; retry in a moment"),
+		statsGate: newGate(cfg.StatsConcurrency, 2*time.Second,
+			"too many statistics queries are running; retry in a moment"),
+		statsTimeout: cfg.StatsTimeout,
+		minGroup:     cfg.StatsMinGroup,
 	}, nil
 }
 

@@ -31,14 +31,14 @@ type RefreshToken struct {
 var errBadCredentials = Errorf(ErrUnauthenticated, "email or password is wrong")
 var errBadRefresh = Errorf(ErrUnauthenticated, "refresh token is invalid, expired or revoked")
 
-// Login checks a password and starts a refresh family. Failed attempts are
-// throttled per account and per client IP; a throttled caller gets
-// ErrRateLimited with the time to wait, before any password is checked.
+// Login checks a password and starts a refresh family. Attempts are counted
+// per account and client IP pair and per client IP before any password is
+// checked; a throttled caller gets ErrRateLimited with the time to wait.
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Tokens, error) {
 	email = NormalizeEmail(email)
-	now := s.now()
-	if wait := s.throttle.check(email, clientIP, now); wait > 0 {
-		return Tokens{}, &Error{Kind: ErrRateLimited, Message: "too many failed logins; try again later", RetryAfter: wait}
+	keys := s.throttle.keys("login", email, clientIP)
+	if err := s.countAttempt(ctx, keys); err != nil {
+		return Tokens{}, err
 	}
 	u, err := s.db(ctx).UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -48,16 +48,17 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err != nil {
 		hash = s.dummyHash
 	}
-	ok, verr := s.hasher.Verify(hash, password)
+	ok, verr := s.verifyPassword(ctx, hash, password)
 	if verr != nil {
-		return Tokens{}, fmt.Errorf("login: verify password: %w", verr)
+		return Tokens{}, fmt.Errorf("login: %w", verr)
 	}
 	if err != nil || !ok || u.Disabled {
-		s.throttle.fail(email, clientIP, now)
 		return Tokens{}, errBadCredentials
 	}
-	s.throttle.succeed(email)
-	return s.issueUserTokens(ctx, u, newID(), now)
+	if err := s.attemptSucceeded(ctx, keys); err != nil {
+		return Tokens{}, fmt.Errorf("login: %w", err)
+	}
+	return s.issueUserTokens(ctx, u, newID(), s.now())
 }
 
 func (s *Service) issueUserTokens(ctx context.Context, u User, family string, now time.Time) (Tokens, error) {
@@ -132,7 +133,8 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 }
 
 // ChangePassword sets a new password for the calling user after checking the
-// current one. Every refresh token of the user is revoked: other sessions end.
+// current one. Every refresh and access token of the user is revoked: every
+// session, this one included, logs in again.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
 	if !a.Authenticated() {
 		return ErrUnauthenticated
@@ -144,17 +146,22 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	now := s.now()
-	if wait := s.throttle.check(u.Email, "", now); wait > 0 {
-		return &Error{Kind: ErrRateLimited, Message: "too many failed attempts; try again later", RetryAfter: wait}
+	if u.Disabled {
+		return Errorf(ErrUnauthenticated, "the access token no longer stands for an active account")
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, current)
+	keys := s.throttle.keys("password", u.ID, "")
+	if err := s.countAttempt(ctx, keys); err != nil {
+		return err
+	}
+	ok, err := s.verifyPassword(ctx, u.PasswordHash, current)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
 	if !ok {
-		s.throttle.fail(u.Email, "", now)
 		return Problems{{Field: "current_password", Message: "is wrong"}}.Err()
+	}
+	if err := s.attemptSucceeded(ctx, keys); err != nil {
+		return fmt.Errorf("change password: %w", err)
 	}
 	var p Problems
 	checkPassword(&p, "new_password", next)
@@ -164,13 +171,17 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if u.PasswordHash, err = s.hasher.Hash(next); err != nil {
+	if u.PasswordHash, err = s.hashPassword(ctx, next); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
+	now := s.now()
 	u.Version++
 	u.UpdatedAt = now
 	return s.write(ctx, a, func(w *unit) error {
 		if err := w.UpdateUser(ctx, u); err != nil {
+			return err
+		}
+		if err := s.revokeTokens(ctx, w, u.ID, now); err != nil {
 			return err
 		}
 		return w.RevokeUserRefreshTokens(ctx, u.ID, now)

@@ -29,6 +29,8 @@ type Store interface {
 	WebhookStore
 	IdempotencyStore
 	AuditStore
+	RevocationStore
+	ThrottleStore
 }
 
 // UserStore keeps people's accounts.

@@ -76,6 +76,10 @@ func checkRoleBinding(p *Problems, role Role, institutionID string) {
 
 // CreateUser adds a user (admins only).
 func (s *Service) CreateUser(ctx context.Context, a Actor, in NewUser) (User, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return User{}, err
+	}
 	if err := requireAdmin(a); err != nil {
 		return User{}, err
 	}
@@ -98,7 +102,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (User, error) {
 			return User{}, err
 		}
 	}
-	hash, err := s.hasher.Hash(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return User{}, fmt.Errorf("hash password: %w", err)
 	}
@@ -203,8 +207,13 @@ func (s *Service) ListUsers(ctx context.Context, a Actor, f UserFilter, r PageRe
 }
 
 // UpdateUser changes a user's role, binding or disabled flag (admins only).
-// Disabling a user revokes every refresh token it holds.
+// Disabling a user or changing its role or binding revokes every refresh
+// and access token it holds.
 func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch int, patch UserPatch) (User, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return User{}, err
+	}
 	if err := requireAdmin(a); err != nil {
 		return User{}, err
 	}
@@ -249,10 +258,13 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch in
 		if err := w.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		if u.Disabled || patch.Role != nil || patch.InstitutionID != nil {
-			return w.RevokeUserRefreshTokens(ctx, u.ID, u.UpdatedAt)
+		if !u.Disabled && patch.Role == nil && patch.InstitutionID == nil {
+			return nil
 		}
-		return nil
+		if err := s.revokeTokens(ctx, w, u.ID, u.UpdatedAt); err != nil {
+			return err
+		}
+		return w.RevokeUserRefreshTokens(ctx, u.ID, u.UpdatedAt)
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("update user %s: %w", id, err)

@@ -155,6 +155,10 @@ func (s *Service) mayManageWebhooks(a Actor, institutionID string) error {
 // CreateEndpoint registers a receiver and returns it with its secret, which
 // is shown this once. Partners register for their own institution.
 func (s *Service) CreateEndpoint(ctx context.Context, a Actor, e Endpoint) (Endpoint, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return Endpoint{}, err
+	}
 	if !a.Authenticated() {
 		return Endpoint{}, ErrUnauthenticated
 	}
@@ -168,7 +172,7 @@ func (s *Service) CreateEndpoint(ctx context.Context, a Actor, e Endpoint) (Endp
 		return Endpoint{}, Errorf(ErrForbidden, "webhooks are for partners and staff")
 	}
 	e.URL, e.Description = strings.TrimSpace(e.URL), strings.TrimSpace(e.Description)
-	err := s.checkEndpoint(e)
+	err = s.checkEndpoint(e)
 	if e.InstitutionID == "" {
 		p, _ := asProblems(err)
 		p.Add("institution_id", "is required")
@@ -231,12 +235,16 @@ func (s *Service) Endpoints(ctx context.Context, a Actor, institutionID string) 
 // UpdateEndpoint changes the URL, events, description or pause. Unpausing a
 // disabled endpoint enables it again.
 func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatch int, patch EndpointPatch) (Endpoint, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return Endpoint{}, err
+	}
 	if _, err := s.Endpoint(ctx, a, id); err != nil {
 		return Endpoint{}, err
 	}
 	// The update writes the whole row back: start from the stored endpoint,
 	// secrets included (Endpoint blanks them for display).
-	e, err := s.store.EndpointByID(ctx, id)
+	e, err := s.db(ctx).EndpointByID(ctx, id)
 	if err != nil {
 		return Endpoint{}, fmt.Errorf("endpoint %s: %w", id, err)
 	}
