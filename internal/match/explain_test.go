@@ -59,7 +59,7 @@ func TestSharedWordsStopsEarlyWithoutChangingTheAnswer(t *testing.T) {
 			}
 			want = "shared words: " + strings.Join(names, ", ")
 		}
-		if got := sharedWords(&pq, nil, text, weight); got != want {
+		if got := sharedWords(&pq, nil, text, weight, nil, nil); got != want {
 			t.Fatalf("case %d: got %q, want %q", n, got, want)
 		}
 	}
