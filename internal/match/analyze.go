@@ -236,6 +236,9 @@ func cutStops(run string, emit func(seg string)) {
 // stopAt returns the length in bytes of the longest stop word s starts
 // with (r is its first rune), 0 when none.
 func stopAt(s string, r rune) int {
+	if unspacedStopBits[r&255>>6]&(1<<(r&63)) == 0 {
+		return 0 // no stop word starts with a rune of this low byte: most runes
+	}
 	lens := unspacedStopStarts[r]
 	for _, n := range lens { // longest first
 		if n <= len(s) && unspacedStops[s[:n]] {
@@ -351,6 +354,11 @@ var unspacedStops, unspacedStopStarts = func() (map[string]bool, map[rune][]int)
 	for r := range starts {
 		slices.SortFunc(starts[r], func(a, b int) int { return b - a })
 		starts[r] = slices.Compact(starts[r])
+		unspacedStopBits[r&255>>6] |= 1 << (r & 63)
 	}
 	return m, starts
 }()
+
+// unspacedStopBits has a bit per low byte of the first runes of the
+// unspaced stop words: a quick no before the map lookup.
+var unspacedStopBits [4]uint64

@@ -226,7 +226,10 @@ func sharedWords(pq *prepared, q *doc, text float32, weight func(*weightedTerm) 
 			continue
 		}
 		if q != nil {
-			if h.name = q.shownAs(wt.term, has); h.name == "" {
+			// A bigram of a stretch already named joins it without a search.
+			if k := slices.IndexFunc(hits, func(x hit) bool { return strings.Contains(x.name, wt.term) }); k >= 0 && !isASCII(wt.term) {
+				h.name = hits[k].name
+			} else if h.name = q.shownAs(wt.term, has); h.name == "" {
 				continue
 			}
 		}
@@ -278,17 +281,26 @@ func (q *doc) shownAs(t string, has func(string) bool) string {
 		if at < 0 {
 			continue
 		}
-		rs := []rune(seg)
-		lo := utf8.RuneCountInString(seg[:at])
-		hi := lo + utf8.RuneCountInString(t)
-		for lo > 0 && has(string(rs[lo-1:lo+1])) {
-			lo--
+		// Widen by one rune at a time while the doc has the bigram across the edge.
+		lo, hi := at, at+len(t)
+		for lo > 0 {
+			_, s1 := utf8.DecodeLastRuneInString(seg[:lo])
+			_, s2 := utf8.DecodeRuneInString(seg[lo:])
+			if !has(seg[lo-s1 : lo+s2]) {
+				break
+			}
+			lo -= s1
 		}
-		for hi < len(rs) && has(string(rs[hi-1:hi+1])) {
-			hi++
+		for hi < len(seg) {
+			_, s1 := utf8.DecodeLastRuneInString(seg[:hi])
+			_, s2 := utf8.DecodeRuneInString(seg[hi:])
+			if !has(seg[hi-s1 : hi+s2]) {
+				break
+			}
+			hi += s2
 		}
-		if hi-lo >= minLen || (lo == 0 && hi == len(rs)) {
-			return string(rs[lo:hi])
+		if (lo == 0 && hi == len(seg)) || utf8.RuneCountInString(seg[lo:hi]) >= minLen {
+			return seg[lo:hi]
 		}
 	}
 	return ""

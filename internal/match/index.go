@@ -119,6 +119,9 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 		}
 		e.concepts.find(units(f), func(pid int32) {
 			c := e.concepts.patterns[pid].concept
+			if e.concepts.stop[c] {
+				return
+			}
 			if r, ok := concepts[c]; ok {
 				r.weight += w
 			} else {

@@ -10,6 +10,10 @@ import (
 // How many query terms are kept: the most informative.
 const maxQueryTerms = 32
 
+var maxQueryTermsLong = 96
+
+var pruneShare = 0.05
+
 // accumulator holds per-doc partial scores for one query, text and concept
 // side by side (one cache line serves both); pooled.
 type accumulator struct {
@@ -101,7 +105,7 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		words = append(words, weightedTerm{term: t, postings: p, weight: idf * idf * s, idf: idf})
 	}
 	slices.SortFunc(words, func(a, b weightedTerm) int { return heavierFirst(&a, &b) })
-	terms := words[:min(len(words), maxQueryTerms)]
+	terms := words[:keepWords(words, length[0])]
 	for _, c := range q.concepts {
 		idf, s := st.concept(c.concept), dequantize(quantize(saturate(c.weight)))
 		length[1] += idf * s * idf * s
@@ -118,6 +122,28 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		}
 	}
 	return e.finishPrepared(terms, inv)
+}
+
+// keepWords returns how many of words (heaviest first) a query keeps: the
+// maxQueryTerms heaviest, and more, up to maxQueryTermsLong, while the
+// words left out could still carry more than pruneShare of the query's
+// vector length (sq is its square). What is left out bounds how much the
+// text component can differ from the cosine over all words (by
+// Cauchy–Schwarz, at most the share left out), and so how much a pair's
+// score can depend on which side asks.
+func keepWords(words []weightedTerm, sq float64) int {
+	var tail float64
+	for _, wt := range words[min(len(words), maxQueryTerms):] {
+		v := wt.weight / wt.idf // idf × saturated frequency: the entry of the query's vector
+		tail += v * v
+	}
+	k := min(len(words), maxQueryTerms)
+	for k < len(words) && k < maxQueryTermsLong && tail > pruneShare*pruneShare*sq {
+		v := words[k].weight / words[k].idf
+		tail -= v * v
+		k++
+	}
+	return k
 }
 
 // prepareBM25 weighs q for the text-only baseline: BM25, each word's idf

@@ -66,19 +66,23 @@ func newStats(nConcepts int, ixs ...*index) *termStats {
 	}
 	n := max(1, s.n)
 	for t, f := range df {
-		s.words[t] = float32(idf(n, f))
+		s.words[t] = float32(termWeight(n, f))
 	}
 	for c, f := range cdf {
 		if f > 0 {
-			s.concepts[c] = float32(idf(n, f))
+			s.concepts[c] = float32(termWeight(n, f))
 		}
 	}
-	s.fresh = float32(idf(n+1, 1))
+	s.fresh = float32(termWeight(n+1, 1))
 	if s.n >= 20 {
-		s.common = float32(idf(n, n/10))
+		s.common = float32(termWeight(n, n/10))
 	}
 	return s
 }
+
+var idfPower = 0.25
+
+func termWeight(n, df int) float64 { return math.Pow(float64(n)/float64(max(1, min(df, n))), idfPower) }
 
 // isCommon tells whether a term of this idf is too common to name.
 func (s *termStats) isCommon(idf float64) bool { return idf <= float64(s.common) }
