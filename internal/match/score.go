@@ -7,12 +7,14 @@ import (
 	"time"
 )
 
-// How many query terms are kept: the most informative.
-const maxQueryTerms = 32
-
-var maxQueryTermsLong = 96
-
-var pruneShare = 0.05
+// A query keeps its maxQueryTerms heaviest words, and up to
+// maxQueryTermsLong while those left out could carry more than pruneShare
+// of its vector length (keepWords).
+const (
+	maxQueryTerms     = 32
+	maxQueryTermsLong = 64
+	pruneShare        = 0.1
+)
 
 // accumulator holds per-doc partial scores for one query, text and concept
 // side by side (one cache line serves both); pooled.
@@ -55,10 +57,10 @@ type weightedTerm struct {
 	term     string // the word; "" for a concept
 	concept  int32
 	postings *postings // nil when only an unindexed doc (Pair) has it
-	weight   float64   // idf² × the query's saturated frequency (BM25 baseline: idf × query weight)
-	idf      float64
-	quantum  float32 // weight of one quantum of a posting weight
-	slot     int     // 0 text, 1 concepts
+	weight   float64   // tw² × the query's saturated frequency (BM25 baseline: idf × query weight)
+	idf      float64   // tw, the term's weight in termStats (not BM25's idf, but its role)
+	quantum  float32   // weight of one quantum of a posting weight
+	slot     int       // 0 text, 1 concepts
 }
 
 func (wt *weightedTerm) deferred() bool { return wt.postings != nil && wt.postings.dense != nil }
@@ -84,10 +86,11 @@ type prepared struct {
 // offer): its terms are looked up as well.
 //
 // Relevance is the cosine of the two listings' vectors (stats.go): a shared
-// term adds idf² × the two saturated frequencies, and the sum is divided by
-// both vector lengths, each over all of its listing's terms, whether the
-// other side has them or not. One shared word that is common (low idf)
-// therefore adds little, however few words the two listings share.
+// term adds its weight squared × the two saturated frequencies, and the sum
+// is divided by both vector lengths, each over all of its listing's terms,
+// whether the other side has them or not. One shared word that is common
+// (low weight) therefore adds little, however few words the two listings
+// share.
 func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 	if e.cfg.TextOnly {
 		return e.prepareBM25(q, ix, extra)
@@ -134,7 +137,7 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 func keepWords(words []weightedTerm, sq float64) int {
 	var tail float64
 	for _, wt := range words[min(len(words), maxQueryTerms):] {
-		v := wt.weight / wt.idf // idf × saturated frequency: the entry of the query's vector
+		v := wt.weight / wt.idf // weight × saturated frequency: the entry of the query's vector
 		tail += v * v
 	}
 	k := min(len(words), maxQueryTerms)

@@ -5,27 +5,35 @@ import (
 )
 
 // Text and concept relevance are cosines of two listings' vectors: a term's
-// entry is its idf times its saturated, field-weighted frequency in the
-// listing. The cosine is symmetric, so a pair scores the same whichever
-// listing asks, provided both sides use the same idf and the same vector
-// lengths. termStats is that shared view: the idf of every word and concept
-// over both indexes together (offers and demands), frozen at a snapshot so
-// that the lengths stored with every indexed listing stay exact. The
-// snapshot is retaken when the indexes have changed by more than a
-// sixteenth (refreshEvery): only then do scores move when unrelated
-// listings arrive, and then by little (TestDriftWhenUnrelatedListingsArrive).
+// entry is its weight (below) times its saturated, field-weighted frequency
+// in the listing. The cosine is symmetric, so a pair scores the same
+// whichever listing asks, provided both sides use the same term weights and
+// the same vector lengths. termStats is that shared view: the weight of
+// every word and concept over both indexes together (offers and demands),
+// frozen at a snapshot so that the lengths stored with every indexed listing
+// stay exact. The snapshot is retaken when the indexes have changed by more
+// than a sixteenth (refreshEvery).
+//
+// A term's weight is (N/df)^0.25 (termWeight), not BM25's log-shaped idf:
+// listings that share no term with a pair multiply N, and so every weight
+// of the pair's terms, by the same factor, which a cosine ignores. Scores
+// therefore do not drift when unrelated listings arrive
+// (TestDriftWhenUnrelatedListingsArrive; with a logarithm, common terms
+// gained on rare ones and scores moved by up to 12 points). The exponent
+// gives the same spread as the logarithm between a term in half the
+// listings and one in a ten-thousandth of them (ln 5000 ≈ 8.5 ≈ 5000^0.25).
 
 // termStats is a snapshot of document frequencies over both indexes.
 type termStats struct {
 	n        int // live listings of both kinds at the snapshot
 	words    map[string]float32
 	concepts []float32 // by concept number; 0 for a concept no listing had
-	// fresh is the idf of a term no listing had at the snapshot (as if in
-	// one listing): new words are rare until the next snapshot says otherwise.
+	// fresh is the weight of a term no listing had at the snapshot (as if
+	// in one listing): new words are rare until the next snapshot says otherwise.
 	fresh float32
-	// common: a term whose idf is at or below it is in more than a tenth of
-	// all listings; it counts little in the cosine (idf squared) and is not
-	// named in reasons. Zero (nothing is common) below 20 listings.
+	// common: a term whose weight is at or below it is in more than a tenth
+	// of all listings; it counts little in the cosine and is not named in
+	// reasons. Zero (nothing is common) below 20 listings.
 	common float32
 	// changes counts upserts and removals since the snapshot.
 	changes int
@@ -80,12 +88,11 @@ func newStats(nConcepts int, ixs ...*index) *termStats {
 	return s
 }
 
-var idfPower = 0.25
+// termWeight is the weight of a term found in df of n listings.
+func termWeight(n, df int) float64 { return math.Pow(float64(n)/float64(max(1, min(df, n))), 0.25) }
 
-func termWeight(n, df int) float64 { return math.Pow(float64(n)/float64(max(1, min(df, n))), idfPower) }
-
-// isCommon tells whether a term of this idf is too common to name.
-func (s *termStats) isCommon(idf float64) bool { return idf <= float64(s.common) }
+// isCommon tells whether a term of this weight is too common to name.
+func (s *termStats) isCommon(w float64) bool { return w <= float64(s.common) }
 
 // satTF is a listing's saturated term frequency (BM25's, without length
 // normalisation: the cosine normalises length), quantised as postings keep it.
