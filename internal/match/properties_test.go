@@ -156,7 +156,10 @@ func TestOneGenericWordDoesNotSaturateText(t *testing.T) {
 // TestDriftWhenUnrelatedListingsArrive: 60 pairs are scored, then 1,500
 // listings sharing no word and no concept with them are added one by one
 // (a live index, snapshots of the statistics retaken on the way); no
-// pair's score moves by more than 2 points, and the mean by less than 0.5.
+// pair's score moves by more than 1 point, and the mean by less than 0.2.
+// (Term weights are scale-free, so the scores do not move at all; with a
+// logarithmic idf the worst pair moved by 11.8 points, and by 8.2 on the m2
+// engine before issue 14.)
 func TestDriftWhenUnrelatedListingsArrive(t *testing.T) {
 	offers, demands := propertyCorpus(600, 60)
 	e, err := match.New(match.Config{})
@@ -215,7 +218,7 @@ func TestDriftWhenUnrelatedListingsArrive(t *testing.T) {
 	if len(ps) < 50 {
 		t.Fatalf("only %d pairs", len(ps))
 	}
-	if worst > 2 || mean > 0.5 {
+	if worst > 1 || mean > 0.2 {
 		t.Errorf("unrelated listings moved scores: mean %.3f, worst %.3f points", mean, worst)
 	}
 }
