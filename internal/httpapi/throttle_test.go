@@ -129,7 +129,7 @@ func TestLoginThrottleIsSharedByReplicas(t *testing.T) {
 				t.Fatal(err)
 			}
 			api := newTestAPI(t, st, emptyConfig)
-			b := replica(t, cfg, api.tokens)
+			b, _ := replica(t, cfg, api.tokens)
 			for i := range 6 {
 				server := http.Handler(api.server)
 				if i%2 == 1 {
