@@ -204,6 +204,9 @@ func TestAccessTable(t *testing.T) {
 						}
 					}
 				}
+				// Its pool goes now, not when the test ends: seventy idle
+				// pools would take a shared server's connections.
+				api.store.Close()
 			}
 			t.Logf("access table: %d routes, %d callers, %d cells", len(keys), len(callers), cells)
 		})

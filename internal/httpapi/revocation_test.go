@@ -61,6 +61,11 @@ func TestDisabledAdminCannotRestoreItself(t *testing.T) {
 		if u, _ := api.svc.User(ctx, api.admin.Actor(), rogue.ID); !u.Disabled {
 			t.Fatal("the rogue admin is enabled again")
 		}
+		// An actor whose id names no account at all (Postgres would refuse to compare it).
+		ghost := transfer.Actor{ID: "boot", Kind: transfer.ActorUser, Role: transfer.RoleAdmin}
+		if _, err := api.svc.CreateUser(ctx, ghost, transfer.NewUser{Email: uniqueEmail(), Password: api.password, Role: transfer.RoleAdmin}); !errors.Is(err, transfer.ErrUnauthenticated) {
+			t.Fatalf("an actor without account created an admin: %v", err)
+		}
 
 		// Demoted, then promoted back and re-demoted: the token's role is not the database's.
 		demoted, err := api.svc.CreateUser(ctx, api.admin.Actor(), transfer.NewUser{Email: uniqueEmail(), Password: api.password, Role: transfer.RoleAdmin})
@@ -122,7 +127,7 @@ func TestDisabledPartnerCannotRegisterWebhook(t *testing.T) {
 
 // replica is a second API process: its own store connection pool, Service
 // (with its own revocation table) and router, on the same database.
-func replica(t *testing.T, cfg store.Config, tokens *auth.Tokens) *httpapi.Server {
+func replica(t *testing.T, cfg store.Config, tokens *auth.Tokens) (*httpapi.Server, *store.Store) {
 	t.Helper()
 	st, err := store.Open(ctx, cfg)
 	if err != nil {
@@ -133,7 +138,7 @@ func replica(t *testing.T, cfg store.Config, tokens *auth.Tokens) *httpapi.Serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	return httpapi.NewServer(svc, tokens, httpapi.Config{})
+	return httpapi.NewServer(svc, tokens, httpapi.Config{}), st
 }
 
 // Disabling, demoting, moving a partner, a password change and a revoked
@@ -152,7 +157,7 @@ func TestRevocationReachesEveryReplica(t *testing.T) {
 				t.Fatal(err)
 			}
 			api := newTestAPI(t, st, emptyConfig) // replica A
-			b := replica(t, cfg, api.tokens)      // replica B
+			b, _ := replica(t, cfg, api.tokens)   // replica B
 			onB := func(bearer string) int {
 				req, _ := http.NewRequest(http.MethodGet, "/api/v1/offers", nil)
 				req.Header.Set("Authorization", bearer)
@@ -242,6 +247,42 @@ func TestRevocationReachesEveryReplica(t *testing.T) {
 			// Other users' tokens are untouched.
 			if code := onB(api.bearer["staff"]); code != 200 {
 				t.Fatalf("an unrelated token answered %d", code)
+			}
+		})
+	}
+}
+
+// A process that cannot reload its revocations for 2 s refuses tokens
+// with 503 rather than honour ones that may have been revoked meanwhile.
+// The vocabulary needs no database, so only the revocation check can fail it.
+func TestRevocationsFailClosed(t *testing.T) {
+	for _, dialect := range dbtest.Dialects(t) {
+		t.Run(dialect, func(t *testing.T) {
+			cfg := dbtest.Config(t, dialect)
+			st, err := store.Open(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { st.Close() })
+			if _, err := st.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			api := newTestAPI(t, st, emptyConfig)
+			b, bStore := replica(t, cfg, api.tokens)
+			get := func() int {
+				req := httptest.NewRequest(http.MethodGet, "/api/v1/vocabulary", nil)
+				req.Header.Set("Authorization", api.bearer["staff"])
+				rec := httptest.NewRecorder()
+				b.ServeHTTP(rec, req)
+				return rec.Code
+			}
+			if code := get(); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+			bStore.Close() // the replica loses its database
+			time.Sleep(2100 * time.Millisecond)
+			if code := get(); code != 503 {
+				t.Fatalf("with revocations 2 s stale, status %d, want 503", code)
 			}
 		})
 	}

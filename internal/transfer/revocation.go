@@ -109,6 +109,9 @@ func (s *Service) freshActor(ctx context.Context, a Actor) (Actor, error) {
 		return Actor{}, ErrUnauthenticated
 	}
 	gone := Errorf(ErrUnauthenticated, "the access token no longer stands for an active account")
+	if !ValidID(a.ID) {
+		return Actor{}, gone // no account has such an id, and Postgres would refuse to compare it
+	}
 	var fresh Actor
 	if a.Kind == ActorClient {
 		c, err := s.db(ctx).ClientByID(ctx, a.ID)
