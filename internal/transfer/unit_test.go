@@ -80,9 +80,11 @@ func TestFailedWriteLeavesNothing(t *testing.T) {
 	})
 }
 
-var staff = transfer.Actor{ID: "staff", Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+// staff acts in these tests; newService makes it a real user, since
+// privilege-changing use cases read their actor back from the store.
+var staff transfer.Actor
 
-// newService is a service on s with one institution.
+// newService is a service on s with a staff user and one institution.
 func newService(t *testing.T, s *store.Store) (*transfer.Service, transfer.Institution) {
 	t.Helper()
 	tokens, err := auth.NewTokens([]byte("a test signing key of at least thirty-two bytes"), 0, nil)
@@ -93,6 +95,12 @@ func newService(t *testing.T, s *store.Store) (*transfer.Service, transfer.Insti
 	if err != nil {
 		t.Fatal(err)
 	}
+	u, err := svc.CreateUserUnchecked(context.Background(), transfer.NewUser{Email: "staff@test.example",
+		Password: "a long enough password", Role: transfer.RoleStaff})
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff = u.Actor()
 	in, err := svc.CreateInstitution(context.Background(), staff, transfer.Institution{Name: "Guangxi University", Country: "CN", Type: "university"})
 	if err != nil {
 		t.Fatal(err)
