@@ -868,6 +868,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
+                    },
+                    "503": {
+                        "description": "too many imports at once; retry after Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
                     }
                 }
             }
@@ -2980,6 +2986,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many imports at once; retry after Retry-After",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }

@@ -276,6 +276,7 @@ func (s *Server) demandHistory(c echo.Context) error { return s.listingHistory(c
 //	@Failure		413				{object}	problem
 //	@Failure		415				{object}	problem
 //	@Failure		422				{object}	problem
+//	@Failure		503				{object}	problem	"too many imports at once; retry after Retry-After"
 //	@Security		BearerAuth
 //	@Router			/demands/import [post]
 func (s *Server) importDemands(c echo.Context) error {

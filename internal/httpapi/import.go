@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,6 +32,28 @@ type importResponse struct {
 
 // importListings reads a JSON array or a CSV file of listings, row by row, so
 // that a row that cannot be read is reported and the others still count.
+// importWait is how long an import waits for a slot before it gets 503.
+const importWait = 2 * time.Second
+
+// fewImports admits cfg.ImportSlots imports at a time, before their bodies
+// are read: each may hold up to 64 MB, parsed into rows.
+func (s *Server) fewImports(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		timer := time.NewTimer(importWait)
+		defer timer.Stop()
+		select {
+		case s.imports <- struct{}{}:
+			defer func() { <-s.imports }()
+			return next(c)
+		case <-timer.C:
+			return &transfer.Error{Kind: transfer.ErrUnavailable, RetryAfter: 5 * time.Second,
+				Message: "too many imports are running; retry later"}
+		case <-c.Request().Context().Done():
+			return c.Request().Context().Err()
+		}
+	}
+}
+
 func importListings[R listingRequest](s *Server, c echo.Context, kind transfer.Kind) error {
 	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	body, err := io.ReadAll(c.Request().Body)

@@ -279,6 +279,7 @@ func (s *Server) offerHistory(c echo.Context) error { return s.listingHistory(c,
 //	@Failure		413				{object}	problem
 //	@Failure		415				{object}	problem
 //	@Failure		422				{object}	problem
+//	@Failure		503				{object}	problem	"too many imports at once; retry after Retry-After"
 //	@Security		BearerAuth
 //	@Router			/offers/import [post]
 func (s *Server) importOffers(c echo.Context) error {

@@ -35,7 +35,9 @@ func (s *Server) routes(cfg Config) {
 
 	// Every route declares how it is reached; nothing about it is decided
 	// elsewhere by looking at its path:
-	//   - the body limit: cfg.BodyLimit, imports 64 MB (50,000 rows);
+	//   - the body limit: cfg.BodyLimit, imports 64 MB (50,000 rows), and
+	//     only cfg.ImportSlots imports read at once (s.fewImports), so that
+	//     their bodies cannot fill the memory;
 	//   - s.authenticate reads a bearer token when one is sent (a token sent
 	//     but invalid is refused even where none is needed); the OAuth token
 	//     endpoint does not read one: it authenticates clients with Basic;
@@ -50,7 +52,7 @@ func (s *Server) routes(cfg Config) {
 	write := []echo.MiddlewareFunc{small, s.authenticate, requireActor, s.idempotent}
 	admin := []echo.MiddlewareFunc{small, s.authenticate, requireActor, requireAdmin}
 	adminWrite := []echo.MiddlewareFunc{small, s.authenticate, requireActor, requireAdmin, s.idempotent}
-	bulkWrite := []echo.MiddlewareFunc{large, s.authenticate, requireActor, s.idempotent}
+	bulkWrite := []echo.MiddlewareFunc{large, s.authenticate, requireActor, s.fewImports, s.idempotent}
 	credentials := signedIn // POSTs that answer with credentials: never replayed
 
 	e.GET("/healthz", s.healthz, public...)

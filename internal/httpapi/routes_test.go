@@ -1,9 +1,14 @@
 package httpapi_test
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/techbridge/techbridge/internal/httpapi"
 
 	"github.com/techbridge/techbridge/internal/transfer"
 )
@@ -53,5 +58,36 @@ func TestCredentialAnswersAreNotReplayed(t *testing.T) {
 		if a.ID == "" || a.ID != b.ID {
 			t.Fatalf("offer ids %q, %q: the retry was not replayed", a.ID, b.ID)
 		}
+	})
+}
+
+// Imports are read a few at a time (Config.ImportSlots): one more waits
+// briefly, then gets 503 with Retry-After, and gets in once a slot is free.
+func TestImportsAreAdmittedAFewAtATime(t *testing.T) {
+	eachWith(t, httpapi.Config{ImportSlots: 1}, func(t *testing.T, api *testAPI) {
+		body, feed := io.Pipe()
+		first := make(chan int)
+		go func() {
+			req := httptest.NewRequest(http.MethodPost, "/api/v1/offers/import", body)
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", api.bearer["staff"])
+			rec := httptest.NewRecorder()
+			api.server.ServeHTTP(rec, req)
+			first <- rec.Code
+		}()
+		row, _ := json.Marshal(listingBody(transfer.KindOffer, api.ownInst.ID))
+		if _, err := feed.Write([]byte("[")); err != nil { // the first import holds its slot while its body arrives
+			t.Fatal(err)
+		}
+		r := api.do("staff", http.MethodPost, "/api/v1/demands/import", []any{listingBody(transfer.KindDemand, api.ownInst.ID)}).want(503)
+		if r.Header().Get("Retry-After") == "" {
+			t.Fatal("503 without Retry-After")
+		}
+		feed.Write(append(row, ']'))
+		feed.Close()
+		if code := <-first; code != http.StatusOK {
+			t.Fatalf("the first import answered %d", code)
+		}
+		api.do("staff", http.MethodPost, "/api/v1/demands/import", []any{listingBody(transfer.KindDemand, api.ownInst.ID)}).want(200)
 	})
 }

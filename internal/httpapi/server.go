@@ -40,6 +40,9 @@ type Config struct {
 	TrustedProxies []*net.IPNet // peers whose X-Forwarded-For is believed
 	BodyLimit      string       // e.g. "1M"
 	Version        string
+	// ImportSlots is how many imports (up to 64 MB each) one process reads
+	// at once; more wait briefly, then get 503. Default 2.
+	ImportSlots int
 }
 
 // Server is the HTTP handler of the API.
@@ -58,6 +61,7 @@ type Server struct {
 	metrics      *metrics
 	version      string
 	draining     atomic.Bool
+	imports      chan struct{} // one token per import being read and run
 }
 
 // Route is one registered method and path template.
@@ -81,6 +85,10 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 	s := &Server{echo: e, accounts: svc, institutions: svc, listings: svc, matching: svc, agreements: svc,
 		webhooks: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
 		metrics: newMetrics(prometheus.NewRegistry())}
+	if cfg.ImportSlots <= 0 {
+		cfg.ImportSlots = 2
+	}
+	s.imports = make(chan struct{}, cfg.ImportSlots)
 	e.HTTPErrorHandler = s.handleError
 	s.routes(cfg)
 	return s
