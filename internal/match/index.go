@@ -71,7 +71,7 @@ var modeBits = map[string]uint8{"licensing": 1, "assignment": 2, "joint_developm
 
 // analyze turns a listing into a doc with its terms and concepts; a query
 // also keeps the words behind its terms.
-func (e *Engine) analyze(l *Listing, query bool) *doc {
+func (e *Engine) analyze(m *conceptMatcher, l *Listing, query bool) *doc {
 	d := &doc{kind: l.Kind, currency: strings.ToUpper(l.Currency), id: l.ID, inst: l.InstitutionID, country: strings.ToUpper(l.Country), sector: l.Sector,
 		subsector: l.Subsector, trl: int8(l.TRL), confidential: l.Confidential,
 		terms: map[string]float32{}}
@@ -117,9 +117,9 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 		if e.cfg.TextOnly {
 			return
 		}
-		e.concepts.find(units(f), func(pid int32) {
-			c := e.concepts.patterns[pid].concept
-			if e.concepts.stop[c] {
+		m.find(units(f), func(pid int32) {
+			c := m.patterns[pid].concept
+			if m.stop[c] {
 				return
 			}
 			if r, ok := concepts[c]; ok {

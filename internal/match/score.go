@@ -454,9 +454,13 @@ type candidate struct {
 // scored it: the score a recorded match freezes. The offer need not be in
 // the index.
 func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
-	q := e.analyze(&demand, true)
+	lx := e.lex.Load()
+	q := e.analyze(lx.matcher, &demand, true)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if now := e.lex.Load(); now != lx {
+		lx, q = now, e.analyze(now.matcher, &demand, true)
+	}
 	ix := e.offers
 	var d *doc
 	var df facts
@@ -471,7 +475,7 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	} else {
 		// Not (yet) in the index: weighed with the index's statistics, as
 		// if it had been added.
-		d = e.analyze(&offer, false)
+		d = e.analyze(lx.matcher, &offer, false)
 		df, pq = ix.factsOf(d, false), e.prepare(q, ix, d)
 		avg := ix.avgLen()
 		if ix.live == 0 {
