@@ -304,8 +304,8 @@ func (e *Engine) rebuildWith(lx *lexiconState, load func() ([]Listing, error)) e
 	offers.bulk(os)
 	demands.bulk(ds)
 	st := newStats(len(m.concepts), offers, demands)
-	offers.relength(st)
-	demands.relength(st)
+	offers.normalise(nil, st)
+	demands.normalise(nil, st)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.offers, e.demands, e.stats = offers, demands, st
@@ -331,8 +331,8 @@ func (e *Engine) changed() {
 		return
 	}
 	st := newStats(len(e.lex.Load().concepts), e.offers, e.demands)
-	e.offers.relength(st)
-	e.demands.relength(st)
+	e.offers.normalise(e.stats, st)
+	e.demands.normalise(e.stats, st)
 	e.stats = st
 }
 
