@@ -10,9 +10,10 @@ import (
 // whichever listing asks, provided both sides use the same term weights and
 // the same vector lengths. termStats is that shared view: the weight of
 // every word and concept over both indexes together (offers and demands),
-// frozen at a snapshot so that the lengths stored with every indexed listing
-// stay exact. The snapshot is retaken when the indexes have changed by more
-// than a sixteenth (refreshEvery).
+// frozen at a snapshot so that the unit-vector entries the postings hold
+// (normalise) stay exact. The snapshot is retaken, and the postings
+// rescaled, when the indexes have changed by more than a sixteenth
+// (refreshEvery).
 //
 // A term's weight is (N/df)^0.25 (termWeight), not BM25's log-shaped idf:
 // listings that share no term with a pair multiply N, and so every weight
