@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -102,16 +104,37 @@ const codeVersion = "m3"
 
 // Engine ranks offers for demands and demands for offers.
 type Engine struct {
-	cfg      Config
-	w        [8]float64 // the weights in componentNames order
-	wSum     float64
+	cfg  Config
+	w    [8]float64 // the weights in componentNames order
+	wSum float64
+	// lex is the lexicon in force, its matcher and the algorithm version
+	// it makes; replaced (SetLexicon) only under mu's write lock, together
+	// with the indexes built with it.
+	lex     atomic.Pointer[lexiconState]
+	mu      sync.RWMutex
+	offers  *index
+	demands *index
+	stats   *termStats // shared by both indexes; replaced under mu
+	// pending, while a rebuild (Build, SetLexicon) analyses outside the
+	// lock, records the changes made meanwhile, to apply them to the new
+	// indexes; nil otherwise.
+	pending *[]change
+	rebuild sync.Mutex // one rebuild at a time
+	accs    sync.Pool
+}
+
+// lexiconState is a lexicon with what the engine derives from it.
+type lexiconState struct {
+	concepts []Concept
+	matcher  *conceptMatcher
 	version  string
-	concepts *conceptMatcher
-	mu       sync.RWMutex
-	offers   *index
-	demands  *index
-	stats    *termStats // shared by both indexes; replaced under mu
-	accs     sync.Pool
+}
+
+// change is an Upsert (listing set) or a Remove made during a rebuild.
+type change struct {
+	upsert *Listing
+	kind   Kind
+	id     string
 }
 
 // New builds an empty engine.
@@ -150,24 +173,12 @@ func New(cfg Config) (*Engine, error) {
 	if sc.Preselect == 0 {
 		sc.Preselect = def.Preselect
 	}
-	// The version names everything that changes a score: the weights, the
-	// currency rates, the lexicon, and shortcuts other than the defaults.
-	var shortcuts *Shortcuts
-	if *sc != def {
-		shortcuts = sc
-	}
-	b, err := json.Marshal(struct {
-		W Weights
-		T bool
-		R map[string]float64
-		L []Concept
-		S *Shortcuts `json:",omitempty"`
-	}{cfg.Weights, cfg.TextOnly, cfg.Rates, cfg.Lexicon, shortcuts})
+	version, err := versionOf(cfg, cfg.Lexicon)
 	if err != nil {
-		return nil, fmt.Errorf("match: version: %w", err)
+		return nil, err
 	}
-	sum := sha256.Sum256(b)
-	e := &Engine{cfg: cfg, version: codeVersion + "-" + hex.EncodeToString(sum[:4]), concepts: newConceptMatcher(cfg.Lexicon)}
+	e := &Engine{cfg: cfg}
+	e.lex.Store(&lexiconState{concepts: cfg.Lexicon, matcher: newConceptMatcher(cfg.Lexicon), version: version})
 	e.w = ws
 	for _, v := range e.w {
 		e.wSum += v
@@ -177,9 +188,62 @@ func New(cfg Config) (*Engine, error) {
 	return e, nil
 }
 
-// Version names the algorithm: the code version and a hash of the weights.
-// A frozen match records it, so that scores from other weights are told apart.
-func (e *Engine) Version() string { return e.version }
+// versionOf names the algorithm of cfg with lexicon lex: everything that
+// changes a score, the weights, the currency rates, the lexicon, and
+// shortcuts other than the defaults (cfg's shortcuts have their defaults
+// filled in).
+func versionOf(cfg Config, lex []Concept) (string, error) {
+	var shortcuts *Shortcuts
+	if cfg.Shortcuts != DefaultShortcuts {
+		shortcuts = &cfg.Shortcuts
+	}
+	b, err := json.Marshal(struct {
+		W Weights
+		T bool
+		R map[string]float64
+		L []Concept
+		S *Shortcuts `json:",omitempty"`
+	}{cfg.Weights, cfg.TextOnly, cfg.Rates, lex, shortcuts})
+	if err != nil {
+		return "", fmt.Errorf("match: version: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return codeVersion + "-" + hex.EncodeToString(sum[:4]), nil
+}
+
+// Version names the algorithm: the code version and a hash of the weights,
+// rates and lexicon. A frozen match records it, so that scores made under
+// other settings are told apart.
+func (e *Engine) Version() string { return e.lex.Load().version }
+
+// Lexicon returns the lexicon in force (shared: callers must not modify it).
+func (e *Engine) Lexicon() []Concept { return e.lex.Load().concepts }
+
+// SetLexicon replaces the concept lexicon while the engine serves, and
+// returns the new algorithm version. Every listing must be analysed again
+// (concepts are found in the text, which the index does not keep): load
+// returns all the listings to index, as for Build. The engine records the
+// Upserts and Removes made from the moment before load is called and
+// applies them to the new indexes too, so a listing changed while load
+// reads is not lost (applying a change load saw as well does no harm).
+// The new indexes are built beside the old ones, which serve until they
+// are swapped in at once. To extend the lexicon, pass
+// ExtendLexicon(e.Lexicon(), added). The lexicon is checked first
+// (CheckLexicon); on error, or if load fails, nothing changes.
+func (e *Engine) SetLexicon(concepts []Concept, load func() ([]Listing, error)) (string, error) {
+	if err := CheckLexicon(concepts); err != nil {
+		return "", err
+	}
+	version, err := versionOf(e.cfg, concepts)
+	if err != nil {
+		return "", err
+	}
+	concepts = slices.Clone(concepts)
+	if err := e.rebuildWith(&lexiconState{concepts: concepts, matcher: newConceptMatcher(concepts), version: version}, load); err != nil {
+		return "", err
+	}
+	return version, nil
+}
 
 func (e *Engine) indexOf(k Kind) *index {
 	if k == Demand {
@@ -188,8 +252,33 @@ func (e *Engine) indexOf(k Kind) *index {
 	return e.offers
 }
 
-// Build replaces both indexes with the listings given (published, live ones).
+// Build replaces both indexes with the listings given (published, live
+// ones). Upserts and Removes made while it runs are applied to the new
+// indexes too.
 func (e *Engine) Build(ls []Listing) {
+	_ = e.rebuildWith(nil, func() ([]Listing, error) { return ls, nil }) // load cannot fail
+}
+
+// rebuildWith builds new indexes of the listings load returns under
+// lexicon lx (nil: the one in force) and swaps them in, with lx, replaying
+// the changes made since before load was called.
+func (e *Engine) rebuildWith(lx *lexiconState, load func() ([]Listing, error)) error {
+	e.rebuild.Lock()
+	defer e.rebuild.Unlock()
+	if lx == nil {
+		lx = e.lex.Load()
+	}
+	e.mu.Lock()
+	e.pending = &[]change{}
+	e.mu.Unlock()
+	ls, err := load()
+	if err != nil {
+		e.mu.Lock()
+		e.pending = nil
+		e.mu.Unlock()
+		return fmt.Errorf("match: load the listings: %w", err)
+	}
+	m := lx.matcher
 	offers, demands := newIndex(e.cfg.Shortcuts, e.cfg.TextOnly), newIndex(e.cfg.Shortcuts, e.cfg.TextOnly)
 	// Analysis is per listing and reads nothing it changes: one stripe of
 	// the listings per core. Indexing stays sequential and in input order.
@@ -199,7 +288,7 @@ func (e *Engine) Build(ls []Listing) {
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(ls); i += workers {
-				analyzed[i] = e.analyze(&ls[i], false)
+				analyzed[i] = e.analyze(m, &ls[i], false)
 			}
 		})
 	}
@@ -214,12 +303,24 @@ func (e *Engine) Build(ls []Listing) {
 	}
 	offers.bulk(os)
 	demands.bulk(ds)
-	st := newStats(len(e.cfg.Lexicon), offers, demands)
-	offers.relength(st)
-	demands.relength(st)
+	st := newStats(len(m.concepts), offers, demands)
+	offers.normalise(nil, st)
+	demands.normalise(nil, st)
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.offers, e.demands, e.stats = offers, demands, st
-	e.mu.Unlock()
+	e.lex.Store(lx)
+	changes := *e.pending
+	e.pending = nil
+	for _, c := range changes {
+		if c.upsert != nil {
+			e.put(e.analyze(m, c.upsert, false), c.upsert.Kind)
+		} else {
+			e.indexOf(c.kind).remove(c.id)
+			e.changed()
+		}
+	}
+	return nil
 }
 
 // changed counts a change to the indexes and takes a new snapshot of the
@@ -229,18 +330,30 @@ func (e *Engine) changed() {
 	if e.stats.changes < e.stats.refreshEvery() {
 		return
 	}
-	st := newStats(len(e.cfg.Lexicon), e.offers, e.demands)
-	e.offers.relength(st)
-	e.demands.relength(st)
+	st := newStats(len(e.lex.Load().concepts), e.offers, e.demands)
+	e.offers.normalise(e.stats, st)
+	e.demands.normalise(e.stats, st)
 	e.stats = st
 }
 
 // Upsert adds or replaces a listing.
 func (e *Engine) Upsert(l Listing) {
-	d := e.analyze(&l, false)
+	m := e.lex.Load().matcher
+	d := e.analyze(m, &l, false)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.indexOf(l.Kind).put(d, e.stats)
+	if e.pending != nil {
+		*e.pending = append(*e.pending, change{upsert: &l})
+	}
+	if now := e.lex.Load().matcher; now != m { // the lexicon changed since: analyse again
+		d = e.analyze(now, &l, false)
+	}
+	e.put(d, l.Kind)
+}
+
+// put indexes d; the caller holds the write lock.
+func (e *Engine) put(d *doc, k Kind) {
+	e.indexOf(k).put(d, e.stats)
 	e.changed()
 }
 
@@ -248,6 +361,9 @@ func (e *Engine) Upsert(l Listing) {
 func (e *Engine) Remove(k Kind, id string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.pending != nil {
+		*e.pending = append(*e.pending, change{kind: k, id: id})
+	}
 	e.indexOf(k).remove(id)
 	e.changed()
 }
@@ -295,9 +411,13 @@ func (e *Engine) Match(l Listing, q Query) []Result {
 	if q.Now.IsZero() {
 		q.Now = time.Now()
 	}
-	qd := e.analyze(&l, true)
+	lx := e.lex.Load()
+	qd := e.analyze(lx.matcher, &l, true)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if now := e.lex.Load(); now != lx { // swapped since: the indexes hold the new lexicon's concepts
+		qd = e.analyze(now.matcher, &l, true)
+	}
 	target := e.offers
 	if l.Kind == Offer {
 		target = e.demands

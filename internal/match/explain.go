@@ -172,7 +172,8 @@ func (e *Engine) sharedConcepts(q, d *doc) string {
 			i++
 			j++
 		default:
-			ta, tb := e.concepts.patterns[a.pattern].term, e.concepts.patterns[b.pattern].term
+			m := e.lex.Load().matcher // stable: the caller holds the read lock
+			ta, tb := m.patterns[a.pattern].term, m.patterns[b.pattern].term
 			if strings.EqualFold(ta, tb) {
 				pairs = append(pairs, ta)
 			} else {

@@ -71,7 +71,7 @@ var modeBits = map[string]uint8{"licensing": 1, "assignment": 2, "joint_developm
 
 // analyze turns a listing into a doc with its terms and concepts; a query
 // also keeps the words behind its terms.
-func (e *Engine) analyze(l *Listing, query bool) *doc {
+func (e *Engine) analyze(m *conceptMatcher, l *Listing, query bool) *doc {
 	d := &doc{kind: l.Kind, currency: strings.ToUpper(l.Currency), id: l.ID, inst: l.InstitutionID, country: strings.ToUpper(l.Country), sector: l.Sector,
 		subsector: l.Subsector, trl: int8(l.TRL), confidential: l.Confidential,
 		terms: map[string]float32{}}
@@ -117,9 +117,9 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 		if e.cfg.TextOnly {
 			return
 		}
-		e.concepts.find(units(f), func(pid int32) {
-			c := e.concepts.patterns[pid].concept
-			if e.concepts.stop[c] {
+		m.find(units(f), func(pid int32) {
+			c := m.patterns[pid].concept
+			if m.stop[c] {
 				return
 			}
 			if r, ok := concepts[c]; ok {
@@ -264,11 +264,9 @@ type index struct {
 	holes     int
 	totalLen  float64
 	shortcuts Shortcuts
-	// inv holds per doc the inverse lengths of its word and concept vectors
-	// under the engine's termStats (stats.go); all ones in a BM25 index.
-	inv [][2]float32
 	// bm25 indexes words by BM25's length-normalised weights, for the
-	// text-only baseline, instead of the cosine's saturated frequencies.
+	// text-only baseline. Otherwise a posting holds the doc's entry of its
+	// unit-length vector (stats.go), times maxWeight.
 	bm25 bool
 }
 
@@ -391,8 +389,8 @@ func (ix *index) avgLen() float64 {
 
 // bulk indexes many docs with the average length known up front, then
 // makes the common lists dense and trims every list to its length. The
-// docs' vector lengths are left to relength, once the statistics of both
-// indexes are known.
+// postings hold the docs' raw saturated frequencies until normalise, once
+// the statistics of both indexes are known.
 func (ix *index) bulk(ds []*doc) {
 	var total float64
 	for _, d := range ds {
@@ -439,19 +437,15 @@ func (ix *index) put(d *doc, st *termStats) {
 
 // insert adds d as the next doc number; dense says whether lists that grow
 // past the limit become dense at once (bulk does it once at the end). With
-// st nil the doc's inverse lengths are left for relength.
+// st nil the postings get raw saturated frequencies, for normalise.
 func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 	n := uint32(len(ix.docs))
 	ix.docs = append(ix.docs, d)
 	ix.facts = append(ix.facts, ix.factsOf(d, true))
-	var inv [2]float32
-	switch {
-	case ix.bm25:
-		inv = [2]float32{1, 1}
-	case st != nil:
-		inv = inverse(st.lengths(d))
+	var length [2]float64 // 0: raw
+	if st != nil && !ix.bm25 {
+		length = st.lengths(d)
 	}
-	ix.inv = append(ix.inv, inv)
 	ix.byID[d.id] = n
 	ix.live++
 	ix.totalLen += float64(d.length)
@@ -467,9 +461,12 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 			p = &postings{}
 			ix.terms[t] = p
 		}
-		if ix.bm25 {
+		switch {
+		case ix.bm25:
 			p.add(n, textWeight(tf, d.length, avg))
-		} else {
+		case length[0] > 0:
+			p.add(n, quantize(float32(maxWeight*st.word(t)*dequantize(satTF(tf))/length[0])))
+		default:
 			p.add(n, satTF(tf))
 		}
 		grow(p)
@@ -480,7 +477,11 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 			p = &postings{}
 			ix.concepts[c.concept] = p
 		}
-		p.add(n, quantize(saturate(c.weight)))
+		if length[1] > 0 {
+			p.add(n, quantize(float32(maxWeight*st.concept(c.concept)*dequantize(quantize(saturate(c.weight)))/length[1])))
+		} else {
+			p.add(n, quantize(saturate(c.weight)))
+		}
 		grow(p)
 	}
 	d.terms = nil
@@ -512,14 +513,12 @@ func (ix *index) compact() {
 	renum := make([]uint32, len(ix.docs))
 	var docs []*doc
 	var fs []facts
-	var inv [][2]float32
 	for i, d := range ix.docs {
 		if d != nil {
 			renum[i] = uint32(len(docs))
 			ix.byID[d.id] = uint32(len(docs))
 			docs = append(docs, d)
 			fs = append(fs, ix.facts[i])
-			inv = append(inv, ix.inv[i])
 		} else {
 			renum[i] = math.MaxUint32
 		}
@@ -535,7 +534,7 @@ func (ix *index) compact() {
 			delete(ix.concepts, k)
 		}
 	}
-	ix.docs, ix.facts, ix.inv, ix.holes = docs, fs, inv, 0
+	ix.docs, ix.facts, ix.holes = docs, fs, 0
 }
 
 // sweep renumbers the list after compaction (n docs are left in the

@@ -203,6 +203,124 @@ func validConceptID(s string) bool {
 	return true
 }
 
+// ConceptError is a problem with one concept of a lexicon given to
+// CheckLexicon: Concept names it, and for a term shared with an unrelated
+// concept, Other names that one, Term the term and Lang its language.
+type ConceptError struct {
+	Concept string
+	Other   string
+	Term    string
+	Lang    string
+	Msg     string
+}
+
+func (e *ConceptError) Error() string {
+	if e.Other != "" {
+		return fmt.Sprintf("concept %q: %s term %q is also a term of concept %q, which shares no subsector with it", e.Concept, e.Lang, e.Term, e.Other)
+	}
+	return fmt.Sprintf("concept %q: %s", e.Concept, e.Msg)
+}
+
+// CheckLexicon checks a lexicon built in code (or changed at run time) by
+// the rules ParseLexicon applies to the file: lower_snake_case ids, unique;
+// subsectors given, "*" alone; all six languages, no empty or repeated term.
+// It also refuses a term (ignoring case) that two concepts sharing no
+// subsector both have in one language: the bridge would join unrelated
+// ideas. The first problem found is returned as a *ConceptError.
+func CheckLexicon(cs []Concept) error {
+	seen := map[string]bool{}
+	for _, c := range cs {
+		bad := func(format string, args ...any) error {
+			return &ConceptError{Concept: c.ID, Msg: fmt.Sprintf(format, args...)}
+		}
+		switch {
+		case !validConceptID(c.ID):
+			return bad("the id must be lower_snake_case ASCII")
+		case seen[c.ID]:
+			return bad("the id is given twice")
+		case len(c.Subsectors) == 0:
+			return bad("no subsectors")
+		case len(c.Subsectors) > 1 && slices.Contains(c.Subsectors, "*"):
+			return bad("\"*\" (cross-cutting) stands alone")
+		}
+		seen[c.ID] = true
+		for _, s := range c.Subsectors {
+			if s != "*" && !validConceptID(s) {
+				return bad("malformed subsector %q", s)
+			}
+		}
+		for _, l := range Languages {
+			if len(c.Terms[l]) == 0 {
+				return bad("no %s terms: every concept has all six languages", l)
+			}
+			terms := map[string]bool{}
+			for _, t := range c.Terms[l] {
+				f := strings.ToLower(strings.TrimSpace(t))
+				switch {
+				case f == "":
+					return bad("an empty %s term", l)
+				case terms[f]:
+					return bad("%s term %q is repeated", l, t)
+				}
+				terms[f] = true
+			}
+		}
+		for l := range c.Terms {
+			if !slices.Contains(Languages, l) {
+				return bad("unknown language %q", l)
+			}
+		}
+	}
+	for _, l := range Languages {
+		owner := map[string]int{}
+		for i, c := range cs {
+			for _, t := range c.Terms[l] {
+				f := strings.ToLower(strings.TrimSpace(t))
+				j, ok := owner[f]
+				if !ok {
+					owner[f] = i
+					continue
+				}
+				if o := cs[j]; !shareSubsector(o.Subsectors, c.Subsectors) {
+					return &ConceptError{Concept: c.ID, Other: o.ID, Term: t, Lang: l}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// shareSubsector tells whether two concepts' subsector lists meet; "*"
+// (cross-cutting) meets only "*".
+func shareSubsector(a, b []string) bool {
+	for _, s := range a {
+		if slices.Contains(b, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// ExtendLexicon returns base with the concepts of added: a concept whose id
+// is in base replaces it in place, the others follow in order. Neither
+// argument is modified.
+func ExtendLexicon(base, added []Concept) []Concept {
+	out := slices.Clone(base)
+	at := map[string]int{}
+	for i, c := range out {
+		at[c.ID] = i
+	}
+	for _, c := range added {
+		if i, ok := at[c.ID]; ok {
+			out[i] = c
+			continue
+		}
+		at[c.ID] = len(out)
+		out = append(out, c)
+	}
+	return out
+}
+
 //go:embed lexicon.txt
 var lexiconText string
 

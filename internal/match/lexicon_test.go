@@ -277,15 +277,6 @@ func termCollisions(cs []Concept) []string {
 	return collisions
 }
 
-func shareSubsector(a, b []string) bool {
-	for _, s := range a {
-		if slices.Contains(b, s) {
-			return true
-		}
-	}
-	return false
-}
-
 func TestLexiconCounts(t *testing.T) {
 	bySector := map[string]int{}
 	bySubsector := map[string]int{}

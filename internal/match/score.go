@@ -57,7 +57,7 @@ type weightedTerm struct {
 	term     string // the word; "" for a concept
 	concept  int32
 	postings *postings // nil when only an unindexed doc (Pair) has it
-	weight   float64   // tw² × the query's saturated frequency (BM25 baseline: idf × query weight)
+	weight   float64   // the query's unit-vector entry / maxWeight (BM25 baseline: idf × query weight)
 	idf      float64   // tw, the term's weight in termStats (not BM25's idf, but its role)
 	quantum  float32   // weight of one quantum of a posting weight
 	slot     int       // 0 text, 1 concepts
@@ -75,7 +75,7 @@ func (wt *weightedTerm) contribution(q uint16) float32 { return float32(wt.quant
 // turns the two sums into relevance.
 type prepared struct {
 	terms    []weightedTerm
-	inv      [2]float64 // 1 / the query's vector lengths, text and concepts (BM25 baseline: 1 / ideal sum)
+	inv      [2]float64 // what turns the sums into relevance: 1 (BM25 baseline: 1 / ideal sum)
 	relW     [2]float64 // the two sums' shares of relevance
 	deferred int        // terms[len-deferred:] are common
 	words    []int      // the words' indexes in terms, by weight, highest first
@@ -105,9 +105,20 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		if p == nil && (extra == nil || extra.terms[t] == 0) {
 			continue // no counterpart has it
 		}
-		words = append(words, weightedTerm{term: t, postings: p, weight: idf * idf * s, idf: idf})
+		words = append(words, weightedTerm{term: t, postings: p, weight: idf * s, idf: idf})
 	}
-	slices.SortFunc(words, func(a, b weightedTerm) int { return heavierFirst(&a, &b) })
+	// Heaviest first by what a word can add to a cosine: its entry times
+	// the entry a listing can have, both growing with the word's weight.
+	slices.SortFunc(words, func(a, b weightedTerm) int {
+		ka, kb := a.weight*a.idf, b.weight*b.idf
+		switch {
+		case ka > kb:
+			return -1
+		case ka < kb:
+			return 1
+		}
+		return strings.Compare(a.term, b.term)
+	})
 	terms := words[:keepWords(words, length[0])]
 	for _, c := range q.concepts {
 		idf, s := st.concept(c.concept), dequantize(quantize(saturate(c.weight)))
@@ -116,15 +127,16 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		if p == nil && (extra == nil || extra.concept(c.concept) == nil) {
 			continue
 		}
-		terms = append(terms, weightedTerm{concept: c.concept, postings: p, weight: idf * idf * s, idf: idf, slot: 1})
+		terms = append(terms, weightedTerm{concept: c.concept, postings: p, weight: idf * s, idf: idf, slot: 1})
 	}
-	var inv [2]float64
-	for i, l := range length {
-		if l > 0 {
-			inv[i] = 1 / math.Sqrt(l)
+	// Entries of the query's unit vector (postings hold the docs' own, times
+	// maxWeight): the sum over shared terms is the cosine.
+	for i := range terms {
+		if l := length[terms[i].slot]; l > 0 {
+			terms[i].weight /= math.Sqrt(l) * maxWeight
 		}
 	}
-	return e.finishPrepared(terms, inv)
+	return e.finishPrepared(terms, [2]float64{1, 1})
 }
 
 // keepWords returns how many of words (heaviest first) a query keeps: the
@@ -137,13 +149,11 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 func keepWords(words []weightedTerm, sq float64) int {
 	var tail float64
 	for _, wt := range words[min(len(words), maxQueryTerms):] {
-		v := wt.weight / wt.idf // weight × saturated frequency: the entry of the query's vector
-		tail += v * v
+		tail += wt.weight * wt.weight // weight × saturated frequency: the entry of the query's vector
 	}
 	k := min(len(words), maxQueryTerms)
 	for k < len(words) && k < maxQueryTermsLong && tail > pruneShare*pruneShare*sq {
-		v := words[k].weight / words[k].idf
-		tail -= v * v
+		tail -= words[k].weight * words[k].weight
 		k++
 	}
 	return k
@@ -233,10 +243,9 @@ func (pq *prepared) orderWords() {
 }
 
 // relevance turns a doc's two sums into the text and concept components
-// (each at most 1) and their weighted mean; inv are the doc's inverse
-// vector lengths.
-func (pq *prepared) relevance(text, concept float32, inv [2]float32) candidateRel {
-	t, c := min(1, float64(text)*pq.inv[0]*float64(inv[0])), min(1, float64(concept)*pq.inv[1]*float64(inv[1]))
+// (each at most 1) and their weighted mean.
+func (pq *prepared) relevance(text, concept float32) candidateRel {
+	t, c := min(1, float64(text)*pq.inv[0]), min(1, float64(concept)*pq.inv[1])
 	return candidateRel{text: t, concept: c, rel: pq.relW[0]*t + pq.relW[1]*c}
 }
 
@@ -295,7 +304,7 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 		}
 		for i := range cands {
 			d := cands[i].doc
-			cands[i].candidateRel = pq.relevance(acc.s[2*d], acc.s[2*d+1], ix.inv[d])
+			cands[i].candidateRel = pq.relevance(acc.s[2*d], acc.s[2*d+1])
 		}
 	}
 	best := make([]scored, 0, min(opt.Limit, len(cands)))
@@ -335,7 +344,7 @@ func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *p
 	var hist [relBuckets]int32
 	rels := acc.rels[:0]
 	for _, dn := range acc.touched {
-		r := pq.relevance(acc.s[2*dn], acc.s[2*dn+1], ix.inv[dn])
+		r := pq.relevance(acc.s[2*dn], acc.s[2*dn+1])
 		hist[bucketOf(r.rel)]++
 		rels = append(rels, r)
 	}
@@ -454,32 +463,35 @@ type candidate struct {
 // scored it: the score a recorded match freezes. The offer need not be in
 // the index.
 func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
-	q := e.analyze(&demand, true)
+	lx := e.lex.Load()
+	q := e.analyze(lx.matcher, &demand, true)
 	e.mu.RLock()
 	defer e.mu.RUnlock()
+	if now := e.lex.Load(); now != lx {
+		lx, q = now, e.analyze(now.matcher, &demand, true)
+	}
 	ix := e.offers
 	var d *doc
 	var df facts
 	var pq prepared
 	var weight func(wt *weightedTerm) uint16
 	var has func(t string) bool
-	var inv [2]float32
 	if n, ok := ix.byID[offer.ID]; ok {
-		d, df, pq, inv = ix.docs[n], ix.facts[n], e.prepare(q, ix, nil), ix.inv[n]
+		d, df, pq = ix.docs[n], ix.facts[n], e.prepare(q, ix, nil)
 		weight = func(wt *weightedTerm) uint16 { return wt.postings.weight(n) }
 		has = func(t string) bool { p := ix.terms[t]; return p != nil && p.weight(n) > 0 }
 	} else {
 		// Not (yet) in the index: weighed with the index's statistics, as
 		// if it had been added.
-		d = e.analyze(&offer, false)
+		d = e.analyze(lx.matcher, &offer, false)
 		df, pq = ix.factsOf(d, false), e.prepare(q, ix, d)
 		avg := ix.avgLen()
 		if ix.live == 0 {
 			avg = float64(max(d.length, 1))
 		}
-		inv = [2]float32{1, 1}
+		var length [2]float64
 		if !ix.bm25 {
-			inv = inverse(e.stats.lengths(d))
+			length = e.stats.lengths(d)
 		}
 		has = func(t string) bool { return d.terms[t] > 0 }
 		weight = func(wt *weightedTerm) uint16 {
@@ -487,10 +499,10 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 				if tf := d.terms[wt.term]; tf > 0 && ix.bm25 {
 					return textWeight(tf, d.length, avg)
 				} else if tf > 0 {
-					return satTF(tf)
+					return quantize(float32(maxWeight * wt.idf * dequantize(satTF(tf)) / length[0]))
 				}
 			} else if c := d.concept(wt.concept); c != nil {
-				return quantize(saturate(c.weight))
+				return quantize(float32(maxWeight * wt.idf * dequantize(quantize(saturate(c.weight))) / length[1]))
 			}
 			return 0
 		}
@@ -501,7 +513,7 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	}
 	qf := ix.factsOf(q, false)
 	parts := structure(pairAt(q, &qf, d, &df), now.Unix())
-	c := candidate{candidateRel: pq.relevance(s[0], s[1], inv), structured: e.structuredSum(parts)}
+	c := candidate{candidateRel: pq.relevance(s[0], s[1]), structured: e.structuredSum(parts)}
 	r := e.result(d, scored{c: c, total: e.total(c)}, parts)
 	r.Reasons = e.explain(q, d, &pq, s[0], weight, has)
 	return r

@@ -10,9 +10,10 @@ import (
 // whichever listing asks, provided both sides use the same term weights and
 // the same vector lengths. termStats is that shared view: the weight of
 // every word and concept over both indexes together (offers and demands),
-// frozen at a snapshot so that the lengths stored with every indexed listing
-// stay exact. The snapshot is retaken when the indexes have changed by more
-// than a sixteenth (refreshEvery).
+// frozen at a snapshot so that the unit-vector entries the postings hold
+// (normalise) stay exact. The snapshot is retaken, and the postings
+// rescaled, when the indexes have changed by more than a sixteenth
+// (refreshEvery).
 //
 // A term's weight is (N/df)^0.25 (termWeight), not BM25's log-shaped idf:
 // listings that share no term with a pair multiply N, and so every weight
@@ -116,40 +117,68 @@ func (s *termStats) lengths(d *doc) [2]float64 {
 	return [2]float64{math.Sqrt(l[0]), math.Sqrt(l[1])}
 }
 
-func inverse(l [2]float64) [2]float32 {
-	var out [2]float32
-	for i, v := range l {
-		if v > 0 {
-			out[i] = float32(1 / v)
-		}
+// normalise rewrites every posting of ix as its doc's entry of the unit
+// vector under st (times maxWeight): the postings held entries under old
+// (nil: raw saturated frequencies), each term's weight is scaled by its
+// new weight over its old, and every doc's vector is brought back to unit
+// length. Queries then add entries that are already divided by the doc's
+// length: a cosine costs no more per candidate than a plain sum.
+func (ix *index) normalise(old, st *termStats) {
+	if ix.bm25 {
+		return
 	}
-	return out
-}
-
-// relength recomputes the inverse lengths of every doc of ix under s, from
-// its postings (the docs keep no terms).
-func (ix *index) relength(s *termStats) {
 	sq := make([][2]float64, len(ix.docs))
+	wordRatio := func(t string) float64 {
+		if old == nil {
+			return st.word(t)
+		}
+		return st.word(t) / old.word(t)
+	}
+	conceptRatio := func(c int32) float64 {
+		if old == nil {
+			return st.concept(c)
+		}
+		return st.concept(c) / old.concept(c)
+	}
 	for t, p := range ix.terms {
-		w := s.word(t)
+		r := wordRatio(t)
 		p.each(func(d uint32, q uint16) {
-			v := w * dequantize(q)
+			v := r * dequantize(q)
 			sq[d][0] += v * v
 		})
 	}
 	for c, p := range ix.concepts {
-		w := s.concept(c)
+		r := conceptRatio(c)
 		p.each(func(d uint32, q uint16) {
-			v := w * dequantize(q)
+			v := r * dequantize(q)
 			sq[d][1] += v * v
 		})
 	}
-	ix.inv = make([][2]float32, len(ix.docs))
-	for d, v := range sq {
-		if ix.bm25 {
-			ix.inv[d] = [2]float32{1, 1}
-			continue
+	for t, p := range ix.terms {
+		r := wordRatio(t)
+		p.rewrite(func(d uint32, q uint16) uint16 {
+			return quantize(float32(maxWeight * r * dequantize(q) / math.Sqrt(sq[d][0])))
+		})
+	}
+	for c, p := range ix.concepts {
+		r := conceptRatio(c)
+		p.rewrite(func(d uint32, q uint16) uint16 {
+			return quantize(float32(maxWeight * r * dequantize(q) / math.Sqrt(sq[d][1])))
+		})
+	}
+}
+
+// rewrite replaces every weight of the list by fn of it.
+func (p *postings) rewrite(fn func(d uint32, q uint16) uint16) {
+	if p.dense == nil {
+		for i, d := range p.docs {
+			p.w[i] = fn(d, p.w[i])
 		}
-		ix.inv[d] = inverse([2]float64{math.Sqrt(v[0]), math.Sqrt(v[1])})
+		return
+	}
+	for d, q := range p.dense {
+		if q != 0 {
+			p.dense[d] = fn(uint32(d), q)
+		}
 	}
 }
