@@ -11,7 +11,8 @@ const docTemplate = `{
         "title": "{{.Title}}",
         "contact": {},
         "license": {
-            "name": "Apache-2.0"
+            "name": "Apache-2.0",
+            "url": "https://www.apache.org/licenses/LICENSE-2.0"
         },
         "version": "{{.Version}}"
     },
@@ -33,6 +34,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "List agreements",
+                "operationId": "listAgreements",
                 "parameters": [
                     {
                         "enum": [
@@ -163,6 +165,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "Record an agreement",
+                "operationId": "createAgreement",
                 "parameters": [
                     {
                         "type": "string",
@@ -245,6 +248,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "Get an agreement",
+                "operationId": "getAgreement",
                 "parameters": [
                     {
                         "type": "string",
@@ -298,6 +302,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "Change an agreement",
+                "operationId": "updateAgreement",
                 "parameters": [
                     {
                         "type": "string",
@@ -390,6 +395,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "An agreement's audit trail",
+                "operationId": "listAgreementHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -440,6 +446,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log in",
+                "operationId": "login",
                 "parameters": [
                     {
                         "description": "credentials",
@@ -495,6 +502,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log out",
+                "operationId": "logout",
                 "parameters": [
                     {
                         "description": "the refresh token to revoke",
@@ -532,6 +540,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Rotate a refresh token",
+                "operationId": "refreshToken",
                 "parameters": [
                     {
                         "description": "the current refresh token",
@@ -580,6 +589,7 @@ const docTemplate = `{
                     "demands"
                 ],
                 "summary": "List demands",
+                "operationId": "listDemands",
                 "parameters": [
                     {
                         "type": "string",
@@ -617,6 +627,19 @@ const docTemplate = `{
                         "type": "string",
                         "description": "status",
                         "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "licensing",
+                            "assignment",
+                            "joint_development",
+                            "technical_service",
+                            "equity_cooperation"
+                        ],
+                        "type": "string",
+                        "description": "demands wanting this transfer mode",
+                        "name": "transfer_mode",
                         "in": "query"
                     },
                     {
@@ -701,7 +724,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Draft an demand",
+                "summary": "Draft a demand",
+                "operationId": "createDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -788,6 +812,7 @@ const docTemplate = `{
                     "demands"
                 ],
                 "summary": "Import demands",
+                "operationId": "importDemands",
                 "parameters": [
                     {
                         "type": "boolean",
@@ -873,14 +898,15 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An demand the caller may not see (another institution's draft or confidential demand) answers exactly like a missing one.",
+                "description": "A demand the caller may not see (another institution's draft or confidential demand) answers exactly like a missing one.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
                     "demands"
                 ],
-                "summary": "Get an demand",
+                "summary": "Get a demand",
+                "operationId": "getDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -933,7 +959,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Change an demand",
+                "summary": "Change a demand",
+                "operationId": "updateDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1024,7 +1051,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "An demand's audit trail",
+                "summary": "A demand's audit trail",
+                "operationId": "listDemandHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -1077,6 +1105,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Offers that match a demand",
+                "operationId": "listDemandMatches",
                 "parameters": [
                     {
                         "type": "string",
@@ -1159,7 +1188,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Publish an demand",
+                "summary": "Publish a demand",
+                "operationId": "publishDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1244,7 +1274,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Reject an demand",
+                "summary": "Reject a demand",
+                "operationId": "rejectDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1335,7 +1366,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Submit an demand for review",
+                "summary": "Submit a demand for review",
+                "operationId": "submitDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1414,7 +1446,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Withdraw an demand",
+                "summary": "Withdraw a demand",
+                "operationId": "withdrawDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1494,6 +1527,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Liveness",
+                "operationId": "checkHealth",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -1519,6 +1553,7 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "List institutions",
+                "operationId": "listInstitutions",
                 "parameters": [
                     {
                         "type": "string",
@@ -1618,6 +1653,7 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "Create an institution",
+                "operationId": "createInstitution",
                 "parameters": [
                     {
                         "description": "the institution",
@@ -1680,6 +1716,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One institution. contact_email is left out for analysts and for partners of other institutions.",
                 "produces": [
                     "application/json"
                 ],
@@ -1687,6 +1724,7 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "Get an institution",
+                "operationId": "getInstitution",
                 "parameters": [
                     {
                         "type": "string",
@@ -1740,6 +1778,7 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "Change an institution",
+                "operationId": "updateInstitution",
                 "parameters": [
                     {
                         "type": "string",
@@ -1825,6 +1864,7 @@ const docTemplate = `{
                     "clients"
                 ],
                 "summary": "List an institution's machine clients",
+                "operationId": "listClients",
                 "parameters": [
                     {
                         "type": "string",
@@ -1878,6 +1918,7 @@ const docTemplate = `{
                     "clients"
                 ],
                 "summary": "Create a machine client for an institution",
+                "operationId": "createClient",
                 "parameters": [
                     {
                         "type": "string",
@@ -1954,6 +1995,7 @@ const docTemplate = `{
                     "clients"
                 ],
                 "summary": "Revoke a machine client",
+                "operationId": "revokeClient",
                 "parameters": [
                     {
                         "type": "string",
@@ -2010,6 +2052,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "List matches",
+                "operationId": "listMatches",
                 "parameters": [
                     {
                         "enum": [
@@ -2114,6 +2157,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Follow up a match",
+                "operationId": "createMatch",
                 "parameters": [
                     {
                         "type": "string",
@@ -2184,6 +2228,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One match: the demand-offer pair, its frozen score and components, status and each side's interest. Partners see the matches their institution is party to.",
                 "produces": [
                     "application/json"
                 ],
@@ -2191,6 +2236,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Get a match",
+                "operationId": "getMatch",
                 "parameters": [
                     {
                         "type": "string",
@@ -2250,6 +2296,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Move a match along",
+                "operationId": "updateMatch",
                 "parameters": [
                     {
                         "type": "string",
@@ -2341,6 +2388,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "A match's audit trail",
+                "operationId": "listMatchHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -2396,6 +2444,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Say yes or no to a match",
+                "operationId": "recordMatchInterest",
                 "parameters": [
                     {
                         "type": "string",
@@ -2481,6 +2530,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Who am I",
+                "operationId": "getMe",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -2512,6 +2562,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Change my password",
+                "operationId": "changePassword",
                 "parameters": [
                     {
                         "description": "current and new password",
@@ -2573,6 +2624,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "OAuth 2.0 token endpoint (client credentials)",
+                "operationId": "issueClientToken",
                 "parameters": [
                     {
                         "enum": [
@@ -2640,6 +2692,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "List offers",
+                "operationId": "listOffers",
                 "parameters": [
                     {
                         "type": "string",
@@ -2787,6 +2840,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Draft an offer",
+                "operationId": "createOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -2873,6 +2927,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Import offers",
+                "operationId": "importOffers",
                 "parameters": [
                     {
                         "type": "boolean",
@@ -2966,6 +3021,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Get an offer",
+                "operationId": "getOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3019,6 +3075,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Change an offer",
+                "operationId": "updateOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3110,6 +3167,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "An offer's audit trail",
+                "operationId": "listOfferHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -3162,6 +3220,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Demands that match an offer",
+                "operationId": "listOfferMatches",
                 "parameters": [
                     {
                         "type": "string",
@@ -3245,6 +3304,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Publish an offer",
+                "operationId": "publishOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3330,6 +3390,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Reject an offer",
+                "operationId": "rejectOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3421,6 +3482,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Submit an offer for review",
+                "operationId": "submitOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3500,6 +3562,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Withdraw an offer",
+                "operationId": "withdrawOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3579,6 +3642,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Readiness",
+                "operationId": "checkReadiness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -3611,11 +3675,11 @@ const docTemplate = `{
                     "statistics"
                 ],
                 "summary": "Agreement statistics",
+                "operationId": "getAgreementStats",
                 "parameters": [
                     {
                         "type": "string",
-                        "example": "sector,country",
-                        "description": "comma-separated dimensions",
+                        "description": "comma-separated dimensions from sector, subsector, type, status, country, corridor, institution_type, year, quarter, month; e.g. sector,country",
                         "name": "group_by",
                         "in": "query"
                     },
@@ -3632,12 +3696,28 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "enum": [
+                            "planned",
+                            "signed",
+                            "in_execution",
+                            "completed",
+                            "terminated"
+                        ],
                         "type": "string",
                         "description": "agreement status",
                         "name": "status",
                         "in": "query"
                     },
                     {
+                        "enum": [
+                            "development",
+                            "transfer",
+                            "licensing",
+                            "consulting",
+                            "service",
+                            "joint_lab",
+                            "other"
+                        ],
                         "type": "string",
                         "description": "agreement type",
                         "name": "type",
@@ -3709,6 +3789,7 @@ const docTemplate = `{
                     "statistics"
                 ],
                 "summary": "Overview for analysts",
+                "operationId": "getStatsOverview",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -3738,6 +3819,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Admin only. User accounts with their role, institution and whether they are disabled, filtered by role or institution.",
                 "produces": [
                     "application/json"
                 ],
@@ -3745,6 +3827,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "List users",
+                "operationId": "listUsers",
                 "parameters": [
                     {
                         "enum": [
@@ -3835,6 +3918,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Create a user",
+                "operationId": "createUser",
                 "parameters": [
                     {
                         "description": "the new user",
@@ -3903,6 +3987,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Admin only. One user account.",
                 "produces": [
                     "application/json"
                 ],
@@ -3910,6 +3995,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Get a user",
+                "operationId": "getUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -3969,6 +4055,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Change a user's role, institution or disabled flag",
+                "operationId": "updateUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -4049,6 +4136,7 @@ const docTemplate = `{
                     "reference"
                 ],
                 "summary": "Controlled vocabularies",
+                "operationId": "getVocabulary",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -4066,6 +4154,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The caller's institution's webhook endpoints (staff and admins: every endpoint). Signing secrets are never listed.",
                 "produces": [
                     "application/json"
                 ],
@@ -4073,6 +4162,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "List webhook endpoints",
+                "operationId": "listWebhooks",
                 "parameters": [
                     {
                         "type": "string",
@@ -4119,6 +4209,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Register a webhook endpoint",
+                "operationId": "createWebhook",
                 "parameters": [
                     {
                         "description": "the endpoint",
@@ -4171,6 +4262,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One webhook endpoint; another institution's endpoint answers like a missing one.",
                 "produces": [
                     "application/json"
                 ],
@@ -4178,6 +4270,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Get a webhook endpoint",
+                "operationId": "getWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4214,10 +4307,12 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Removes the endpoint; nothing more is delivered to it.",
                 "tags": [
                     "webhooks"
                 ],
                 "summary": "Delete a webhook endpoint",
+                "operationId": "deleteWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4262,6 +4357,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Change a webhook endpoint",
+                "operationId": "updateWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4347,6 +4443,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "An endpoint's deliveries",
+                "operationId": "listWebhookDeliveries",
                 "parameters": [
                     {
                         "type": "string",
@@ -4406,6 +4503,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Send a delivery again",
+                "operationId": "redeliverWebhookDelivery",
                 "parameters": [
                     {
                         "type": "string",
@@ -4459,6 +4557,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Rotate the signing secret",
+                "operationId": "rotateWebhookSecret",
                 "parameters": [
                     {
                         "type": "string",
@@ -4505,6 +4604,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Send a ping",
+                "operationId": "testWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4540,6 +4640,10 @@ const docTemplate = `{
     "definitions": {
         "httpapi.agreementList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4614,6 +4718,12 @@ const docTemplate = `{
         },
         "httpapi.agreementRequest": {
             "type": "object",
+            "required": [
+                "parties",
+                "sector",
+                "title",
+                "type"
+            ],
             "properties": {
                 "confidential": {
                     "type": "boolean"
@@ -4690,6 +4800,19 @@ const docTemplate = `{
         },
         "httpapi.agreementResponse": {
             "type": "object",
+            "required": [
+                "confidential",
+                "confirmed",
+                "created_at",
+                "id",
+                "parties",
+                "sector",
+                "status",
+                "title",
+                "type",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "confidential": {
                     "type": "boolean"
@@ -4759,6 +4882,11 @@ const docTemplate = `{
         },
         "httpapi.attemptResponse": {
             "type": "object",
+            "required": [
+                "at",
+                "attempt",
+                "duration_ms"
+            ],
             "properties": {
                 "at": {
                     "type": "string"
@@ -4779,6 +4907,12 @@ const docTemplate = `{
         },
         "httpapi.auditEventResponse": {
             "type": "object",
+            "required": [
+                "action",
+                "at",
+                "changes",
+                "id"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -4814,6 +4948,10 @@ const docTemplate = `{
         },
         "httpapi.changePasswordRequest": {
             "type": "object",
+            "required": [
+                "current_password",
+                "new_password"
+            ],
             "properties": {
                 "current_password": {
                     "type": "string"
@@ -4827,6 +4965,10 @@ const docTemplate = `{
         },
         "httpapi.clientList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4841,6 +4983,12 @@ const docTemplate = `{
         },
         "httpapi.clientResponse": {
             "type": "object",
+            "required": [
+                "client_id",
+                "created_at",
+                "institution_id",
+                "name"
+            ],
             "properties": {
                 "client_id": {
                     "type": "string"
@@ -4862,6 +5010,10 @@ const docTemplate = `{
         },
         "httpapi.component": {
             "type": "object",
+            "required": [
+                "score",
+                "weight"
+            ],
             "properties": {
                 "score": {
                     "type": "number",
@@ -4875,6 +5027,12 @@ const docTemplate = `{
         },
         "httpapi.conversion": {
             "type": "object",
+            "required": [
+                "agreed_per_introduced",
+                "agreements_per_agreed_match",
+                "introduced_per_match",
+                "matches_per_published_listing"
+            ],
             "properties": {
                 "agreed_per_introduced": {
                     "type": "number"
@@ -4892,6 +5050,9 @@ const docTemplate = `{
         },
         "httpapi.countRow": {
             "type": "object",
+            "required": [
+                "count"
+            ],
             "properties": {
                 "count": {
                     "type": "integer"
@@ -4915,6 +5076,18 @@ const docTemplate = `{
         },
         "httpapi.counterpartSummary": {
             "type": "object",
+            "required": [
+                "id",
+                "institution_id",
+                "language",
+                "published_at",
+                "sector",
+                "summary",
+                "title",
+                "transfer_modes",
+                "trl",
+                "visibility"
+            ],
             "properties": {
                 "id": {
                     "type": "string"
@@ -4959,6 +5132,9 @@ const docTemplate = `{
         },
         "httpapi.createClientRequest": {
             "type": "object",
+            "required": [
+                "name"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
@@ -4969,6 +5145,14 @@ const docTemplate = `{
         },
         "httpapi.createClientResponse": {
             "type": "object",
+            "required": [
+                "client_id",
+                "client_secret",
+                "created_at",
+                "institution_id",
+                "name",
+                "token_endpoint"
+            ],
             "properties": {
                 "client_id": {
                     "type": "string"
@@ -4999,6 +5183,11 @@ const docTemplate = `{
         },
         "httpapi.createInstitutionRequest": {
             "type": "object",
+            "required": [
+                "country",
+                "name",
+                "type"
+            ],
             "properties": {
                 "contact_email": {
                     "type": "string",
@@ -5054,6 +5243,10 @@ const docTemplate = `{
         },
         "httpapi.createMatchRequest": {
             "type": "object",
+            "required": [
+                "demand_id",
+                "offer_id"
+            ],
             "properties": {
                 "demand_id": {
                     "type": "string"
@@ -5065,6 +5258,11 @@ const docTemplate = `{
         },
         "httpapi.createUserRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password",
+                "role"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
@@ -5091,6 +5289,10 @@ const docTemplate = `{
         },
         "httpapi.deliveryList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5108,6 +5310,14 @@ const docTemplate = `{
         },
         "httpapi.deliveryResponse": {
             "type": "object",
+            "required": [
+                "attempts",
+                "created_at",
+                "event_id",
+                "history",
+                "id",
+                "status"
+            ],
             "properties": {
                 "attempts": {
                     "type": "integer"
@@ -5151,6 +5361,10 @@ const docTemplate = `{
         },
         "httpapi.demandList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5237,6 +5451,12 @@ const docTemplate = `{
         },
         "httpapi.demandRequest": {
             "type": "object",
+            "required": [
+                "language",
+                "sector",
+                "summary",
+                "title"
+            ],
             "properties": {
                 "budget_max": {
                     "type": "integer",
@@ -5325,6 +5545,20 @@ const docTemplate = `{
         },
         "httpapi.demandResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "institution_id",
+                "language",
+                "min_trl",
+                "sector",
+                "source_countries",
+                "status",
+                "summary",
+                "title",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "budget_max": {
                     "type": "integer"
@@ -5432,6 +5666,10 @@ const docTemplate = `{
         },
         "httpapi.endpointList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5467,6 +5705,10 @@ const docTemplate = `{
         },
         "httpapi.endpointRequest": {
             "type": "object",
+            "required": [
+                "events",
+                "url"
+            ],
             "properties": {
                 "description": {
                     "type": "string",
@@ -5494,6 +5736,16 @@ const docTemplate = `{
         },
         "httpapi.endpointResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "events",
+                "id",
+                "institution_id",
+                "paused",
+                "updated_at",
+                "url",
+                "version"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -5540,6 +5792,15 @@ const docTemplate = `{
         },
         "httpapi.funnelResponse": {
             "type": "object",
+            "required": [
+                "agreed",
+                "agreements",
+                "conversion",
+                "introduced",
+                "matches",
+                "median_days_match_to_agreement",
+                "published_listings"
+            ],
             "properties": {
                 "agreed": {
                     "type": "integer"
@@ -5557,7 +5818,8 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "median_days_match_to_agreement": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "published_listings": {
                     "type": "integer"
@@ -5566,6 +5828,9 @@ const docTemplate = `{
         },
         "httpapi.healthResponse": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
@@ -5579,6 +5844,9 @@ const docTemplate = `{
         },
         "httpapi.historyResponse": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5590,6 +5858,11 @@ const docTemplate = `{
         },
         "httpapi.importResponse": {
             "type": "object",
+            "required": [
+                "created",
+                "failed",
+                "results"
+            ],
             "properties": {
                 "created": {
                     "type": "integer"
@@ -5607,6 +5880,9 @@ const docTemplate = `{
         },
         "httpapi.importResult": {
             "type": "object",
+            "required": [
+                "row"
+            ],
             "properties": {
                 "errors": {
                     "type": "array",
@@ -5625,6 +5901,10 @@ const docTemplate = `{
         },
         "httpapi.institutionList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5642,6 +5922,17 @@ const docTemplate = `{
         },
         "httpapi.institutionResponse": {
             "type": "object",
+            "required": [
+                "country",
+                "created_at",
+                "id",
+                "name",
+                "sectors",
+                "type",
+                "updated_at",
+                "verified",
+                "version"
+            ],
             "properties": {
                 "contact_email": {
                     "description": "only to staff and the institution itself",
@@ -5700,6 +5991,9 @@ const docTemplate = `{
         },
         "httpapi.interestRequest": {
             "type": "object",
+            "required": [
+                "interested"
+            ],
             "properties": {
                 "interested": {
                     "type": "boolean"
@@ -5720,6 +6014,11 @@ const docTemplate = `{
         },
         "httpapi.interestResponse": {
             "type": "object",
+            "required": [
+                "at",
+                "by",
+                "interested"
+            ],
             "properties": {
                 "at": {
                     "type": "string"
@@ -5737,6 +6036,10 @@ const docTemplate = `{
         },
         "httpapi.loginRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
@@ -5750,6 +6053,10 @@ const docTemplate = `{
         },
         "httpapi.matchList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5767,6 +6074,22 @@ const docTemplate = `{
         },
         "httpapi.matchResponse": {
             "type": "object",
+            "required": [
+                "algorithm_version",
+                "components",
+                "created_at",
+                "demand_id",
+                "demand_institution_id",
+                "id",
+                "offer_id",
+                "offer_institution_id",
+                "reasons",
+                "score",
+                "sector",
+                "status",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "algorithm_version": {
                     "type": "string"
@@ -5837,6 +6160,11 @@ const docTemplate = `{
         },
         "httpapi.meResponse": {
             "type": "object",
+            "required": [
+                "id",
+                "kind",
+                "role"
+            ],
             "properties": {
                 "email": {
                     "type": "string"
@@ -5880,6 +6208,9 @@ const docTemplate = `{
         },
         "httpapi.oauthError": {
             "type": "object",
+            "required": [
+                "error"
+            ],
             "properties": {
                 "error": {
                     "type": "string",
@@ -5892,6 +6223,10 @@ const docTemplate = `{
         },
         "httpapi.offerList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5987,6 +6322,14 @@ const docTemplate = `{
         },
         "httpapi.offerRequest": {
             "type": "object",
+            "required": [
+                "ip_status",
+                "language",
+                "sector",
+                "summary",
+                "title",
+                "trl"
+            ],
             "properties": {
                 "currency": {
                     "type": "string",
@@ -6084,6 +6427,21 @@ const docTemplate = `{
         },
         "httpapi.offerResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "institution_id",
+                "ip_status",
+                "language",
+                "sector",
+                "status",
+                "summary",
+                "target_countries",
+                "title",
+                "trl",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -6194,6 +6552,12 @@ const docTemplate = `{
         },
         "httpapi.overviewResponse": {
             "type": "object",
+            "required": [
+                "agreements_by_year",
+                "funnel",
+                "institutions",
+                "listings"
+            ],
             "properties": {
                 "agreements_by_year": {
                     "type": "array",
@@ -6220,6 +6584,10 @@ const docTemplate = `{
         },
         "httpapi.partyBody": {
             "type": "object",
+            "required": [
+                "institution_id",
+                "role"
+            ],
             "properties": {
                 "institution_id": {
                     "type": "string"
@@ -6236,6 +6604,12 @@ const docTemplate = `{
         },
         "httpapi.partyResponse": {
             "type": "object",
+            "required": [
+                "country",
+                "institution_id",
+                "institution_type",
+                "role"
+            ],
             "properties": {
                 "country": {
                     "type": "string",
@@ -6260,6 +6634,11 @@ const docTemplate = `{
         },
         "httpapi.problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -6289,12 +6668,16 @@ const docTemplate = `{
                 },
                 "type": {
                     "type": "string",
-                    "example": "about:blank"
+                    "format": "uri-reference",
+                    "example": "/problems/validation"
                 }
             }
         },
         "httpapi.refreshRequest": {
             "type": "object",
+            "required": [
+                "refresh_token"
+            ],
             "properties": {
                 "refresh_token": {
                     "type": "string"
@@ -6303,6 +6686,10 @@ const docTemplate = `{
         },
         "httpapi.sectorEntry": {
             "type": "object",
+            "required": [
+                "sector",
+                "subsectors"
+            ],
             "properties": {
                 "sector": {
                     "type": "string",
@@ -6318,6 +6705,11 @@ const docTemplate = `{
         },
         "httpapi.statsResponse": {
             "type": "object",
+            "required": [
+                "group_by",
+                "rows",
+                "total"
+            ],
             "properties": {
                 "group_by": {
                     "type": "array",
@@ -6338,9 +6730,14 @@ const docTemplate = `{
         },
         "httpapi.statsRowDoc": {
             "type": "object",
+            "required": [
+                "count",
+                "value_by_currency"
+            ],
             "properties": {
                 "corridor": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "CN-TH"
                 },
                 "count": {
@@ -6349,30 +6746,38 @@ const docTemplate = `{
                 },
                 "country": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "TH"
                 },
                 "institution_type": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "month": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2026-09"
                 },
                 "quarter": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2026-Q3"
                 },
                 "sector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "status": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "subsector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "value_by_currency": {
                     "type": "object",
@@ -6383,12 +6788,17 @@ const docTemplate = `{
                 },
                 "year": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2026"
                 }
             }
         },
         "httpapi.statsTotal": {
             "type": "object",
+            "required": [
+                "count",
+                "value_by_currency"
+            ],
             "properties": {
                 "count": {
                     "type": "integer"
@@ -6404,6 +6814,10 @@ const docTemplate = `{
         },
         "httpapi.suggestionList": {
             "type": "object",
+            "required": [
+                "algorithm_version",
+                "items"
+            ],
             "properties": {
                 "algorithm_version": {
                     "type": "string",
@@ -6419,6 +6833,11 @@ const docTemplate = `{
         },
         "httpapi.suggestionResponse": {
             "type": "object",
+            "required": [
+                "components",
+                "reasons",
+                "score"
+            ],
             "properties": {
                 "components": {
                     "type": "object",
@@ -6456,6 +6875,11 @@ const docTemplate = `{
         },
         "httpapi.tokenResponse": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "token_type"
+            ],
             "properties": {
                 "access_token": {
                     "type": "string"
@@ -6511,6 +6935,9 @@ const docTemplate = `{
         },
         "httpapi.updateMatchRequest": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "reason": {
                     "type": "string"
@@ -6549,6 +6976,10 @@ const docTemplate = `{
         },
         "httpapi.userList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6566,6 +6997,15 @@ const docTemplate = `{
         },
         "httpapi.userResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "disabled",
+                "email",
+                "id",
+                "role",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -6601,6 +7041,15 @@ const docTemplate = `{
         },
         "httpapi.vocabularyResponse": {
             "type": "object",
+            "required": [
+                "asean_countries",
+                "first_class_languages",
+                "institution_types",
+                "ip_statuses",
+                "listing_statuses",
+                "sectors",
+                "transfer_modes"
+            ],
             "properties": {
                 "asean_countries": {
                     "type": "array",
@@ -6648,6 +7097,11 @@ const docTemplate = `{
         },
         "httpapi.yearRow": {
             "type": "object",
+            "required": [
+                "count",
+                "value_by_currency",
+                "year"
+            ],
             "properties": {
                 "count": {
                     "type": "integer"
@@ -6660,12 +7114,17 @@ const docTemplate = `{
                     }
                 },
                 "year": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "transfer.Change": {
             "type": "object",
+            "required": [
+                "new",
+                "old"
+            ],
             "properties": {
                 "new": {},
                 "old": {}
@@ -6673,6 +7132,10 @@ const docTemplate = `{
         },
         "transfer.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string"
@@ -6685,12 +7148,62 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "\"Bearer \" followed by an access token from /auth/login, /auth/refresh or /oauth/token.",
+            "description": "The word Bearer, a space, then an access token from /auth/login, /auth/refresh or /oauth/token.",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Logging in, refreshing and revoking tokens; OAuth 2.0 client credentials for machine clients.",
+            "name": "auth"
+        },
+        {
+            "description": "User accounts and roles (admin only).",
+            "name": "users"
+        },
+        {
+            "description": "Member institutions: universities, enterprises, research institutes, transfer agencies.",
+            "name": "institutions"
+        },
+        {
+            "description": "Technologies an institution can transfer: drafted, reviewed, published, matched.",
+            "name": "offers"
+        },
+        {
+            "description": "Technologies an institution needs: drafted, reviewed, published, matched.",
+            "name": "demands"
+        },
+        {
+            "description": "OAuth 2.0 machine clients of an institution: created by staff, secret shown once.",
+            "name": "clients"
+        },
+        {
+            "description": "Ranked suggestions for a listing, and the demand-offer pairs (matches) staff follow up.",
+            "name": "matching"
+        },
+        {
+            "description": "Signed or planned cooperation agreements; never deleted, every change audited.",
+            "name": "agreements"
+        },
+        {
+            "description": "Agreement statistics and the matchmaking funnel, as JSON or CSV.",
+            "name": "statistics"
+        },
+        {
+            "description": "Endpoints that receive signed event deliveries (Standard Webhooks).",
+            "name": "webhooks"
+        },
+        {
+            "description": "Controlled vocabularies: sectors, subsectors, institution types, transfer modes.",
+            "name": "reference"
+        },
+        {
+            "description": "Liveness and readiness probes, served at the root of the host.",
+            "name": "operations"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
@@ -6700,7 +7213,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/api/v1",
 	Schemes:          []string{},
 	Title:            "techbridge API",
-	Description:      "Technology-transfer matchmaking between Chinese and ASEAN institutions.\nErrors are RFC 9457 problem documents (application/problem+json). Lists return {items, next_cursor, total} and a Link rel=\"next\" header.\nPeople log in at /auth/login; partner machine clients use the OAuth 2.0 client-credentials grant at /oauth/token. Send the access token as \"Authorization: Bearer <token>\".",
+	Description:      "Technology-transfer matchmaking between Chinese and ASEAN institutions.\nErrors are RFC 9457 problem documents (application/problem+json) whose type is a stable URI per kind of error, such as /problems/validation. Lists return {items, next_cursor, total} and a Link rel=\"next\" header.\nPeople log in at /auth/login; partner machine clients use the OAuth 2.0 client-credentials grant at /oauth/token. Send the access token in the Authorization header: the word Bearer, a space, then the token.\nThe OpenAPI 3.1 version of this document, the one to generate clients from, is served at /openapi.json.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

@@ -42,6 +42,7 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 //
 //	@Summary		Log in
 //	@Description	Exchanges email and password for a short-lived access token and a refresh token. Failed attempts are throttled per account and per client IP (429 with Retry-After).
+//	@ID			login
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -68,6 +69,7 @@ func (s *Server) login(c echo.Context) error {
 //
 //	@Summary		Rotate a refresh token
 //	@Description	Returns a new access token and a new refresh token; the old refresh token is spent. Presenting a spent refresh token again revokes every token of that login.
+//	@ID			refreshToken
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -92,6 +94,7 @@ func (s *Server) refresh(c echo.Context) error {
 //
 //	@Summary		Log out
 //	@Description	Revokes the refresh token and every token rotated from the same login. Access tokens lapse with their short lifetime.
+//	@ID			logout
 //	@Tags			auth
 //	@Accept			json
 //	@Param			body	body	refreshRequest	true	"the refresh token to revoke"
@@ -122,6 +125,7 @@ type meResponse struct {
 //
 //	@Summary		Who am I
 //	@Description	The calling user or machine client.
+//	@ID			getMe
 //	@Tags			auth
 //	@Produce		json
 //	@Success		200	{object}	meResponse
@@ -152,6 +156,7 @@ type changePasswordRequest struct {
 //
 //	@Summary		Change my password
 //	@Description	For people, not machine clients. Every refresh token of the user is revoked, so other sessions must log in again.
+//	@ID			changePassword
 //	@Tags			auth
 //	@Accept			json
 //	@Param			body	body	changePasswordRequest	true	"current and new password"
@@ -197,6 +202,7 @@ func (s *Server) writeOAuthError(c echo.Context, e *oauthError) {
 //
 //	@Summary		OAuth 2.0 token endpoint (client credentials)
 //	@Description	RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457.
+//	@ID			issueClientToken
 //	@Tags			auth
 //	@Accept			x-www-form-urlencoded
 //	@Produce		json

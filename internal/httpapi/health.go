@@ -17,6 +17,7 @@ type healthResponse struct {
 //
 //	@Summary		Liveness
 //	@Description	Answers 200 while the process serves HTTP; it does not touch the database.
+//	@ID			checkHealth
 //	@Tags			operations
 //	@Produce		json
 //	@Success		200	{object}	healthResponse
@@ -29,6 +30,7 @@ func (s *Server) healthz(c echo.Context) error {
 //
 //	@Summary		Readiness
 //	@Description	Answers 200 when the database answers, 503 otherwise.
+//	@ID			checkReadiness
 //	@Tags			operations
 //	@Produce		json
 //	@Success		200	{object}	healthResponse

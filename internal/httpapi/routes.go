@@ -39,7 +39,9 @@ func (s *Server) routes(cfg Config) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler)
-	e.GET("/swagger/*", echoSwagger.WrapHandler)
+	e.GET("/swagger/*", echoSwagger.EchoWrapHandler(echoSwagger.URL("/openapi.json"), echoSwagger.PersistAuthorization(true)))
+	e.GET("/openapi.json", s.openAPI)
+	e.GET("/problems/:type", s.problemType)
 
 	// Route-level middleware, not group middleware: an Echo group with
 	// middleware registers a catch-all that would turn 405 into 404.

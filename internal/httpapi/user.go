@@ -44,6 +44,7 @@ type userList = listResponse[userResponse]
 //
 //	@Summary		Create a user
 //	@Description	Admins only. Partners must name their institution; other roles must not.
+//	@ID			createUser
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json
@@ -75,6 +76,8 @@ func (s *Server) createUser(c echo.Context) error {
 // listUsers godoc
 //
 //	@Summary	List users
+//	@Description	Admin only. User accounts with their role, institution and whether they are disabled, filtered by role or institution.
+//	@ID			listUsers
 //	@Tags		users
 //	@Produce	json
 //	@Param		role			query		string	false	"filter by role"	Enums(admin,staff,partner,analyst)
@@ -103,6 +106,8 @@ func (s *Server) listUsers(c echo.Context) error {
 // getUser godoc
 //
 //	@Summary	Get a user
+//	@Description	Admin only. One user account.
+//	@ID			getUser
 //	@Tags		users
 //	@Produce	json
 //	@Param		id	path		string	true	"user id"
@@ -125,6 +130,7 @@ func (s *Server) getUser(c echo.Context) error {
 //
 //	@Summary		Change a user's role, institution or disabled flag
 //	@Description	Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).
+//	@ID			updateUser
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json
