@@ -26,7 +26,10 @@ const (
 	refHeaders    = "#/components/headers/"
 )
 
-// rootPaths are served at the root of the host, not under /api/v1.
+// basePath is where the API lives; rootPaths are served at the root of the
+// host instead (swag puts every path under its one @BasePath).
+const basePath = "/api/v1"
+
 var rootPaths = map[string]bool{"/healthz": true, "/readyz": true}
 
 // convert turns swag's Swagger 2.0 document into the published OpenAPI 3.1 one.
@@ -43,7 +46,21 @@ func convert(raw []byte) (*openapi3.T, error) {
 	if err != nil {
 		return nil, fmt.Errorf("convert to 3.0: %w", err)
 	}
-	doc.Servers = openapi3.Servers{{URL: "/api/v1", Description: "relative to the host that serves this document"}}
+	// One relative server, the root of the host that serves the document,
+	// and full paths (/api/v1/offers): generated clients take a single base
+	// URL (oapi-codegen and openapi-fetch ignore path-level servers, which
+	// /healthz and /readyz would need under a /api/v1 server), and Prism's
+	// validating proxy forwards the request path unchanged, so it finds no
+	// operation under a server with a path.
+	doc.Servers = openapi3.Servers{{URL: "/", Description: "the host that serves this document"}}
+	paths := openapi3.NewPaths()
+	for path, item := range doc.Paths.Map() {
+		if !rootPaths[path] {
+			path = basePath + path
+		}
+		paths.Set(path, item)
+	}
+	doc.Paths = paths
 	securitySchemes(doc)
 	headers(doc)
 	vocabs := vocabularies()
@@ -62,9 +79,6 @@ func convert(raw []byte) (*openapi3.T, error) {
 		}
 	}()
 	for path, item := range doc.Paths.Map() {
-		if rootPaths[path] {
-			item.Servers = openapi3.Servers{{URL: "/", Description: "operations endpoints live at the root"}}
-		}
 		for method, op := range item.Operations() {
 			if err := operation(doc, path, method, op, vocabs); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", method, path, err)
@@ -232,9 +246,10 @@ func schema(name string, s *openapi3.Schema, vocabs map[string]*openapi3.Schema)
 			}
 		}
 		if p.IsEmpty() { // Go's any: whatever JSON value was recorded, null included
-			p.Type = &openapi3.Types{"string", "number", "boolean", "array", "object", "null"}
-			p.Items = &openapi3.SchemaRef{Value: &openapi3.Schema{}}
-			p.Description = "any JSON value"
+			// Spelled out rather than {}: validators that read the schema with
+			// OpenAPI 3.0 rules take {} to refuse null.
+			p.Description = "any JSON value, null included"
+			p.AnyOf = openapi3.SchemaRefs{{Value: &openapi3.Schema{}}, {Value: &openapi3.Schema{Type: &openapi3.Types{"null"}}}}
 		}
 		if p.Type.Is("string") && p.Format == "" {
 			switch {
