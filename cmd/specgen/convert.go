@@ -259,6 +259,12 @@ func schema(name string, s *openapi3.Schema, vocabs map[string]*openapi3.Schema)
 				p.Format = "date"
 			}
 		}
+		if !response && p.Default != nil {
+			// The server fills it in when absent. As a default in a request
+			// schema, openapi-typescript would make the field mandatory.
+			p.Description = strings.TrimSpace(fmt.Sprintf("%s Default when absent: %v.", p.Description, p.Default))
+			p.Default = nil
+		}
 		if response && (prop == "id" || prop == "version" || prop == "created_at" || prop == "updated_at") {
 			p.ReadOnly = true
 		}
