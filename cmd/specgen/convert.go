@@ -92,6 +92,11 @@ func convert(raw []byte) (*openapi3.T, error) {
 	return doc, nil
 }
 
+// schemaNames renames the schemas whose names generators would give to
+// something else: oapi-codegen names the response wrapper of operation
+// createClient CreateClientResponse, and its constructor NewClient.
+var schemaNames = map[string]string{"CreateClientResponse": "ClientWithSecret"}
+
 // renameDefinitions drops swag's Go package prefixes (httpapi.offerResponse
 // becomes OfferResponse), so that generated types get plain names.
 func renameDefinitions(raw []byte) ([]byte, error) {
@@ -105,6 +110,9 @@ func renameDefinitions(raw []byte) ([]byte, error) {
 	for _, old := range names {
 		name := old[strings.LastIndexByte(old, '.')+1:]
 		name = strings.ToUpper(name[:1]) + name[1:]
+		if n, ok := schemaNames[name]; ok {
+			name = n
+		}
 		pairs = append(pairs, `"#/definitions/`+old+`"`, `"#/definitions/`+name+`"`)
 		renamed := defs[old]
 		delete(defs, old)
@@ -293,6 +301,9 @@ func anys(values []string) []any {
 func operation(doc *openapi3.T, path, method string, op *openapi3.Operation, vocabs map[string]*openapi3.Schema) error {
 	if op.OperationID == "" {
 		return fmt.Errorf("no operationId: add @ID to its annotations")
+	}
+	if wrapper := strings.ToUpper(op.OperationID[:1]) + op.OperationID[1:] + "Response"; doc.Components.Schemas[wrapper] != nil {
+		return fmt.Errorf("schema %s collides with the response type generators make for %s: rename it in schemaNames", wrapper, op.OperationID)
 	}
 	secured := op.Security != nil && len(*op.Security) > 0
 	if secured {
