@@ -1656,6 +1656,12 @@ const docTemplate = `{
                 "operationId": "createInstitution",
                 "parameters": [
                     {
+                        "type": "string",
+                        "description": "makes a retried create return the first response instead of creating again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
                         "description": "the institution",
                         "name": "body",
                         "in": "body",
@@ -3921,6 +3927,12 @@ const docTemplate = `{
                 "operationId": "createUser",
                 "parameters": [
                     {
+                        "type": "string",
+                        "description": "makes a retried create return the first response instead of creating again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
                         "description": "the new user",
                         "name": "body",
                         "in": "body",
@@ -4518,6 +4530,12 @@ const docTemplate = `{
                         "name": "delivery_id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response instead of sending again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -4612,6 +4630,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response instead of sending again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -5834,6 +5858,10 @@ const docTemplate = `{
             "properties": {
                 "status": {
                     "type": "string",
+                    "enum": [
+                        "ok",
+                        "ready"
+                    ],
                     "example": "ok"
                 },
                 "version": {
@@ -6893,6 +6921,9 @@ const docTemplate = `{
                 },
                 "token_type": {
                     "type": "string",
+                    "enum": [
+                        "Bearer"
+                    ],
                     "example": "Bearer"
                 }
             }

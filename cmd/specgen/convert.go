@@ -179,6 +179,10 @@ func vocabulary(schemaName, prop string) string {
 		return "CurrencyCode"
 	case "language":
 		return "LanguageCode"
+	case "events":
+		if strings.HasPrefix(schemaName, "Endpoint") {
+			return "WebhookEvent"
+		}
 	case "role":
 		if strings.HasPrefix(schemaName, "Party") {
 			return "PartyRole"
@@ -223,6 +227,7 @@ func vocabularies() map[string]*openapi3.Schema {
 		"AgreementType":   enum("Agreement type; the first five follow China's technology-contract categories.", transfer.AgreementTypes),
 		"AgreementStatus": enum("Agreement status; planned means to be signed.", transfer.AgreementStatuses),
 		"InstitutionType": enum("Kind of institution.", transfer.InstitutionTypes),
+		"WebhookEvent":    enum("A kind of event a webhook endpoint may subscribe to.", transfer.WebhookEvents),
 	}
 }
 

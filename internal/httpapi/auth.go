@@ -23,7 +23,7 @@ type refreshRequest struct {
 type tokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token,omitempty"`
-	TokenType    string `json:"token_type" example:"Bearer"`
+	TokenType    string `json:"token_type" enums:"Bearer" example:"Bearer"`
 	ExpiresIn    int    `json:"expires_in" example:"900"`
 }
 

@@ -9,7 +9,7 @@ import (
 )
 
 type healthResponse struct {
-	Status  string `json:"status" example:"ok"`
+	Status  string `json:"status" enums:"ok,ready" example:"ok"`
 	Version string `json:"version,omitempty" example:"1.0.0"`
 }
 

@@ -75,6 +75,7 @@ type institutionList = listResponse[institutionResponse]
 //	@Tags			institutions
 //	@Accept			json
 //	@Produce		json
+//	@Param			Idempotency-Key	header		string	false	"makes a retried create return the first response instead of creating again"
 //	@Param			body	body		createInstitutionRequest	true	"the institution"
 //	@Success		201		{object}	institutionResponse
 //	@Header			201		{string}	Location	"URL of the new institution"

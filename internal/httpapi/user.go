@@ -48,6 +48,7 @@ type userList = listResponse[userResponse]
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json
+//	@Param			Idempotency-Key	header		string	false	"makes a retried create return the first response instead of creating again"
 //	@Param			body	body		createUserRequest	true	"the new user"
 //	@Success		201		{object}	userResponse
 //	@Header			201		{string}	Location	"URL of the new user"

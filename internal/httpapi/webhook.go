@@ -243,6 +243,7 @@ func (s *Server) rotateWebhookSecret(c echo.Context) error {
 //	@Tags			webhooks
 //	@Produce		json
 //	@Param			id	path		string	true	"endpoint id"
+//	@Param			Idempotency-Key	header		string	false	"makes a retry return the first response instead of sending again"
 //	@Success		202	{object}	deliveryResponse
 //	@Failure		401	{object}	problem
 //	@Failure		404	{object}	problem
@@ -289,6 +290,7 @@ func (s *Server) webhookDeliveries(c echo.Context) error {
 //	@Produce		json
 //	@Param			id			path		string	true	"endpoint id"
 //	@Param			delivery_id	path		string	true	"delivery id"
+//	@Param			Idempotency-Key	header		string	false	"makes a retry return the first response instead of sending again"
 //	@Success		202			{object}	deliveryResponse
 //	@Failure		401			{object}	problem
 //	@Failure		404			{object}	problem
