@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	echoSwagger "github.com/swaggo/echo-swagger"
 
 	_ "github.com/techbridge/techbridge/api" // the generated spec, registered with swag
 )
@@ -39,7 +38,7 @@ func (s *Server) routes(cfg Config) {
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler)
-	e.GET("/swagger/*", echoSwagger.EchoWrapHandler(echoSwagger.URL("/openapi.json"), echoSwagger.PersistAuthorization(true)))
+	e.GET("/swagger/*", swaggerUI())
 	e.GET("/openapi.json", s.openAPI)
 	e.GET("/problems/:type", s.problemType)
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	echoSwagger "github.com/swaggo/echo-swagger"
 
 	"github.com/techbridge/techbridge/api"
 )
@@ -26,4 +27,12 @@ func (s *Server) problemType(c echo.Context) error {
 		}
 	}
 	return echo.ErrNotFound
+}
+
+// swaggerUI serves Swagger UI over the OpenAPI 3.1 document, the one that
+// knows the oauth2 and bearer schemes; swag's 2.0 document stays selectable.
+func swaggerUI() echo.HandlerFunc {
+	return echoSwagger.EchoWrapHandler(func(c *echoSwagger.Config) {
+		c.URLs = []string{"/openapi.json", "doc.json"}
+	}, echoSwagger.PersistAuthorization(true))
 }
