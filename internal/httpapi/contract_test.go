@@ -248,3 +248,43 @@ func TestProblemTypes(t *testing.T) {
 	}
 	api.do("", "GET", "/problems/no-such-kind", nil).want(404)
 }
+
+// TestContractCatchesDrift: the check itself fails on exchanges that break
+// the document, so a green suite means something.
+func TestContractCatchesDrift(t *testing.T) {
+	exchange := func(method, path, reqBody string, status int, header http.Header, respBody string) error {
+		req := httptest.NewRequest(method, path, strings.NewReader(reqBody))
+		req.Header.Set("Authorization", "Bearer x")
+		if reqBody != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		rec := httptest.NewRecorder()
+		for k, v := range header {
+			rec.Header()[k] = v
+		}
+		rec.WriteHeader(status)
+		rec.WriteString(respBody)
+		return contractViolation(req, []byte(reqBody), rec)
+	}
+	json := http.Header{"Content-Type": {"application/json"}}
+	problem := http.Header{"Content-Type": {"application/problem+json"}}
+	for name, err := range map[string]error{
+		"wrong field type": exchange("GET", "/api/v1/offers/x", "", 200, json, `{"id": 5}`),
+		"undeclared status": exchange("GET", "/api/v1/offers/x", "", 418, problem,
+			`{"type":"/problems/x","title":"t","status":418}`),
+		"problem as JSON": exchange("GET", "/api/v1/offers/x", "", 404, json,
+			`{"type":"/problems/not-found","title":"Not Found","status":404}`),
+		"undeclared header": exchange("GET", "/api/v1/vocabulary", "", 200,
+			http.Header{"Content-Type": {"application/json"}, "Etag": {`"1"`}}, `{}`),
+		"accepted what the document refuses": exchange("POST", "/api/v1/demands", `{"title":"x"}`, 201, json, `{}`),
+		"unknown route served": exchange("GET", "/api/v1/nowhere", "", 200, json, `{}`),
+	} {
+		if err == nil {
+			t.Errorf("%s: no violation found", name)
+		}
+	}
+	if err := exchange("GET", "/api/v1/offers/x", "", 404, problem,
+		`{"type":"/problems/not-found","title":"Not Found","status":404,"request_id":"r"}`); err != nil {
+		t.Errorf("a valid exchange: %v", err)
+	}
+}
