@@ -154,7 +154,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff record agreements; a partner may propose one its institution is party to (confirmed: false until staff confirm it with PATCH). At least two distinct parties; value_amount and currency together or neither; signed_on once signed. With match_id the match moves to agreed in the same transaction. Agreements are never deleted.",
+                "description": "Staff record agreements; a partner may propose one its institution is party to (confirmed: false until staff confirm it with PATCH). At least two distinct parties; value_amount and currency together or neither; signed_on once signed, never while planned, between 1950-01-01 and a year from today. offer_id and demand_id must name a listing of that kind that the caller may see, past draft and not rejected, of one of the parties (a hidden id answers exactly like a missing one). A match gets one agreement. With match_id the match moves to agreed in the same transaction. Agreements are never deleted.",
                 "consumes": [
                     "application/json"
                 ],
@@ -219,7 +219,7 @@ const docTemplate = `{
                         }
                     },
                     "409": {
-                        "description": "the match is declined or closed",
+                        "description": "the match is declined or closed, or already has an agreement",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -435,7 +435,7 @@ const docTemplate = `{
         },
         "/auth/login": {
             "post": {
-                "description": "Exchanges email and password for a short-lived access token and a refresh token. Failed attempts are throttled per account and per client IP (429 with Retry-After).",
+                "description": "Exchanges email and password for a short-lived access token and a refresh token. Attempts are counted before the password is checked, per account and client IP pair (5 per 15 minutes) and per client IP (20; successes are given back), in the database so every API process shares the count: 429 with Retry-After beyond. An admin can clear an account's counts (POST /users/{id}/unlock). Password checks run a few at a time: 503 with Retry-After when the server is saturated.",
                 "consumes": [
                     "application/json"
                 ],
@@ -485,6 +485,12 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -1536,6 +1542,25 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "head": {
+                "description": "Answers 200 while the process serves HTTP; it does not touch the database.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Liveness",
+                "operationId": "checkHealth",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.healthResponse"
+                        }
+                    }
+                }
             }
         },
         "/institutions": {
@@ -2560,7 +2585,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "For people, not machine clients. Every refresh token of the user is revoked, so other sessions must log in again.",
+                "description": "For people, not machine clients. Every refresh and access token of the user is revoked (access tokens within a second on every API process), so every session, this one included, must log in again.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2619,7 +2644,7 @@ const docTemplate = `{
         },
         "/oauth/token": {
             "post": {
-                "description": "RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457.",
+                "description": "RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457, except 429 (attempts are counted per client and address pair and per address, shared by every API process) and 503.",
                 "consumes": [
                     "application/x-www-form-urlencoded"
                 ],
@@ -2678,6 +2703,18 @@ const docTemplate = `{
                         "description": "Unauthorized",
                         "schema": {
                             "$ref": "#/definitions/httpapi.oauthError"
+                        }
+                    },
+                    "429": {
+                        "description": "too many attempts for this client from this address, or from this address; see Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
                         }
                     }
                 }
@@ -3663,6 +3700,31 @@ const docTemplate = `{
                         }
                     }
                 }
+            },
+            "head": {
+                "description": "Answers 200 when the database answers, 503 otherwise.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "operations"
+                ],
+                "summary": "Readiness",
+                "operationId": "checkReadiness",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.healthResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
             }
         },
         "/stats/agreements": {
@@ -3672,7 +3734,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Counts and values per currency of confirmed agreements (confidential ones included), grouped by any of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month. country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.",
+                "description": "Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -3685,7 +3747,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "comma-separated dimensions from sector, subsector, type, status, country, corridor, institution_type, year, quarter, month; e.g. sector,country",
+                        "description": "comma-separated dimensions, at most three, e.g. sector,country",
                         "name": "group_by",
                         "in": "query"
                     },
@@ -3771,8 +3833,20 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.problem"
                         }
                     },
+                    "406": {
+                        "description": "Not Acceptable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
                     "422": {
-                        "description": "Unprocessable Entity",
+                        "description": "bad filter, unknown dimension, or more than three dimensions",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "503": {
+                        "description": "too many statistics queries at once, or the deadline passed",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -4056,7 +4130,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).",
+                "description": "Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens and, within a second on every API process, its access tokens. The caller is read again from the database, so an admin disabled or demoted a moment ago is refused at once. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).",
                 "consumes": [
                     "application/json"
                 ],
@@ -4131,6 +4205,62 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/users/{id}/unlock": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Admins only. Forgets every login and password-change attempt counted against the account, from every address, so that an owner locked out by someone else's guesses can log in at once.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Clear a user's failed-login counts",
+                "operationId": "unlockUser",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "user id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -6770,6 +6900,7 @@ const docTemplate = `{
                 },
                 "count": {
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 12
                 },
                 "country": {
@@ -6803,6 +6934,10 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true
                 },
+                "suppressed": {
+                    "description": "Suppressed groups hold too few agreements to show to the caller: count\nand value_by_currency are null.",
+                    "type": "boolean"
+                },
                 "type": {
                     "type": "string",
                     "x-nullable": true
@@ -6812,7 +6947,8 @@ const docTemplate = `{
                     "additionalProperties": {
                         "type": "integer",
                         "format": "int64"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "year": {
                     "type": "string",
@@ -6829,14 +6965,19 @@ const docTemplate = `{
             ],
             "properties": {
                 "count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
+                },
+                "suppressed": {
+                    "type": "boolean"
                 },
                 "value_by_currency": {
                     "type": "object",
                     "additionalProperties": {
                         "type": "integer",
                         "format": "int64"
-                    }
+                    },
+                    "x-nullable": true
                 }
             }
         },
@@ -7136,6 +7277,10 @@ const docTemplate = `{
             "properties": {
                 "count": {
                     "type": "integer"
+                },
+                "suppressed": {
+                    "description": "too few agreements to show (the disclosure rule of /stats/agreements): count 0, no values",
+                    "type": "boolean"
                 },
                 "value_by_currency": {
                     "type": "object",

@@ -307,6 +307,9 @@ func operation(doc *openapi3.T, path, method string, op *openapi3.Operation, voc
 	if op.OperationID == "" {
 		return fmt.Errorf("no operationId: add @ID to its annotations")
 	}
+	if method == http.MethodHead { // one annotation block serves GET and HEAD
+		op.OperationID += "Head"
+	}
 	if wrapper := strings.ToUpper(op.OperationID[:1]) + op.OperationID[1:] + "Response"; doc.Components.Schemas[wrapper] != nil {
 		return fmt.Errorf("schema %s collides with the response type generators make for %s: rename it in schemaNames", wrapper, op.OperationID)
 	}
@@ -386,6 +389,9 @@ func operation(doc *openapi3.T, path, method string, op *openapi3.Operation, voc
 			}
 		}
 	}
+	// Text that is not valid UTF-8 or holds NUL, in the path, query or
+	// headers, is refused before any route sees it.
+	add(http.StatusUnprocessableEntity)
 	if path != "/healthz" {
 		add(http.StatusServiceUnavailable)
 	}

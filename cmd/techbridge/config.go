@@ -31,6 +31,7 @@ type config struct {
 	ShutdownDelay       time.Duration // readiness fails this long before the server stops accepting
 	MatchWeights        match.Weights
 	FXRates             map[string]float64 // units per US dollar
+	StatsMinGroup       int                // k: smaller statistics groups are suppressed for non-staff
 }
 
 // loadConfig reads and validates the environment, reporting every problem at once.
@@ -50,6 +51,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		AdminPassword: getenv("TECHBRIDGE_ADMIN_PASSWORD"),
 		DBMaxConns:    10,
 		ShutdownDelay: 5 * time.Second,
+		StatsMinGroup: 3,
 	}
 	var errs []error
 	var err error
@@ -65,6 +67,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			errs = append(errs, fmt.Errorf("TECHBRIDGE_DB_MAX_CONNS %q must be a number from 1 to 1000", v))
 		}
 		c.DBMaxConns = n
+	}
+	if v := env("TECHBRIDGE_STATS_MIN_GROUP", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			errs = append(errs, fmt.Errorf("TECHBRIDGE_STATS_MIN_GROUP %q must be a number from 1 to 1000", v))
+		}
+		c.StatsMinGroup = n
 	}
 	if v := env("TECHBRIDGE_SHUTDOWN_DELAY", ""); v != "" {
 		d, err := time.ParseDuration(v)
@@ -203,6 +212,7 @@ func (c config) LogValue() slog.Value {
 		slog.Any("webhook_allowed_cidrs", nets(c.WebhookAllowedCIDRs)),
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.Duration("shutdown_delay", c.ShutdownDelay),
+		slog.Int("stats_min_group", c.StatsMinGroup),
 		slog.Any("match_weights", c.MatchWeights),
 	)
 }

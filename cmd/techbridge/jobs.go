@@ -35,7 +35,8 @@ func repeat(ctx context.Context, log *slog.Logger, name string, every time.Durat
 
 // startJobs starts the jobs: expiry and its announcements, the idempotency
 // key purge, the matching index sync (other processes' changes within about
-// a second) and webhook delivery (at once when this process queued some).
+// a second), the token revocation reload (likewise), the login attempt purge
+// and webhook delivery (at once when this process queued some).
 func startJobs(ctx context.Context, svc *transfer.Service, log *slog.Logger) {
 	go repeat(ctx, log, "expire listings", 30*time.Second, nil, svc.ExpireListings)
 	go repeat(ctx, log, "announce expiring listings", 30*time.Second, nil, svc.NotifyExpiring)
@@ -44,6 +45,11 @@ func startJobs(ctx context.Context, svc *transfer.Service, log *slog.Logger) {
 		return int(n), err
 	})
 	go repeat(ctx, log, "sync matching index", time.Second, nil, svc.SyncMatchIndex)
+	go repeat(ctx, log, "reload token revocations", 500*time.Millisecond, nil, func(ctx context.Context) (int, error) {
+		_, err := svc.RefreshRevocations(ctx)
+		return 0, err // the count is the table's size, not news
+	})
+	go repeat(ctx, log, "purge login attempts", 10*time.Minute, nil, svc.PurgeAttempts)
 	go repeat(ctx, log, "deliver webhooks", time.Second, svc.WebhookWake(), func(ctx context.Context) (int, error) {
 		total := 0
 		for ctx.Err() == nil {

@@ -140,7 +140,8 @@ func openApp(ctx context.Context, cfg config) (*app, error) {
 		return nil, err
 	}
 	svc, err := transfer.NewService(st, auth.DefaultArgon2, tokens, transfer.Config{Matcher: engine,
-		Webhooks: webhook.NewSender(guard, webhookTimeout), CheckWebhookURL: guard.CheckURL})
+		Webhooks: webhook.NewSender(guard, webhookTimeout), CheckWebhookURL: guard.CheckURL,
+		AccessTokenTTL: accessTokenTTL, StatsMinGroup: cfg.StatsMinGroup})
 	if err != nil {
 		st.Close()
 		return nil, err

@@ -28,6 +28,10 @@ type Claims struct {
 	Role          transfer.Role      `json:"role"`
 	Kind          transfer.ActorKind `json:"kind"`
 	InstitutionID string             `json:"inst,omitempty"`
+	// IssuedAtMicros is iat to the microsecond: a revocation cuts off the
+	// tokens made before it, and a token made in the same second after it
+	// must still work.
+	IssuedAtMicros int64 `json:"iat_us,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -68,9 +72,10 @@ func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) (*Tokens,
 func (t *Tokens) IssueAccessToken(a transfer.Actor) (string, time.Duration, error) {
 	now := t.now()
 	claims := Claims{
-		Role:          a.Role,
-		Kind:          a.Kind,
-		InstitutionID: a.InstitutionID,
+		Role:           a.Role,
+		Kind:           a.Kind,
+		InstitutionID:  a.InstitutionID,
+		IssuedAtMicros: now.UnixMicro(),
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    Issuer,
 			Subject:   a.ID,
@@ -98,6 +103,13 @@ func (t *Tokens) Parse(token string) (transfer.Actor, error) {
 		return transfer.Actor{}, fmt.Errorf("%w: %w", ErrInvalidToken, err)
 	}
 	a := transfer.Actor{ID: c.Subject, Kind: c.Kind, Role: c.Role, InstitutionID: c.InstitutionID}
+	if c.IssuedAt != nil {
+		a.IssuedAt = c.IssuedAt.Time
+	}
+	// The precise time counts only when it agrees with iat.
+	if us := time.UnixMicro(c.IssuedAtMicros); c.IssuedAtMicros != 0 && us.Truncate(time.Second).Equal(a.IssuedAt.Truncate(time.Second)) {
+		a.IssuedAt = us
+	}
 	if !a.Authenticated() || (a.Kind != transfer.ActorUser && a.Kind != transfer.ActorClient) ||
 		(a.Role == transfer.RolePartner) != (a.InstitutionID != "") {
 		return transfer.Actor{}, fmt.Errorf("%w: claims are incomplete", ErrInvalidToken)

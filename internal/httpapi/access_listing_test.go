@@ -102,8 +102,9 @@ func (api *testAPI) makeListing(kind transfer.Kind, institutionID, visibility st
 	if err != nil {
 		api.t.Fatal(err)
 	}
-	moves := map[transfer.Status][]string{transfer.StatusPending: {"submit"}, transfer.StatusPublished: {"submit", "publish"},
-		transfer.StatusRejected: {"submit", "reject"}, transfer.StatusWithdrawn: {"withdraw"}}[status]
+	moves := map[transfer.Status][]transfer.Move{transfer.StatusPending: {transfer.MoveSubmit},
+		transfer.StatusPublished: {transfer.MoveSubmit, transfer.MovePublish},
+		transfer.StatusRejected:  {transfer.MoveSubmit, transfer.MoveReject}, transfer.StatusWithdrawn: {transfer.MoveWithdraw}}[status]
 	for _, m := range moves {
 		if l, err = api.svc.MoveListing(ctx, staff, kind, l.ID, m, 0, "fixture"); err != nil {
 			api.t.Fatal(err)

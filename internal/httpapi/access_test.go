@@ -56,6 +56,8 @@ func instPath(api *testAPI, rel, suffix string) string {
 var accessTable = map[string]accessRule{
 	"GET /healthz":        public(200, fixed("/healthz")),
 	"GET /readyz":         public(200, fixed("/readyz")),
+	"HEAD /healthz":       public(200, fixed("/healthz")),
+	"HEAD /readyz":        public(200, fixed("/readyz")),
 	"GET /metrics":        public(200, fixed("/metrics")),
 	"GET /swagger/*":      public(200, fixed("/swagger/doc.json")),
 	"GET /openapi.json":   public(200, fixed("/openapi.json")),
@@ -103,6 +105,10 @@ var accessTable = map[string]accessRule{
 			body: map[string]any{"disabled": false}}
 	}},
 
+	"POST /api/v1/users/:id/unlock": {rels: []string{"other", "missing"}, want: adminOnly("204 404"), req: func(api *testAPI, rel string) request {
+		return request{path: "/api/v1/users/" + map[string]string{"other": api.staff.ID, "missing": uuid.NewString()}[rel] + "/unlock"}
+	}},
+
 	"POST /api/v1/institutions": {rels: []string{"-"}, want: map[string]string{
 		"anon": "401", "admin": "201", "staff": "201", "partner": "403", "analyst": "403", "client": "403"},
 		req: func(*testAPI, string) request {
@@ -134,13 +140,17 @@ var accessTable = map[string]accessRule{
 		"anon": "401 401 401", "admin": "204 204 404", "staff": "204 204 404", "partner": "204 403 404",
 		"analyst": "403 403 403", "client": "204 403 404"},
 		req: func(api *testAPI, rel string) request {
-			switch rel {
-			case "own":
-				return request{path: instPath(api, "own", "/clients/"+api.client.ID)}
-			case "other":
-				return request{path: instPath(api, "other", "/clients/"+api.otherClient.ID)}
+			// A fresh client each time: a revoked client's tokens stop
+			// working, and the caller "client" must stay usable.
+			if rel == "missing" {
+				return request{path: instPath(api, "own", "/clients/"+uuid.NewString())}
 			}
-			return request{path: instPath(api, "own", "/clients/"+uuid.NewString())}
+			inst := map[string]string{"own": api.ownInst.ID, "other": api.otherInst.ID}[rel]
+			c, _, err := api.svc.CreateClient(ctx, api.staff.Actor(), inst, "spare")
+			if err != nil {
+				api.t.Fatal(err)
+			}
+			return request{path: instPath(api, rel, "/clients/"+c.ID)}
 		}},
 }
 
@@ -196,6 +206,9 @@ func TestAccessTable(t *testing.T) {
 						}
 					}
 				}
+				// Its pool goes now, not when the test ends: seventy idle
+				// pools would take a shared server's connections.
+				api.store.Close()
 			}
 			t.Logf("access table: %d routes, %d callers, %d cells", len(keys), len(callers), cells)
 		})

@@ -119,7 +119,7 @@ type agreementList = listResponse[agreementResponse]
 // createAgreement godoc
 //
 //	@Summary		Record an agreement
-//	@Description	Staff record agreements; a partner may propose one its institution is party to (confirmed: false until staff confirm it with PATCH). At least two distinct parties; value_amount and currency together or neither; signed_on once signed. With match_id the match moves to agreed in the same transaction. Agreements are never deleted.
+//	@Description	Staff record agreements; a partner may propose one its institution is party to (confirmed: false until staff confirm it with PATCH). At least two distinct parties; value_amount and currency together or neither; signed_on once signed, never while planned, between 1950-01-01 and a year from today. offer_id and demand_id must name a listing of that kind that the caller may see, past draft and not rejected, of one of the parties (a hidden id answers exactly like a missing one). A match gets one agreement. With match_id the match moves to agreed in the same transaction. Agreements are never deleted.
 //	@ID			createAgreement
 //	@Tags			agreements
 //	@Accept			json
@@ -132,7 +132,7 @@ type agreementList = listResponse[agreementResponse]
 //	@Failure		400				{object}	problem
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
-//	@Failure		409				{object}	problem	"the match is declined or closed"
+//	@Failure		409				{object}	problem	"the match is declined or closed, or already has an agreement"
 //	@Failure		422				{object}	problem
 //	@Security		BearerAuth
 //	@Router			/agreements [post]
@@ -141,7 +141,7 @@ func (s *Server) createAgreement(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.svc.CreateAgreement(c.Request().Context(), actorOf(c), req.domain())
+	g, err := s.agreements.CreateAgreement(c.Request().Context(), actorOf(c), req.domain())
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 	f := transfer.AgreementFilter{Status: q.string("status"), Type: q.string("type"), Sector: q.string("sector"),
 		Country: q.string("country"), InstitutionID: q.string("institution_id"), MatchID: q.string("match_id"),
 		SignedFrom: q.string("signed_from"), SignedTo: q.string("signed_to")}
-	p, err := s.svc.ListAgreements(c.Request().Context(), actorOf(c), f, q.page())
+	p, err := s.agreements.ListAgreements(c.Request().Context(), actorOf(c), f, q.page())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/agreements/{id} [get]
 func (s *Server) getAgreement(c echo.Context) error {
-	g, err := s.svc.Agreement(c.Request().Context(), actorOf(c), c.Param("id"))
+	g, err := s.agreements.Agreement(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -237,7 +237,7 @@ func (s *Server) updateAgreement(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	g, err := s.svc.UpdateAgreement(c.Request().Context(), actorOf(c), c.Param("id"), version, req.domain())
+	g, err := s.agreements.UpdateAgreement(c.Request().Context(), actorOf(c), c.Param("id"), version, req.domain())
 	if err != nil {
 		return err
 	}
@@ -259,7 +259,7 @@ func (s *Server) updateAgreement(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/agreements/{id}/history [get]
 func (s *Server) agreementHistory(c echo.Context) error {
-	evs, err := s.svc.AgreementHistory(c.Request().Context(), actorOf(c), c.Param("id"))
+	evs, err := s.agreements.AgreementHistory(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

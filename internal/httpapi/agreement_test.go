@@ -105,7 +105,7 @@ func TestStatisticsCSVIsSafe(t *testing.T) {
 		delete(body, "value_amount")
 		delete(body, "currency")
 		api.do("staff", http.MethodPost, "/api/v1/agreements", body).want(201)
-		r := api.do("analyst", http.MethodGet, "/api/v1/stats/agreements?group_by=country,type&format=csv", nil).want(200)
+		r := api.do("staff", http.MethodGet, "/api/v1/stats/agreements?group_by=country,type&format=csv", nil).want(200)
 		if !strings.HasPrefix(r.Header().Get("Content-Type"), "text/csv") {
 			t.Fatalf("content type %q", r.Header().Get("Content-Type"))
 		}
@@ -129,7 +129,7 @@ func TestStatisticsCSVIsSafe(t *testing.T) {
 				Count int `json:"count"`
 			} `json:"total"`
 		}
-		api.do("analyst", http.MethodGet, "/api/v1/stats/agreements?group_by=corridor", nil, "Accept", "application/json").want(200).json(&js)
+		api.do("staff", http.MethodGet, "/api/v1/stats/agreements?group_by=corridor", nil, "Accept", "application/json").want(200).json(&js)
 		if js.Total.Count != 2 || len(js.Rows) != 2 {
 			t.Fatalf("corridor stats %+v", js)
 		}

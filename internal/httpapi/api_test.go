@@ -64,13 +64,19 @@ func newTestAPI(t *testing.T, s *store.Store, cfg httpapi.Config) *testAPI {
 // is always the test's.
 func newTestAPIWith(t *testing.T, s *store.Store, cfg httpapi.Config, scfg transfer.Config) *testAPI {
 	t.Helper()
+	return newTestAPIWithHasher(t, s, cfg, scfg, auth.FastArgon2)
+}
+
+// newTestAPIWithHasher is newTestAPIWith with a password hasher of the test's.
+func newTestAPIWithHasher(t *testing.T, s *store.Store, cfg httpapi.Config, scfg transfer.Config, hasher transfer.PasswordHasher) *testAPI {
+	t.Helper()
 	tokens, err := auth.NewTokens(testSecret, 15*time.Minute, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	api := &testAPI{t: t, store: s, tokens: tokens, password: "a long enough password", bearer: map[string]string{}}
 	scfg.Now = func() time.Time { return time.Now().Add(time.Duration(api.skew.Load())) }
-	svc, err := transfer.NewService(s, auth.FastArgon2, tokens, scfg)
+	svc, err := transfer.NewService(s, hasher, tokens, scfg)
 	if err != nil {
 		t.Fatal(err)
 	}

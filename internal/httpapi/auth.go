@@ -41,7 +41,7 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 // login godoc
 //
 //	@Summary		Log in
-//	@Description	Exchanges email and password for a short-lived access token and a refresh token. Failed attempts are throttled per account and per client IP (429 with Retry-After).
+//	@Description	Exchanges email and password for a short-lived access token and a refresh token. Attempts are counted before the password is checked, per account and client IP pair (5 per 15 minutes) and per client IP (20; successes are given back), in the database so every API process shares the count: 429 with Retry-After beyond. An admin can clear an account's counts (POST /users/{id}/unlock). Password checks run a few at a time: 503 with Retry-After when the server is saturated.
 //	@ID			login
 //	@Tags			auth
 //	@Accept			json
@@ -52,13 +52,14 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 //	@Failure		401		{object}	problem
 //	@Failure		422		{object}	problem
 //	@Failure		429		{object}	problem
+//	@Failure		503		{object}	problem
 //	@Router			/auth/login [post]
 func (s *Server) login(c echo.Context) error {
 	var req loginRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := s.svc.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
+	t, err := s.accounts.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (s *Server) refresh(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := s.svc.Refresh(c.Request().Context(), req.RefreshToken)
+	t, err := s.accounts.Refresh(c.Request().Context(), req.RefreshToken)
 	if err != nil {
 		return err
 	}
@@ -106,7 +107,7 @@ func (s *Server) logout(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.svc.Logout(c.Request().Context(), req.RefreshToken); err != nil {
+	if err := s.accounts.Logout(c.Request().Context(), req.RefreshToken); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -133,7 +134,7 @@ type meResponse struct {
 //	@Security		BearerAuth
 //	@Router			/me [get]
 func (s *Server) me(c echo.Context) error {
-	p, err := s.svc.Me(c.Request().Context(), actorOf(c))
+	p, err := s.accounts.Me(c.Request().Context(), actorOf(c))
 	if err != nil {
 		return err
 	}
@@ -155,7 +156,7 @@ type changePasswordRequest struct {
 // changePassword godoc
 //
 //	@Summary		Change my password
-//	@Description	For people, not machine clients. Every refresh token of the user is revoked, so other sessions must log in again.
+//	@Description	For people, not machine clients. Every refresh and access token of the user is revoked (access tokens within a second on every API process), so every session, this one included, must log in again.
 //	@ID			changePassword
 //	@Tags			auth
 //	@Accept			json
@@ -173,7 +174,7 @@ func (s *Server) changePassword(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if err := s.svc.ChangePassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword); err != nil {
+	if err := s.accounts.ChangePassword(c.Request().Context(), actorOf(c), req.CurrentPassword, req.NewPassword); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -201,7 +202,7 @@ func (s *Server) writeOAuthError(c echo.Context, e *oauthError) {
 // oauthToken godoc
 //
 //	@Summary		OAuth 2.0 token endpoint (client credentials)
-//	@Description	RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457.
+//	@Description	RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457, except 429 (attempts are counted per client and address pair and per address, shared by every API process) and 503.
 //	@ID			issueClientToken
 //	@Tags			auth
 //	@Accept			x-www-form-urlencoded
@@ -213,6 +214,8 @@ func (s *Server) writeOAuthError(c echo.Context, e *oauthError) {
 //	@Success		200				{object}	tokenResponse
 //	@Failure		400				{object}	oauthError
 //	@Failure		401				{object}	oauthError
+//	@Failure		429				{object}	problem	"too many attempts for this client from this address, or from this address; see Retry-After"
+//	@Failure		503				{object}	problem
 //	@Router			/oauth/token [post]
 func (s *Server) oauthToken(c echo.Context) error {
 	r := c.Request()
@@ -236,7 +239,7 @@ func (s *Server) oauthToken(c echo.Context) error {
 	} else {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	t, _, err := s.svc.ClientCredentials(r.Context(), id, secret)
+	t, _, err := s.accounts.ClientCredentials(r.Context(), id, secret, c.RealIP())
 	if statusOf(err) == http.StatusUnauthorized {
 		return &oauthError{Status: http.StatusUnauthorized, Code: "invalid_client", Description: "client authentication failed"}
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math/big"
 	"mime"
 	"net/http"
 	"net/url"
@@ -23,7 +24,8 @@ import (
 
 // decodeJSON reads a JSON body strictly: the right media type, one object,
 // no unknown fields (read-only fields such as id or version are unknown to
-// request types), and type errors reported by field.
+// request types), every string text (see checkJSONText), and type errors
+// reported by field.
 func decodeJSON(c echo.Context, dst any) error {
 	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
 	if mt != echo.MIMEApplicationJSON {
@@ -40,10 +42,12 @@ func decodeJSON(c echo.Context, dst any) error {
 	}
 	known := jsonFields(reflect.TypeOf(dst).Elem())
 	var p transfer.Problems
-	for name := range fields {
+	for name, raw := range fields {
 		if !known[name] {
 			p.Add(name, "is not a field of this request (read-only and unknown fields are refused)")
+			continue
 		}
+		checkJSONText(raw, name, &p)
 	}
 	if err := p.Err(); err != nil {
 		slices.SortFunc(p, func(a, b transfer.FieldError) int { return strings.Compare(a.Field, b.Field) })
@@ -89,7 +93,7 @@ func jsonError(err error) error {
 		if field == "" {
 			return transfer.Errorf(transfer.ErrBadRequest, "the body must be a JSON object")
 		}
-		return transfer.Problems{{Field: field, Message: "must be " + jsonKind(typ.Type.Kind().String())}}.Err()
+		return transfer.Problems{{Field: field, Message: typeMessage(typ)}}.Err()
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
 		return transfer.Problems{{Field: name, Message: "is not a field of this request (read-only and unknown fields are refused)"}}.Err()
@@ -107,6 +111,21 @@ func jsonPath(p string) string {
 		}
 	}
 	return strings.Join(keep, ".")
+}
+
+// typeMessage says what a value of the wrong type should have been; a
+// number where a number belongs is either not whole (7.5 for a TRL) or
+// beyond what the field can hold (1e30).
+func typeMessage(typ *json.UnmarshalTypeError) string {
+	kind := typ.Type.Kind()
+	if num, ok := strings.CutPrefix(typ.Value, "number "); ok && kind >= reflect.Int && kind <= reflect.Float64 {
+		f, _, err := big.ParseFloat(num, 10, 256, big.ToNearestEven)
+		if err == nil && kind <= reflect.Uint64 && !f.IsInt() {
+			return "must be a whole number"
+		}
+		return "is out of range"
+	}
+	return "must be " + jsonKind(kind.String())
 }
 
 func jsonKind(k string) string {
@@ -192,8 +211,21 @@ func (q *queryParams) time(name string) *time.Time {
 	return &t
 }
 
+// limit reads a page size. Absent is 0, the default; a value that is sent
+// but is not a positive whole number (0, -5, 7.5) reads as -1, which the
+// service refuses naming limit: limit=0 never quietly means "the default".
+func (q *queryParams) limit() int {
+	if q.values.Get("limit") == "" {
+		return 0
+	}
+	if n := q.int("limit"); n > 0 {
+		return n
+	}
+	return -1
+}
+
 func (q *queryParams) page() transfer.PageRequest {
-	return transfer.PageRequest{Limit: q.int("limit"), Cursor: q.values.Get("cursor"), Sort: q.string("sort")}
+	return transfer.PageRequest{Limit: q.limit(), Cursor: q.values.Get("cursor"), Sort: q.string("sort")}
 }
 
 func (q *queryParams) err() error { return q.problems.Err() }

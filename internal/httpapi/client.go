@@ -60,7 +60,7 @@ func (s *Server) createClient(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	cl, secret, err := s.svc.CreateClient(c.Request().Context(), actorOf(c), c.Param("id"), req.Name)
+	cl, secret, err := s.institutions.CreateClient(c.Request().Context(), actorOf(c), c.Param("id"), req.Name)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) createClient(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/institutions/{id}/clients [get]
 func (s *Server) listClients(c echo.Context) error {
-	cs, err := s.svc.Clients(c.Request().Context(), actorOf(c), c.Param("id"))
+	cs, err := s.institutions.Clients(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (s *Server) listClients(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/institutions/{id}/clients/{client_id} [delete]
 func (s *Server) revokeClient(c echo.Context) error {
-	if err := s.svc.RevokeClient(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("client_id")); err != nil {
+	if err := s.institutions.RevokeClient(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("client_id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

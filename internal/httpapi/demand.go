@@ -173,7 +173,7 @@ func (s *Server) updateDemand(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/demands/{id}/submit [post]
 func (s *Server) submitDemand(c echo.Context) error {
-	return s.moveListing(c, transfer.KindDemand, "submit")
+	return s.moveListing(c, transfer.KindDemand, transfer.MoveSubmit)
 }
 
 // publishDemand godoc
@@ -196,7 +196,7 @@ func (s *Server) submitDemand(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/demands/{id}/publish [post]
 func (s *Server) publishDemand(c echo.Context) error {
-	return s.moveListing(c, transfer.KindDemand, "publish")
+	return s.moveListing(c, transfer.KindDemand, transfer.MovePublish)
 }
 
 // rejectDemand godoc
@@ -221,7 +221,7 @@ func (s *Server) publishDemand(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/demands/{id}/reject [post]
 func (s *Server) rejectDemand(c echo.Context) error {
-	return s.moveListing(c, transfer.KindDemand, "reject")
+	return s.moveListing(c, transfer.KindDemand, transfer.MoveReject)
 }
 
 // withdrawDemand godoc
@@ -245,7 +245,7 @@ func (s *Server) rejectDemand(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/demands/{id}/withdraw [post]
 func (s *Server) withdrawDemand(c echo.Context) error {
-	return s.moveListing(c, transfer.KindDemand, "withdraw")
+	return s.moveListing(c, transfer.KindDemand, transfer.MoveWithdraw)
 }
 
 // demandHistory godoc

@@ -49,6 +49,8 @@ var ProblemTypes = []ProblemType{
 		"No such resource, or one the caller may not see: another institution's confidential object answers exactly like a missing one."},
 	{"/problems/method-not-allowed", http.StatusMethodNotAllowed, "Method Not Allowed",
 		"The path exists but not with this method; the Allow header lists the methods it has."},
+	{"/problems/not-acceptable", http.StatusNotAcceptable, "Not Acceptable",
+		"The representation asked for (Accept, format) is not one the operation produces."},
 	{"/problems/conflict", http.StatusConflict, "Conflict",
 		"The resource is not in a state that allows the change (a withdrawn listing, an agreement already terminated, a duplicate), or a request with the same Idempotency-Key is still being processed (then with Retry-After)."},
 	{"/problems/version-mismatch", http.StatusPreconditionFailed, "Precondition Failed",
@@ -58,7 +60,7 @@ var ProblemTypes = []ProblemType{
 	{"/problems/unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported Media Type",
 		"The Content-Type is not one the operation accepts (application/json; text/csv for imports)."},
 	{"/problems/validation", http.StatusUnprocessableEntity, "Unprocessable Entity",
-		"A well-formed request breaks a rule; errors lists every bad field by its JSON name. Also an Idempotency-Key reused with a different body."},
+		"A well-formed request breaks a rule; errors lists every bad field by its JSON name. Also an Idempotency-Key reused with a different body, and text in the path, query or headers that is not valid UTF-8 or holds NUL."},
 	{"/problems/precondition-required", http.StatusPreconditionRequired, "Precondition Required",
 		"The change needs If-Match (agreements): send the ETag of the version you read."},
 	{"/problems/rate-limited", http.StatusTooManyRequests, "Too Many Requests",
@@ -80,9 +82,15 @@ func problemTypeOf(status int) string {
 	return "about:blank"
 }
 
+// errNotAcceptable is the HTTP layer's own kind: a representation the
+// client asked for (format=xml) that the endpoint cannot produce.
+var errNotAcceptable = errors.New("not acceptable")
+
 // statusOf is the one map from error kinds to HTTP statuses.
 func statusOf(err error) int {
 	switch {
+	case errors.Is(err, errNotAcceptable):
+		return http.StatusNotAcceptable
 	case errors.Is(err, transfer.ErrInvalid):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, transfer.ErrBadRequest):

@@ -22,6 +22,7 @@ type healthResponse struct {
 //	@Produce		json
 //	@Success		200	{object}	healthResponse
 //	@Router			/healthz [get]
+//	@Router			/healthz [head]
 func (s *Server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, healthResponse{Status: "ok", Version: s.version})
 }
@@ -36,11 +37,12 @@ func (s *Server) healthz(c echo.Context) error {
 //	@Success		200	{object}	healthResponse
 //	@Failure		503	{object}	problem
 //	@Router			/readyz [get]
+//	@Router			/readyz [head]
 func (s *Server) readyz(c echo.Context) error {
 	if s.draining.Load() {
 		return transfer.Errorf(transfer.ErrUnavailable, "shutting down")
 	}
-	if err := s.svc.Ready(c.Request().Context()); err != nil {
+	if err := s.readiness.Ready(c.Request().Context()); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, healthResponse{Status: "ready", Version: s.version})

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
@@ -12,34 +13,19 @@ import (
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
-// noReplay lists the POST routes whose responses are credentials: storing
-// them for replay would keep tokens and client secrets in the database in
-// clear text. There an Idempotency-Key is ignored; a retry logs in again or,
-// for a client, staff revoke the spare one.
-var noReplay = map[string]bool{
-	"/api/v1/auth/login":                 true,
-	"/api/v1/auth/refresh":               true,
-	"/api/v1/auth/logout":                true,
-	"/api/v1/oauth/token":                true,
-	"/api/v1/institutions/:id/clients":   true,
-	"/api/v1/webhooks":                   true, // the response carries the signing secret
-	"/api/v1/webhooks/:id/rotate-secret": true,
-	"/api/v1/me/password":                true,
-}
-
-// maxReplayBody bounds what is kept for replay; the results of the largest
-// import (50,000 rows) take about 5 MB.
-const maxReplayBody = 32 << 20
-
-// idempotent makes authenticated POSTs with an Idempotency-Key safe to retry:
-// the first response is stored and replayed for the same key and body, the
-// same key with another body is refused (422), and a retry that arrives while
-// the first is still running waits for its response (409 if it takes too long).
+// idempotent makes authenticated POSTs with an Idempotency-Key safe to retry
+// (routes.go says which POSTs honour the key): the first response is stored
+// and replayed for the same key and body, the same key with another body is
+// refused (422), and a retry that arrives while the first is still running
+// waits for it (409 if it takes too long). The request runs in one
+// transaction with its key and its stored answer (transfer.Idempotent), so
+// the response is held back until that transaction has committed: a client
+// never hears of a write that did not commit.
 func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		key := c.Request().Header.Get("Idempotency-Key")
 		a := actorOf(c)
-		if key == "" || c.Request().Method != http.MethodPost || !a.Authenticated() || noReplay[c.Path()] {
+		if key == "" || c.Request().Method != http.MethodPost || !a.Authenticated() {
 			return next(c)
 		}
 		body, err := io.ReadAll(c.Request().Body)
@@ -50,57 +36,54 @@ func (s *Server) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		sum := sha256.New()
 		io.WriteString(sum, c.Request().Method+" "+c.Request().URL.RequestURI()+" "+c.Request().Header.Get(echo.HeaderContentType)+"\n")
 		sum.Write(body)
-		stored, err := s.svc.BeginIdempotent(c.Request().Context(), a, key, hex.EncodeToString(sum.Sum(nil)))
+		res := c.Response()
+		out := res.Writer
+		resp, replayed, err := s.replays.Idempotent(c.Request().Context(), a, key, hex.EncodeToString(sum.Sum(nil)),
+			func(ctx context.Context) transfer.StoredResponse {
+				c.SetRequest(c.Request().WithContext(ctx))
+				rec := &recorder{header: res.Header()}
+				res.Writer = rec
+				if err := next(c); err != nil {
+					c.Error(err) // render now, so the stored response is the one the client will see
+				}
+				res.Writer = out
+				stored := transfer.StoredResponse{Status: res.Status, Body: rec.body.Bytes(), Headers: map[string]string{}}
+				for _, h := range []string{echo.HeaderContentType, echo.HeaderLocation, "ETag"} {
+					if v := res.Header().Get(h); v != "" {
+						stored.Headers[h] = v
+					}
+				}
+				return stored
+			})
+		res.Writer = out
 		if err != nil {
+			// Nothing was sent yet and nothing committed: answer the error instead.
+			for _, h := range []string{echo.HeaderContentType, echo.HeaderLocation, "ETag", "Link"} {
+				res.Header().Del(h)
+			}
+			res.Committed, res.Status, res.Size = false, http.StatusOK, 0
 			return err
 		}
-		if stored != nil {
-			return replay(c, stored)
-		}
-		rec := &recorder{ResponseWriter: c.Response().Writer}
-		c.Response().Writer = rec
-		if err := next(c); err != nil {
-			c.Error(err) // render now, so the stored response is the one the client saw
-		}
-		resp := transfer.StoredResponse{Status: c.Response().Status, Body: rec.body.Bytes(), Headers: map[string]string{}}
-		if rec.overflow {
-			resp.Status = http.StatusInternalServerError // too big to keep: let a retry run again
-		}
-		for _, h := range []string{echo.HeaderContentType, echo.HeaderLocation, "ETag"} {
-			if v := c.Response().Header().Get(h); v != "" {
-				resp.Headers[h] = v
+		if replayed {
+			res.Header().Set("Idempotent-Replayed", "true")
+			for k, v := range resp.Headers {
+				res.Header().Set(k, v)
 			}
 		}
-		if err := s.svc.FinishIdempotent(c.Request().Context(), a, key, resp); err != nil {
-			s.log.Error("store idempotent response", "request_id", requestIDOf(c), "error", err.Error())
-		}
-		return nil
+		res.Committed, res.Size = false, 0
+		res.WriteHeader(resp.Status)
+		_, err = res.Write(resp.Body)
+		return err
 	}
 }
 
-func replay(c echo.Context, r *transfer.StoredResponse) error {
-	h := c.Response().Header()
-	for k, v := range r.Headers {
-		h.Set(k, v)
-	}
-	h.Set("Idempotent-Replayed", "true")
-	c.Response().WriteHeader(r.Status)
-	_, err := c.Response().Write(r.Body)
-	return err
-}
-
-// recorder keeps a copy of what the handler writes.
+// recorder holds back what the handler writes until its transaction has
+// committed. Echo's Response keeps the status and the headers.
 type recorder struct {
-	http.ResponseWriter
-	body     bytes.Buffer
-	overflow bool
+	header http.Header
+	body   bytes.Buffer
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.body.Len()+len(b) > maxReplayBody {
-		r.overflow = true
-	} else {
-		r.body.Write(b)
-	}
-	return r.ResponseWriter.Write(b)
-}
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(int)             {}
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }

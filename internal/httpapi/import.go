@@ -38,13 +38,14 @@ func importListings[R listingRequest](s *Server, c echo.Context, kind transfer.K
 		return jsonError(err) // over the size limit
 	}
 	var raw []json.RawMessage
+	var cells []transfer.Problems // per CSV row: cells that are not text
 	switch mt {
 	case echo.MIMEApplicationJSON:
 		if err := json.Unmarshal(body, &raw); err != nil {
 			return transfer.Errorf(transfer.ErrBadRequest, "the body must be a JSON array of %ss", kind)
 		}
 	case "text/csv":
-		if raw, err = csvRows[R](body); err != nil {
+		if raw, cells, err = csvRows[R](body); err != nil {
 			return err
 		}
 	default:
@@ -52,19 +53,27 @@ func importListings[R listingRequest](s *Server, c echo.Context, kind transfer.K
 	}
 	rows := make([]transfer.ListingInput, len(raw))
 	for i, r := range raw {
+		// Strings that are not text are reported beside the row's other
+		// problems; a row with any is not created.
+		var text transfer.Problems
+		if cells != nil {
+			text = cells[i]
+		}
+		checkJSONText(r, "", &text)
 		var req R
 		if err := decodeStrict(r, &req); err != nil {
-			rows[i].Problems = problemsOf(err)
+			rows[i].Problems = append(text, problemsOf(err)...)
 			continue
 		}
 		rows[i] = req.input()
+		rows[i].Problems = append(text, rows[i].Problems...)
 	}
 	q := newQuery(c)
 	opt := transfer.ImportOptions{Atomic: q.flag("atomic"), Publish: q.flag("publish")}
 	if err := q.err(); err != nil {
 		return err
 	}
-	results, err := s.svc.ImportListings(c.Request().Context(), actorOf(c), kind, rows, opt)
+	results, err := s.listings.ImportListings(c.Request().Context(), actorOf(c), kind, rows, opt)
 	if err != nil {
 		return err
 	}
@@ -101,15 +110,15 @@ func problemsOf(err error) transfer.Problems {
 
 // csvRows turns a CSV file into one JSON object per row, typed by the fields
 // of R: lists split on ';', numbers parsed, empty cells left out.
-func csvRows[R any](body []byte) ([]json.RawMessage, error) {
+func csvRows[R any](body []byte) ([]json.RawMessage, []transfer.Problems, error) {
 	r := csv.NewReader(bytes.NewReader(body))
 	r.FieldsPerRecord = -1
 	records, err := r.ReadAll()
 	if err != nil {
-		return nil, transfer.Errorf(transfer.ErrBadRequest, "the CSV cannot be read: %v", err)
+		return nil, nil, transfer.Errorf(transfer.ErrBadRequest, "the CSV cannot be read: %v", err)
 	}
 	if len(records) < 2 {
-		return nil, transfer.Errorf(transfer.ErrBadRequest, "the CSV needs a header row and at least one data row")
+		return nil, nil, transfer.Errorf(transfer.ErrBadRequest, "the CSV needs a header row and at least one data row")
 	}
 	kinds := jsonKinds(reflect.TypeFor[R]())
 	header := records[0]
@@ -121,13 +130,20 @@ func csvRows[R any](body []byte) ([]json.RawMessage, error) {
 		}
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]json.RawMessage, 0, len(records)-1)
+	text := make([]transfer.Problems, len(records)-1)
 	for _, rec := range records[1:] {
 		obj := make(map[string]any, len(rec))
 		for i, cell := range rec {
 			if i >= len(header) || strings.TrimSpace(cell) == "" {
+				continue
+			}
+			if msg := textProblem(cell); msg != "" {
+				// json.Marshal would write U+FFFD for invalid bytes: the
+				// cell is refused here, by its column's name.
+				text[len(out)].Add(header[i], "%s", msg)
 				continue
 			}
 			obj[header[i]] = csvValue(kinds[header[i]], cell)
@@ -135,7 +151,7 @@ func csvRows[R any](body []byte) ([]json.RawMessage, error) {
 		b, _ := json.Marshal(obj)
 		out = append(out, b)
 	}
-	return out, nil
+	return out, text, nil
 }
 
 // csvValue types a cell; a number that does not parse stays a string, so

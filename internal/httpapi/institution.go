@@ -91,7 +91,7 @@ func (s *Server) createInstitution(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	in, err := s.svc.CreateInstitution(c.Request().Context(), actorOf(c), req.domain())
+	in, err := s.institutions.CreateInstitution(c.Request().Context(), actorOf(c), req.domain())
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (s *Server) listInstitutions(c echo.Context) error {
 	f := transfer.InstitutionFilter{Country: q.string("country"), Type: q.string("type"), Sector: q.string("sector"),
 		Verified: q.bool("verified")}
 	pr := q.page()
-	p, err := s.svc.ListInstitutions(c.Request().Context(), actorOf(c), f, pr)
+	p, err := s.institutions.ListInstitutions(c.Request().Context(), actorOf(c), f, pr)
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (s *Server) listInstitutions(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/institutions/{id} [get]
 func (s *Server) getInstitution(c echo.Context) error {
-	in, err := s.svc.Institution(c.Request().Context(), actorOf(c), c.Param("id"))
+	in, err := s.institutions.Institution(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func (s *Server) updateInstitution(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	in, err := s.svc.UpdateInstitution(c.Request().Context(), actorOf(c), c.Param("id"), version, req.domain())
+	in, err := s.institutions.UpdateInstitution(c.Request().Context(), actorOf(c), c.Param("id"), version, req.domain())
 	if err != nil {
 		return err
 	}

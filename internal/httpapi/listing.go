@@ -145,7 +145,7 @@ func createListing[R listingRequest](s *Server, c echo.Context, kind transfer.Ki
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	l, err := s.svc.CreateListing(c.Request().Context(), actorOf(c), kind, req.input())
+	l, err := s.listings.CreateListing(c.Request().Context(), actorOf(c), kind, req.input())
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func createListing[R listingRequest](s *Server, c echo.Context, kind transfer.Ki
 }
 
 func (s *Server) getListing(c echo.Context, kind transfer.Kind) error {
-	l, err := s.svc.Listing(c.Request().Context(), actorOf(c), kind, c.Param("id"))
+	l, err := s.listings.Listing(c.Request().Context(), actorOf(c), kind, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func patchListing[P listingPatchRequest](s *Server, c echo.Context, kind transfe
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	l, err := s.svc.UpdateListing(c.Request().Context(), actorOf(c), kind, c.Param("id"), version, req.patch())
+	l, err := s.listings.UpdateListing(c.Request().Context(), actorOf(c), kind, c.Param("id"), version, req.patch())
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ type moveRequest struct {
 }
 
 // moveListing applies a lifecycle move; the body with a reason is optional.
-func (s *Server) moveListing(c echo.Context, kind transfer.Kind, move string) error {
+func (s *Server) moveListing(c echo.Context, kind transfer.Kind, move transfer.Move) error {
 	version, err := ifMatch(c)
 	if err != nil {
 		return err
@@ -193,7 +193,7 @@ func (s *Server) moveListing(c echo.Context, kind transfer.Kind, move string) er
 			return err
 		}
 	}
-	l, err := s.svc.MoveListing(c.Request().Context(), actorOf(c), kind, c.Param("id"), move, version, req.Reason)
+	l, err := s.listings.MoveListing(c.Request().Context(), actorOf(c), kind, c.Param("id"), move, version, req.Reason)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *Server) listListings(c echo.Context, kind transfer.Kind) error {
 		TRLMin: q.int("trl_min"), TRLMax: q.int("trl_max"), TransferMode: q.string("transfer_mode"),
 		Language: q.string("language"), Q: q.string("q"), UpdatedSince: q.time("updated_since")}
 	pr := q.page()
-	p, err := s.svc.ListListings(c.Request().Context(), actorOf(c), f, pr)
+	p, err := s.listings.ListListings(c.Request().Context(), actorOf(c), f, pr)
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ type historyResponse struct {
 }
 
 func (s *Server) listingHistory(c echo.Context, kind transfer.Kind) error {
-	evs, err := s.svc.ListingHistory(c.Request().Context(), actorOf(c), kind, c.Param("id"))
+	evs, err := s.listings.ListingHistory(c.Request().Context(), actorOf(c), kind, c.Param("id"))
 	if err != nil {
 		return err
 	}

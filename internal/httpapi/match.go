@@ -6,7 +6,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
@@ -40,7 +39,7 @@ type component struct {
 	Weight float64 `json:"weight" example:"0.3"`
 }
 
-func components(cs map[string]match.Component) map[string]component {
+func components(cs map[string]transfer.ScorePart) map[string]component {
 	out := make(map[string]component, len(cs))
 	for k, c := range cs {
 		out[k] = component(c)
@@ -65,12 +64,12 @@ type suggestionList struct {
 
 func (s *Server) suggestMatches(c echo.Context, kind transfer.Kind) error {
 	q := newQuery(c)
-	mq := transfer.MatchQuery{Limit: q.int("limit"), MinScore: q.float("min_score"), Country: q.string("country"), Sector: q.string("sector")}
-	got, err := s.svc.SuggestMatches(c.Request().Context(), actorOf(c), kind, c.Param("id"), mq)
+	mq := transfer.MatchQuery{Limit: q.limit(), MinScore: q.float("min_score"), Country: q.string("country"), Sector: q.string("sector")}
+	got, err := s.matching.SuggestMatches(c.Request().Context(), actorOf(c), kind, c.Param("id"), mq)
 	if err := q.merge(err); err != nil {
 		return err
 	}
-	out := suggestionList{AlgorithmVersion: s.svc.MatchingVersion(), Items: make([]suggestionResponse, len(got))}
+	out := suggestionList{AlgorithmVersion: s.matching.MatchingVersion(), Items: make([]suggestionResponse, len(got))}
 	for i, g := range got {
 		r := suggestionResponse{Score: g.Score, Components: components(g.Components), Reasons: g.Reasons}
 		cp := newCounterpart(g.Listing)
@@ -210,7 +209,7 @@ func (s *Server) createMatch(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	m, err := s.svc.CreateMatch(c.Request().Context(), actorOf(c), req.DemandID, req.OfferID)
+	m, err := s.matching.CreateMatch(c.Request().Context(), actorOf(c), req.DemandID, req.OfferID)
 	if err != nil {
 		return err
 	}
@@ -243,7 +242,7 @@ func (s *Server) listMatches(c echo.Context) error {
 	q := newQuery(c)
 	f := transfer.MatchFilter{Status: transfer.MatchStatus(q.string("status")), Sector: q.string("sector"),
 		InstitutionID: q.string("institution_id"), MinScore: q.float("min_score")}
-	p, err := s.svc.ListMatches(c.Request().Context(), actorOf(c), f, q.page())
+	p, err := s.matching.ListMatches(c.Request().Context(), actorOf(c), f, q.page())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -266,7 +265,7 @@ func (s *Server) listMatches(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/matches/{id} [get]
 func (s *Server) getMatch(c echo.Context) error {
-	m, err := s.svc.Match(c.Request().Context(), actorOf(c), c.Param("id"))
+	m, err := s.matching.Match(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -303,7 +302,7 @@ func (s *Server) updateMatch(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	m, err := s.svc.MoveMatch(c.Request().Context(), actorOf(c), c.Param("id"), version, transfer.MatchStatus(req.Status), req.Reason)
+	m, err := s.matching.MoveMatch(c.Request().Context(), actorOf(c), c.Param("id"), version, transfer.MatchStatus(req.Status), req.Reason)
 	if err != nil {
 		return err
 	}
@@ -338,7 +337,7 @@ func (s *Server) matchInterest(c echo.Context) error {
 	if req.Interested == nil {
 		return transfer.Problems{{Field: "interested", Message: "is required: true or false"}}.Err()
 	}
-	m, err := s.svc.RecordInterest(c.Request().Context(), actorOf(c), c.Param("id"), req.Side, *req.Interested, req.Note)
+	m, err := s.matching.RecordInterest(c.Request().Context(), actorOf(c), c.Param("id"), req.Side, *req.Interested, req.Note)
 	if err != nil {
 		return err
 	}
@@ -360,7 +359,7 @@ func (s *Server) matchInterest(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/matches/{id}/history [get]
 func (s *Server) matchHistory(c echo.Context) error {
-	evs, err := s.svc.MatchHistory(c.Request().Context(), actorOf(c), c.Param("id"))
+	evs, err := s.matching.MatchHistory(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -126,12 +126,13 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 // authenticate reads a bearer token when one is sent. A token that is sent
 // but invalid is refused outright, even on public routes: a client with a
-// broken token should hear about it, not be served as anonymous.
+// broken token should hear about it, not be served as anonymous. Routes
+// that authenticate otherwise (the OAuth token endpoint) do not use it.
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Request().Header.Get(echo.HeaderAuthorization)
-		if h == "" || strings.HasPrefix(c.Path(), "/api/v1/oauth/") {
-			return next(c) // the token endpoint authenticates clients with Basic credentials
+		if h == "" {
+			return next(c)
 		}
 		scheme, token, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
@@ -140,6 +141,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		a, err := s.tokens.Parse(strings.TrimSpace(token))
 		if err != nil {
 			return errInvalidToken
+		}
+		if err := s.accounts.CheckToken(c.Request().Context(), a); err != nil {
+			return err
 		}
 		c.Set(ctxActor, a)
 		return next(c)

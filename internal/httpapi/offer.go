@@ -178,7 +178,7 @@ func (s *Server) updateOffer(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/offers/{id}/submit [post]
 func (s *Server) submitOffer(c echo.Context) error {
-	return s.moveListing(c, transfer.KindOffer, "submit")
+	return s.moveListing(c, transfer.KindOffer, transfer.MoveSubmit)
 }
 
 // publishOffer godoc
@@ -201,7 +201,7 @@ func (s *Server) submitOffer(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/offers/{id}/publish [post]
 func (s *Server) publishOffer(c echo.Context) error {
-	return s.moveListing(c, transfer.KindOffer, "publish")
+	return s.moveListing(c, transfer.KindOffer, transfer.MovePublish)
 }
 
 // rejectOffer godoc
@@ -226,7 +226,7 @@ func (s *Server) publishOffer(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/offers/{id}/reject [post]
 func (s *Server) rejectOffer(c echo.Context) error {
-	return s.moveListing(c, transfer.KindOffer, "reject")
+	return s.moveListing(c, transfer.KindOffer, transfer.MoveReject)
 }
 
 // withdrawOffer godoc
@@ -250,7 +250,7 @@ func (s *Server) rejectOffer(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/offers/{id}/withdraw [post]
 func (s *Server) withdrawOffer(c echo.Context) error {
-	return s.moveListing(c, transfer.KindOffer, "withdraw")
+	return s.moveListing(c, transfer.KindOffer, transfer.MoveWithdraw)
 }
 
 // offerHistory godoc

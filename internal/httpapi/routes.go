@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -28,96 +27,113 @@ func (s *Server) routes(cfg Config) {
 			MaxAge:        600,
 		}))
 	}
-	e.Use(
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: cfg.BodyLimit, Skipper: isImport}),
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "64M", Skipper: notImport}), // 50,000 rows
-		s.authenticate,
-		s.idempotent,
-	)
 
-	e.GET("/healthz", s.healthz)
-	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler)
-	e.GET("/swagger/*", swaggerUI())
-	e.GET("/openapi.json", s.openAPI)
-	e.GET("/problems/:type", s.problemType)
+	// Text that is not valid UTF-8 or holds NUL, in a path, query or header,
+	// is refused before any route sees it.
+	e.Use(checkRequestText)
+
+	// Every route declares how it is reached; nothing about it is decided
+	// elsewhere by looking at its path:
+	//   - the body limit: cfg.BodyLimit, imports 64 MB (50,000 rows);
+	//   - s.authenticate reads a bearer token when one is sent (a token sent
+	//     but invalid is refused even where none is needed); the OAuth token
+	//     endpoint does not read one: it authenticates clients with Basic;
+	//   - requireActor refuses anonymous callers, requireAdmin non-admins;
+	//   - s.idempotent honours Idempotency-Key. POSTs whose answers are
+	//     credentials (tokens, client and webhook secrets) do not: replaying
+	//     them would keep those credentials in the database in clear text.
+	small := middleware.BodyLimit(cfg.BodyLimit)
+	large := middleware.BodyLimit("64M")
+	public := []echo.MiddlewareFunc{small, s.authenticate}
+	signedIn := []echo.MiddlewareFunc{small, s.authenticate, requireActor}
+	write := []echo.MiddlewareFunc{small, s.authenticate, requireActor, s.idempotent}
+	admin := []echo.MiddlewareFunc{small, s.authenticate, requireActor, requireAdmin}
+	adminWrite := []echo.MiddlewareFunc{small, s.authenticate, requireActor, requireAdmin, s.idempotent}
+	bulkWrite := []echo.MiddlewareFunc{large, s.authenticate, requireActor, s.idempotent}
+	credentials := signedIn // POSTs that answer with credentials: never replayed
+
+	e.GET("/healthz", s.healthz, public...)
+	e.HEAD("/healthz", s.healthz, public...) // load balancers probe with HEAD
+	e.GET("/readyz", s.readyz, public...)
+	e.HEAD("/readyz", s.readyz, public...)
+	e.GET("/metrics", s.metrics.handler, public...)
+	e.GET("/swagger/*", swaggerUI(), public...)
+	e.GET("/openapi.json", s.openAPI, public...)
+	e.GET("/problems/:type", s.problemType, public...)
 
 	// Route-level middleware, not group middleware: an Echo group with
 	// middleware registers a catch-all that would turn 405 into 404.
 	v1 := e.Group("/api/v1")
-	v1.POST("/auth/login", s.login)
-	v1.POST("/auth/refresh", s.refresh)
-	v1.POST("/auth/logout", s.logout)
-	v1.POST("/oauth/token", s.oauthToken)
-	v1.GET("/me", s.me, requireActor)
-	v1.POST("/me/password", s.changePassword, requireActor)
+	v1.POST("/auth/login", s.login, public...)
+	v1.POST("/auth/refresh", s.refresh, public...)
+	v1.POST("/auth/logout", s.logout, public...)
+	v1.POST("/oauth/token", s.oauthToken, small)
+	v1.GET("/me", s.me, signedIn...)
+	v1.POST("/me/password", s.changePassword, credentials...)
 
-	v1.POST("/users", s.createUser, requireActor, requireAdmin)
-	v1.GET("/users", s.listUsers, requireActor, requireAdmin)
-	v1.GET("/users/:id", s.getUser, requireActor, requireAdmin)
-	v1.PATCH("/users/:id", s.updateUser, requireActor, requireAdmin)
+	v1.POST("/users", s.createUser, adminWrite...)
+	v1.GET("/users", s.listUsers, admin...)
+	v1.GET("/users/:id", s.getUser, admin...)
+	v1.PATCH("/users/:id", s.updateUser, admin...)
+	v1.POST("/users/:id/unlock", s.unlockUser, adminWrite...)
 
-	v1.POST("/institutions", s.createInstitution, requireActor)
-	v1.GET("/institutions", s.listInstitutions, requireActor)
-	v1.GET("/institutions/:id", s.getInstitution, requireActor)
-	v1.PATCH("/institutions/:id", s.updateInstitution, requireActor)
-	v1.POST("/institutions/:id/clients", s.createClient, requireActor)
-	v1.GET("/institutions/:id/clients", s.listClients, requireActor)
-	v1.DELETE("/institutions/:id/clients/:client_id", s.revokeClient, requireActor)
+	v1.POST("/institutions", s.createInstitution, write...)
+	v1.GET("/institutions", s.listInstitutions, signedIn...)
+	v1.GET("/institutions/:id", s.getInstitution, signedIn...)
+	v1.PATCH("/institutions/:id", s.updateInstitution, signedIn...)
+	v1.POST("/institutions/:id/clients", s.createClient, credentials...)
+	v1.GET("/institutions/:id/clients", s.listClients, signedIn...)
+	v1.DELETE("/institutions/:id/clients/:client_id", s.revokeClient, signedIn...)
 
-	v1.GET("/vocabulary", s.vocabulary)
+	v1.GET("/vocabulary", s.vocabulary, public...)
 
-	v1.POST("/offers", s.createOffer, requireActor)
-	v1.GET("/offers", s.listOffers, requireActor)
-	v1.POST("/offers/import", s.importOffers, requireActor)
-	v1.GET("/offers/:id", s.getOffer, requireActor)
-	v1.PATCH("/offers/:id", s.updateOffer, requireActor)
-	v1.POST("/offers/:id/submit", s.submitOffer, requireActor)
-	v1.POST("/offers/:id/publish", s.publishOffer, requireActor)
-	v1.POST("/offers/:id/reject", s.rejectOffer, requireActor)
-	v1.POST("/offers/:id/withdraw", s.withdrawOffer, requireActor)
-	v1.GET("/offers/:id/history", s.offerHistory, requireActor)
-	v1.GET("/offers/:id/matches", s.offerMatches, requireActor)
+	v1.POST("/offers", s.createOffer, write...)
+	v1.GET("/offers", s.listOffers, signedIn...)
+	v1.POST("/offers/import", s.importOffers, bulkWrite...)
+	v1.GET("/offers/:id", s.getOffer, signedIn...)
+	v1.PATCH("/offers/:id", s.updateOffer, signedIn...)
+	v1.POST("/offers/:id/submit", s.submitOffer, write...)
+	v1.POST("/offers/:id/publish", s.publishOffer, write...)
+	v1.POST("/offers/:id/reject", s.rejectOffer, write...)
+	v1.POST("/offers/:id/withdraw", s.withdrawOffer, write...)
+	v1.GET("/offers/:id/history", s.offerHistory, signedIn...)
+	v1.GET("/offers/:id/matches", s.offerMatches, signedIn...)
 
-	v1.POST("/demands", s.createDemand, requireActor)
-	v1.GET("/demands", s.listDemands, requireActor)
-	v1.POST("/demands/import", s.importDemands, requireActor)
-	v1.GET("/demands/:id", s.getDemand, requireActor)
-	v1.PATCH("/demands/:id", s.updateDemand, requireActor)
-	v1.POST("/demands/:id/submit", s.submitDemand, requireActor)
-	v1.POST("/demands/:id/publish", s.publishDemand, requireActor)
-	v1.POST("/demands/:id/reject", s.rejectDemand, requireActor)
-	v1.POST("/demands/:id/withdraw", s.withdrawDemand, requireActor)
-	v1.GET("/demands/:id/history", s.demandHistory, requireActor)
-	v1.GET("/demands/:id/matches", s.demandMatches, requireActor)
+	v1.POST("/demands", s.createDemand, write...)
+	v1.GET("/demands", s.listDemands, signedIn...)
+	v1.POST("/demands/import", s.importDemands, bulkWrite...)
+	v1.GET("/demands/:id", s.getDemand, signedIn...)
+	v1.PATCH("/demands/:id", s.updateDemand, signedIn...)
+	v1.POST("/demands/:id/submit", s.submitDemand, write...)
+	v1.POST("/demands/:id/publish", s.publishDemand, write...)
+	v1.POST("/demands/:id/reject", s.rejectDemand, write...)
+	v1.POST("/demands/:id/withdraw", s.withdrawDemand, write...)
+	v1.GET("/demands/:id/history", s.demandHistory, signedIn...)
+	v1.GET("/demands/:id/matches", s.demandMatches, signedIn...)
 
-	v1.POST("/matches", s.createMatch, requireActor)
-	v1.GET("/matches", s.listMatches, requireActor)
-	v1.GET("/matches/:id", s.getMatch, requireActor)
-	v1.PATCH("/matches/:id", s.updateMatch, requireActor)
-	v1.POST("/matches/:id/interest", s.matchInterest, requireActor)
-	v1.GET("/matches/:id/history", s.matchHistory, requireActor)
+	v1.POST("/matches", s.createMatch, write...)
+	v1.GET("/matches", s.listMatches, signedIn...)
+	v1.GET("/matches/:id", s.getMatch, signedIn...)
+	v1.PATCH("/matches/:id", s.updateMatch, signedIn...)
+	v1.POST("/matches/:id/interest", s.matchInterest, write...)
+	v1.GET("/matches/:id/history", s.matchHistory, signedIn...)
 
-	v1.POST("/agreements", s.createAgreement, requireActor)
-	v1.GET("/agreements", s.listAgreements, requireActor)
-	v1.GET("/agreements/:id", s.getAgreement, requireActor)
-	v1.PATCH("/agreements/:id", s.updateAgreement, requireActor)
-	v1.GET("/agreements/:id/history", s.agreementHistory, requireActor)
+	v1.POST("/agreements", s.createAgreement, write...)
+	v1.GET("/agreements", s.listAgreements, signedIn...)
+	v1.GET("/agreements/:id", s.getAgreement, signedIn...)
+	v1.PATCH("/agreements/:id", s.updateAgreement, signedIn...)
+	v1.GET("/agreements/:id/history", s.agreementHistory, signedIn...)
 
-	v1.GET("/stats/agreements", s.agreementStats, requireActor)
-	v1.GET("/stats/overview", s.statsOverview, requireActor)
+	v1.GET("/stats/agreements", s.agreementStats, signedIn...)
+	v1.GET("/stats/overview", s.statsOverview, signedIn...)
 
-	v1.POST("/webhooks", s.createWebhook, requireActor)
-	v1.GET("/webhooks", s.listWebhooks, requireActor)
-	v1.GET("/webhooks/:id", s.getWebhook, requireActor)
-	v1.PATCH("/webhooks/:id", s.updateWebhook, requireActor)
-	v1.DELETE("/webhooks/:id", s.deleteWebhook, requireActor)
-	v1.POST("/webhooks/:id/rotate-secret", s.rotateWebhookSecret, requireActor)
-	v1.POST("/webhooks/:id/test", s.testWebhook, requireActor)
-	v1.GET("/webhooks/:id/deliveries", s.webhookDeliveries, requireActor)
-	v1.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", s.redeliverWebhook, requireActor)
+	v1.POST("/webhooks", s.createWebhook, credentials...) // the answer carries the signing secret
+	v1.GET("/webhooks", s.listWebhooks, signedIn...)
+	v1.GET("/webhooks/:id", s.getWebhook, signedIn...)
+	v1.PATCH("/webhooks/:id", s.updateWebhook, signedIn...)
+	v1.DELETE("/webhooks/:id", s.deleteWebhook, signedIn...)
+	v1.POST("/webhooks/:id/rotate-secret", s.rotateWebhookSecret, credentials...)
+	v1.POST("/webhooks/:id/test", s.testWebhook, write...)
+	v1.GET("/webhooks/:id/deliveries", s.webhookDeliveries, signedIn...)
+	v1.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", s.redeliverWebhook, write...)
 }
-
-// Imports get a larger body limit than every other route.
-func isImport(c echo.Context) bool  { return strings.HasSuffix(c.Path(), "/import") }
-func notImport(c echo.Context) bool { return !isImport(c) }

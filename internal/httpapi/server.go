@@ -70,13 +70,20 @@ type Config struct {
 
 // Server is the HTTP handler of the API.
 type Server struct {
-	echo     *echo.Echo
-	svc      *transfer.Service
-	tokens   TokenParser
-	log      *slog.Logger
-	metrics  *metrics
-	version  string
-	draining atomic.Bool
+	echo         *echo.Echo
+	accounts     accounts
+	institutions institutions
+	listings     listings
+	matching     matching
+	agreements   agreements
+	webhooks     webhooks
+	replays      replays
+	readiness    readiness
+	tokens       TokenParser
+	log          *slog.Logger
+	metrics      *metrics
+	version      string
+	draining     atomic.Bool
 }
 
 // Route is one registered method and path template.
@@ -97,7 +104,8 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
-	s := &Server{echo: e, svc: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
+	s := &Server{echo: e, accounts: svc, institutions: svc, listings: svc, matching: svc, agreements: svc,
+		webhooks: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
 		metrics: newMetrics(prometheus.NewRegistry())}
 	e.HTTPErrorHandler = s.handleError
 	s.routes(cfg)

@@ -27,13 +27,24 @@ type statsRowDoc struct {
 	Year            string           `json:"year,omitempty" extensions:"x-nullable" example:"2026"`
 	Quarter         string           `json:"quarter,omitempty" extensions:"x-nullable" example:"2026-Q3"`
 	Month           string           `json:"month,omitempty" extensions:"x-nullable" example:"2026-09"`
-	Count           int64            `json:"count" example:"12"`
-	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	Count           *int64           `json:"count" extensions:"x-nullable" example:"12"`
+	ValueByCurrency map[string]int64 `json:"value_by_currency" extensions:"x-nullable"`
+	// Suppressed groups hold too few agreements to show to the caller: count
+	// and value_by_currency are null.
+	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 type statsTotal struct {
-	Count           int64            `json:"count"`
-	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	Count           *int64           `json:"count" extensions:"x-nullable"`
+	ValueByCurrency map[string]int64 `json:"value_by_currency" extensions:"x-nullable"`
+	Suppressed      bool             `json:"suppressed,omitempty"`
+}
+
+func newStatsTotal(r transfer.StatsRow) statsTotal {
+	if r.Suppressed {
+		return statsTotal{Suppressed: true}
+	}
+	return statsTotal{Count: &r.Count, ValueByCurrency: r.ValueByCurrency}
 }
 
 type statsResponse struct {
@@ -45,12 +56,12 @@ type statsResponse struct {
 // agreementStats godoc
 //
 //	@Summary		Agreement statistics
-//	@Description	Counts and values per currency of confirmed agreements (confidential ones included), grouped by any of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month. country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.
+//	@Description	Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.
 //	@ID			getAgreementStats
 //	@Tags			statistics
 //	@Produce		json
 //	@Produce		text/csv
-//	@Param			group_by	query		string	false	"comma-separated dimensions from sector, subsector, type, status, country, corridor, institution_type, year, quarter, month; e.g. sector,country"
+//	@Param			group_by	query		string	false	"comma-separated dimensions, at most three, e.g. sector,country"
 //	@Param			from		query		string	false	"signed on or after (YYYY-MM-DD)"
 //	@Param			to			query		string	false	"signed on or before (YYYY-MM-DD)"
 //	@Param			status		query		string	false	"agreement status"	Enums(planned,signed,in_execution,completed,terminated)
@@ -61,10 +72,16 @@ type statsResponse struct {
 //	@Success		200			{object}	statsResponse
 //	@Failure		401			{object}	problem
 //	@Failure		403			{object}	problem
-//	@Failure		422			{object}	problem
+//	@Failure		406			{object}	problem
+//	@Failure		422			{object}	problem	"bad filter, unknown dimension, or more than three dimensions"
+//	@Failure		503			{object}	problem	"too many statistics queries at once, or the deadline passed"
 //	@Security		BearerAuth
 //	@Router			/stats/agreements [get]
 func (s *Server) agreementStats(c echo.Context) error {
+	asCSV, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	q := newQuery(c)
 	var groupBy []string
 	for _, d := range strings.Split(q.string("group_by"), ",") {
@@ -72,18 +89,21 @@ func (s *Server) agreementStats(c echo.Context) error {
 			groupBy = append(groupBy, d)
 		}
 	}
-	res, err := s.svc.AgreementStats(c.Request().Context(), actorOf(c), transfer.StatsQuery{GroupBy: groupBy,
+	res, err := s.agreements.AgreementStats(c.Request().Context(), actorOf(c), transfer.StatsQuery{GroupBy: groupBy,
 		From: q.string("from"), To: q.string("to"), Status: q.string("status"), Type: q.string("type"),
 		Sector: q.string("sector"), Country: q.string("country")})
 	if err != nil {
 		return err
 	}
-	if wantsCSV(c) {
+	if asCSV {
 		return writeStatsCSV(c, res)
 	}
 	rows := make([]map[string]any, len(res.Rows))
 	for i, r := range res.Rows {
 		row := map[string]any{"count": r.Count, "value_by_currency": r.ValueByCurrency}
+		if r.Suppressed {
+			row = map[string]any{"count": nil, "value_by_currency": nil, "suppressed": true}
+		}
 		for j, d := range res.GroupBy {
 			if r.Keys[j] == "" {
 				row[d] = nil
@@ -97,19 +117,29 @@ func (s *Server) agreementStats(c echo.Context) error {
 		res.GroupBy = []string{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"group_by": res.GroupBy, "rows": rows,
-		"total": statsTotal{Count: res.Total.Count, ValueByCurrency: res.Total.ValueByCurrency}})
+		"total": newStatsTotal(res.Total)})
 }
 
-func wantsCSV(c echo.Context) bool {
-	if c.QueryParam("format") == "csv" {
-		return true
+// wantsCSV reads the format the client asks for: format=csv or Accept:
+// text/csv. A format this endpoint cannot produce is refused (406), not
+// silently answered as JSON.
+func wantsCSV(c echo.Context) (bool, error) {
+	switch c.QueryParam("format") {
+	case "csv":
+		return true, nil
+	case "json":
+		return false, nil
+	case "":
+	default:
+		return false, &transfer.Error{Kind: errNotAcceptable, Message: "format must be json or csv",
+			Fields: []transfer.FieldError{{Field: "format", Message: "must be json or csv"}}}
 	}
 	for _, part := range strings.Split(c.Request().Header.Get(echo.HeaderAccept), ",") {
 		if mt, _, err := mime.ParseMediaType(strings.TrimSpace(part)); err == nil && mt == "text/csv" {
-			return true
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
 
 // safeCell keeps a spreadsheet from running a cell as a formula.
@@ -135,6 +165,16 @@ func writeStatsCSV(c echo.Context, res transfer.StatsResult) error {
 		return err
 	}
 	for _, r := range res.Rows {
+		if r.Suppressed { // one row with the keys, count and value left empty
+			rec := make([]string, 0, len(r.Keys)+3)
+			for _, k := range r.Keys {
+				rec = append(rec, safeCell(k))
+			}
+			if err := w.Write(append(rec, "", "", "")); err != nil {
+				return err
+			}
+			continue
+		}
 		currencies := make([]string, 0, len(r.CountByCurrency))
 		for cur := range r.CountByCurrency {
 			currencies = append(currencies, cur)
@@ -189,6 +229,7 @@ type yearRow struct {
 	Year            *string          `json:"year" extensions:"x-nullable"`
 	Count           int64            `json:"count"`
 	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	Suppressed      bool             `json:"suppressed,omitempty"` // too few agreements to show (the disclosure rule of /stats/agreements): count 0, no values
 }
 
 type overviewResponse struct {
@@ -211,7 +252,7 @@ type overviewResponse struct {
 //	@Security		BearerAuth
 //	@Router			/stats/overview [get]
 func (s *Server) statsOverview(c echo.Context) error {
-	o, err := s.svc.Overview(c.Request().Context(), actorOf(c))
+	o, err := s.agreements.Overview(c.Request().Context(), actorOf(c))
 	if err != nil {
 		return err
 	}
@@ -230,7 +271,7 @@ func (s *Server) statsOverview(c echo.Context) error {
 			AgreementsPerAgreedMatch: transfer.Rate(f.Agreements, f.Agreed)}}
 	for _, r := range o.AgreementsByYear {
 		y := r.Keys[0]
-		row := yearRow{Count: r.Count, ValueByCurrency: r.ValueByCurrency}
+		row := yearRow{Count: r.Count, ValueByCurrency: r.ValueByCurrency, Suppressed: r.Suppressed}
 		if y != "" {
 			row.Year = &y
 		}

@@ -65,7 +65,7 @@ func (s *Server) createUser(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	u, err := s.svc.CreateUser(c.Request().Context(), actorOf(c), transfer.NewUser{
+	u, err := s.accounts.CreateUser(c.Request().Context(), actorOf(c), transfer.NewUser{
 		Email: req.Email, Password: req.Password, Role: transfer.Role(req.Role), InstitutionID: req.InstitutionID})
 	if err != nil {
 		return err
@@ -97,7 +97,7 @@ func (s *Server) listUsers(c echo.Context) error {
 	q := newQuery(c)
 	f := transfer.UserFilter{Role: transfer.Role(q.string("role")), InstitutionID: q.string("institution_id")}
 	pr := q.page()
-	p, err := s.svc.ListUsers(c.Request().Context(), actorOf(c), f, pr)
+	p, err := s.accounts.ListUsers(c.Request().Context(), actorOf(c), f, pr)
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func (s *Server) listUsers(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/users/{id} [get]
 func (s *Server) getUser(c echo.Context) error {
-	u, err := s.svc.User(c.Request().Context(), actorOf(c), c.Param("id"))
+	u, err := s.accounts.User(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (s *Server) getUser(c echo.Context) error {
 // updateUser godoc
 //
 //	@Summary		Change a user's role, institution or disabled flag
-//	@Description	Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).
+//	@Description	Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens and, within a second on every API process, its access tokens. The caller is read again from the database, so an admin disabled or demoted a moment ago is refused at once. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).
 //	@ID			updateUser
 //	@Tags			users
 //	@Accept			json
@@ -161,9 +161,31 @@ func (s *Server) updateUser(c echo.Context) error {
 		r := transfer.Role(*req.Role)
 		patch.Role = &r
 	}
-	u, err := s.svc.UpdateUser(c.Request().Context(), actorOf(c), c.Param("id"), version, patch)
+	u, err := s.accounts.UpdateUser(c.Request().Context(), actorOf(c), c.Param("id"), version, patch)
 	if err != nil {
 		return err
 	}
 	return writeVersioned(c, http.StatusOK, u.Version, newUserResponse(u))
+}
+
+// unlockUser godoc
+//
+//	@Summary		Clear a user's failed-login counts
+//	@Description	Admins only. Forgets every login and password-change attempt counted against the account, from every address, so that an owner locked out by someone else's guesses can log in at once.
+//	@ID				unlockUser
+//	@Tags			users
+//	@Produce		json
+//	@Param			id				path	string	true	"user id"
+//	@Param			Idempotency-Key	header	string	false	"makes a retry return the first response"
+//	@Success		204
+//	@Failure		401	{object}	problem
+//	@Failure		403	{object}	problem
+//	@Failure		404	{object}	problem
+//	@Security		BearerAuth
+//	@Router			/users/{id}/unlock [post]
+func (s *Server) unlockUser(c echo.Context) error {
+	if err := s.accounts.UnlockUser(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
 }

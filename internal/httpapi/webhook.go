@@ -103,7 +103,7 @@ func (s *Server) createWebhook(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	e, err := s.svc.CreateEndpoint(c.Request().Context(), actorOf(c), transfer.Endpoint{InstitutionID: req.InstitutionID,
+	e, err := s.webhooks.CreateEndpoint(c.Request().Context(), actorOf(c), transfer.Endpoint{InstitutionID: req.InstitutionID,
 		URL: req.URL, Events: req.Events, Description: req.Description})
 	if err != nil {
 		return err
@@ -126,7 +126,7 @@ func (s *Server) createWebhook(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/webhooks [get]
 func (s *Server) listWebhooks(c echo.Context) error {
-	es, err := s.svc.Endpoints(c.Request().Context(), actorOf(c), c.QueryParam("institution_id"))
+	es, err := s.webhooks.Endpoints(c.Request().Context(), actorOf(c), c.QueryParam("institution_id"))
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (s *Server) listWebhooks(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/webhooks/{id} [get]
 func (s *Server) getWebhook(c echo.Context) error {
-	e, err := s.svc.Endpoint(c.Request().Context(), actorOf(c), c.Param("id"))
+	e, err := s.webhooks.Endpoint(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (s *Server) updateWebhook(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	e, err := s.svc.UpdateEndpoint(c.Request().Context(), actorOf(c), c.Param("id"), version,
+	e, err := s.webhooks.UpdateEndpoint(c.Request().Context(), actorOf(c), c.Param("id"), version,
 		transfer.EndpointPatch{URL: req.URL, Events: req.Events, Description: req.Description, Paused: req.Paused})
 	if err != nil {
 		return err
@@ -208,7 +208,7 @@ func (s *Server) updateWebhook(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/webhooks/{id} [delete]
 func (s *Server) deleteWebhook(c echo.Context) error {
-	if err := s.svc.DeleteEndpoint(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
+	if err := s.webhooks.DeleteEndpoint(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -228,7 +228,7 @@ func (s *Server) deleteWebhook(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/webhooks/{id}/rotate-secret [post]
 func (s *Server) rotateWebhookSecret(c echo.Context) error {
-	e, err := s.svc.RotateSecret(c.Request().Context(), actorOf(c), c.Param("id"))
+	e, err := s.webhooks.RotateSecret(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -250,7 +250,7 @@ func (s *Server) rotateWebhookSecret(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/webhooks/{id}/test [post]
 func (s *Server) testWebhook(c echo.Context) error {
-	d, err := s.svc.TestEndpoint(c.Request().Context(), actorOf(c), c.Param("id"))
+	d, err := s.webhooks.TestEndpoint(c.Request().Context(), actorOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -274,7 +274,7 @@ func (s *Server) testWebhook(c echo.Context) error {
 //	@Router			/webhooks/{id}/deliveries [get]
 func (s *Server) webhookDeliveries(c echo.Context) error {
 	q := newQuery(c)
-	p, err := s.svc.Deliveries(c.Request().Context(), actorOf(c), c.Param("id"), q.page())
+	p, err := s.webhooks.Deliveries(c.Request().Context(), actorOf(c), c.Param("id"), q.page())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (s *Server) webhookDeliveries(c echo.Context) error {
 //	@Security		BearerAuth
 //	@Router			/webhooks/{id}/deliveries/{delivery_id}/redeliver [post]
 func (s *Server) redeliverWebhook(c echo.Context) error {
-	d, err := s.svc.Redeliver(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("delivery_id"))
+	d, err := s.webhooks.Redeliver(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("delivery_id"))
 	if err != nil {
 		return err
 	}

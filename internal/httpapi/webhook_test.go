@@ -309,3 +309,37 @@ func newService(t *testing.T, s *store.Store, sender transfer.WebhookSender) *tr
 	}
 	return svc
 }
+
+// TestWebhookPatchKeepsTheSigningSecrets: a PATCH changes what it names and
+// nothing else; both the current secret and, after a rotation, the previous
+// one still sign the next delivery, and the PATCH response shows neither.
+func TestWebhookPatchKeepsTheSigningSecrets(t *testing.T) {
+	eachWithWebhooks(t, func(t *testing.T, api *testAPI, _ *store.Store) {
+		rcv := newReceiver(t)
+		var ep endpointJSON
+		api.do("partner", http.MethodPost, "/api/v1/webhooks", map[string]any{"url": rcv.srv.URL,
+			"events": []string{"match.updated"}}).want(201).json(&ep)
+		r := api.do("partner", http.MethodPatch, "/api/v1/webhooks/"+ep.ID, map[string]any{"description": "ERP inbox"}).want(200)
+		if strings.Contains(r.Body.String(), ep.Secret) || strings.Contains(r.Body.String(), `"secret"`) {
+			t.Fatalf("PATCH shows the secret: %s", r.Body.String())
+		}
+		api.do("partner", http.MethodPost, "/api/v1/webhooks/"+ep.ID+"/test", nil).want(202)
+		api.deliverAll()
+		got := rcv.got()
+		if len(got) != 1 || got[0].signature == "" {
+			t.Fatalf("after PATCH: %d deliveries %+v", len(got), got)
+		}
+		verify(t, ep.Secret, got[0])
+
+		var rotated endpointJSON
+		api.do("partner", http.MethodPost, "/api/v1/webhooks/"+ep.ID+"/rotate-secret", nil).want(200).json(&rotated)
+		api.do("partner", http.MethodPatch, "/api/v1/webhooks/"+ep.ID, map[string]any{"paused": false}).want(200)
+		api.do("partner", http.MethodPost, "/api/v1/webhooks/"+ep.ID+"/test", nil).want(202)
+		api.deliverAll()
+		if got = rcv.got(); len(got) != 2 {
+			t.Fatalf("after rotation and PATCH: %d deliveries", len(got))
+		}
+		verify(t, rotated.Secret, got[1])
+		verify(t, ep.Secret, got[1]) // still within the overlap
+	})
+}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -156,6 +157,13 @@ func scriptOf(r rune) int {
 // syllables also form a bigram term. emit gets each term and the words it
 // came from, folded but not stemmed (what an explanation shows).
 func tokenize(folded, lang string, emit func(term, words string)) {
+	tokenizeRuns(folded, lang, emit, nil)
+}
+
+// tokenizeRuns is tokenize that also hands run each Han or Thai segment
+// left after the stop words are cut out (what explanations merge bigrams
+// back into).
+func tokenizeRuns(folded, lang string, emit func(term, words string), runFn func(seg string)) {
 	var prev, prevWord string // previous kept syllable, for Vietnamese bigrams
 	i := 0
 	for i < len(folded) {
@@ -192,9 +200,52 @@ func tokenize(folded, lang string, emit func(term, words string)) {
 			prev, prevWord = w, run
 		default:
 			prev = ""
-			bigrams(run, func(b string) { emit(b, b) })
+			cutStops(run, func(seg string) {
+				bigrams(seg, func(b string) { emit(b, b) })
+				if runFn != nil {
+					runFn(seg)
+				}
+			})
 		}
 	}
+}
+
+// cutStops hands emit the segments of an unspaced (Han or Thai) run that
+// are left when its stop words are cut out, leftmost-longest. Only words
+// that are rarely part of a longer word are listed: cutting 有 would break
+// 有机 (organic), cutting Thai มี would break เคมี (chemistry).
+func cutStops(run string, emit func(seg string)) {
+	start, i := 0, 0
+	for i < len(run) {
+		r, size := utf8.DecodeRuneInString(run[i:])
+		if n := stopAt(run[i:], r); n > 0 {
+			if i > start {
+				emit(run[start:i])
+			}
+			i += n
+			start = i
+			continue
+		}
+		i += size
+	}
+	if start < len(run) {
+		emit(run[start:])
+	}
+}
+
+// stopAt returns the length in bytes of the longest stop word s starts
+// with (r is its first rune), 0 when none.
+func stopAt(s string, r rune) int {
+	if unspacedStopBits[r&255>>6]&(1<<(r&63)) == 0 {
+		return 0 // no stop word starts with a rune of this low byte: most runes
+	}
+	lens := unspacedStopStarts[r]
+	for _, n := range lens { // longest first
+		if n <= len(s) && unspacedStops[s[:n]] {
+			return n
+		}
+	}
+	return 0
 }
 
 func bigrams(run string, emit func(string)) {
@@ -275,3 +326,39 @@ var stopWords = func() map[string]bool {
 	}
 	return m
 }()
+
+// unspacedStops are the stop words of Chinese and Thai, cut out of their
+// runs before bigrams are made: function words and the boilerplate of
+// listings ("technology", "provide", "field", "system", "need", "seek",
+// "cooperation") that say nothing about a technology. Words that often sit
+// inside longer words are left out on purpose (see cutStops).
+var unspacedStops, unspacedStopStarts = func() (map[string]bool, map[rune][]int) {
+	m, starts := map[string]bool{}, map[rune][]int{}
+	for _, list := range []string{
+		// zh
+		`技术 提供 领域 我们 可以 进行 以及 用于 需要 寻求 合作 具有 相关 主要 通过 实现 能够 目前 已经 方面 包括 其他
+		 一个 一种 系统 解决方案 方案 应用 服务 产品 项目 开发 研究 公司 企业 支持 适用 适合 采用 利用 基于 使用 具备
+		 以上 以下 左右 国家 地区 东盟 希望 要求 单位 我方 本项 该项 技术转让 转让 的`,
+		// th
+		`เทคโนโลยี ต้องการ สำหรับ เพื่อ หรือ ซึ่ง และ โดย ระบบ ด้วย จาก พร้อม รวมถึง สามารถ ประเทศ บริษัท โครงการ
+		 ให้บริการ บริการ พัฒนา การใช้งาน ใช้งาน`,
+	} {
+		for _, w := range strings.Fields(list) {
+			m[w] = true
+		}
+	}
+	for w := range m {
+		r, _ := utf8.DecodeRuneInString(w)
+		starts[r] = append(starts[r], len(w))
+	}
+	for r := range starts {
+		slices.SortFunc(starts[r], func(a, b int) int { return b - a })
+		starts[r] = slices.Compact(starts[r])
+		unspacedStopBits[r&255>>6] |= 1 << (r & 63)
+	}
+	return m, starts
+}()
+
+// unspacedStopBits has a bit per low byte of the first runes of the
+// unspaced stop words: a quick no before the map lookup.
+var unspacedStopBits [4]uint64

@@ -34,6 +34,8 @@ func TestTokenize(t *testing.T) {
 		{"The batteries for grid-scale storage", "en", []string{"battery", "grid", "scale", "storage"}},
 		{"磷酸铁锂电池", "zh", []string{"磷酸", "酸铁", "铁锂", "锂电", "电池"}},
 		{"储能 5G", "zh", []string{"储能", "5g"}},
+		{"提供锂电池技术的领域", "zh", []string{"锂电", "电池"}}, // stop words cut out before bigrams
+		{"ต้องการเทคโนโลยีโซลาร์", "th", []string{"โซ", "ซล", "ลา", "าร", "ร์"}},
 		{"pin mặt trời", "vi", []string{"pin", "mat", "pin_mat", "troi", "mat_troi"}},
 		{"Sistem pengeringan untuk kopi", "id", []string{"pengeringan", "kopi"}},
 		{"โซลาร์", "th", []string{"โซ", "ซล", "ลา", "าร", "ร์"}},

@@ -21,7 +21,18 @@ type conceptMatcher struct {
 	concepts []Concept
 	patterns []pattern
 	root     *trieNode
+	stop     []bool // by concept number: see stopConcepts
 }
+
+// stopConcepts are concepts of the lexicon that describe the transfer
+// arrangement, not a technology: nearly every listing offers or asks for
+// them ("contact the technology transfer centre", "training provided"), so
+// they say nothing about a pair. Like stop words they are still recognised
+// (their words are not matched as parts of other concepts) but neither
+// indexed nor named. Listings sharing only them would otherwise get a full
+// concept cosine.
+var stopConcepts = map[string]bool{"technology_transfer": true, "training_capacity_building": true,
+	"after_sales_support": true}
 
 // trieNode is one unit along the terms of the lexicon; pattern is the first
 // term (in lexicon order) that ends here, -1 when none does.
@@ -31,8 +42,9 @@ type trieNode struct {
 }
 
 func newConceptMatcher(concepts []Concept) *conceptMatcher {
-	m := &conceptMatcher{concepts: concepts, root: &trieNode{pattern: -1}}
+	m := &conceptMatcher{concepts: concepts, root: &trieNode{pattern: -1}, stop: make([]bool, len(concepts))}
 	for ci, c := range concepts {
+		m.stop[ci] = stopConcepts[c.ID]
 		for _, lang := range Languages {
 			for _, term := range c.Terms[lang] {
 				u := units(fold(term))

@@ -98,7 +98,7 @@ var DefaultRates = map[string]float64{"USD": 1, "CNY": 7.2, "THB": 36, "VND": 25
 	"KRW": 1350, "HKD": 7.8, "TWD": 32, "INR": 83, "AUD": 1.5, "GBP": 0.79}
 
 // codeVersion changes whenever the scoring code changes meaning.
-const codeVersion = "m2"
+const codeVersion = "m3"
 
 // Engine ranks offers for demands and demands for offers.
 type Engine struct {
@@ -110,6 +110,7 @@ type Engine struct {
 	mu       sync.RWMutex
 	offers   *index
 	demands  *index
+	stats    *termStats // shared by both indexes; replaced under mu
 	accs     sync.Pool
 }
 
@@ -171,7 +172,8 @@ func New(cfg Config) (*Engine, error) {
 	for _, v := range e.w {
 		e.wSum += v
 	}
-	e.offers, e.demands = newIndex(cfg.Shortcuts), newIndex(cfg.Shortcuts)
+	e.offers, e.demands = newIndex(cfg.Shortcuts, cfg.TextOnly), newIndex(cfg.Shortcuts, cfg.TextOnly)
+	e.stats = newStats(len(cfg.Lexicon))
 	return e, nil
 }
 
@@ -188,7 +190,7 @@ func (e *Engine) indexOf(k Kind) *index {
 
 // Build replaces both indexes with the listings given (published, live ones).
 func (e *Engine) Build(ls []Listing) {
-	offers, demands := newIndex(e.cfg.Shortcuts), newIndex(e.cfg.Shortcuts)
+	offers, demands := newIndex(e.cfg.Shortcuts, e.cfg.TextOnly), newIndex(e.cfg.Shortcuts, e.cfg.TextOnly)
 	// Analysis is per listing and reads nothing it changes: one stripe of
 	// the listings per core. Indexing stays sequential and in input order.
 	analyzed := make([]*doc, len(ls))
@@ -212,9 +214,25 @@ func (e *Engine) Build(ls []Listing) {
 	}
 	offers.bulk(os)
 	demands.bulk(ds)
+	st := newStats(len(e.cfg.Lexicon), offers, demands)
+	offers.relength(st)
+	demands.relength(st)
 	e.mu.Lock()
-	e.offers, e.demands = offers, demands
+	e.offers, e.demands, e.stats = offers, demands, st
 	e.mu.Unlock()
+}
+
+// changed counts a change to the indexes and takes a new snapshot of the
+// statistics when enough have accumulated; the caller holds the write lock.
+func (e *Engine) changed() {
+	e.stats.changes++
+	if e.stats.changes < e.stats.refreshEvery() {
+		return
+	}
+	st := newStats(len(e.cfg.Lexicon), e.offers, e.demands)
+	e.offers.relength(st)
+	e.demands.relength(st)
+	e.stats = st
 }
 
 // Upsert adds or replaces a listing.
@@ -222,7 +240,8 @@ func (e *Engine) Upsert(l Listing) {
 	d := e.analyze(&l, false)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.indexOf(l.Kind).put(d)
+	e.indexOf(l.Kind).put(d, e.stats)
+	e.changed()
 }
 
 // Remove drops a listing (withdrawn, expired, no longer published).
@@ -230,6 +249,7 @@ func (e *Engine) Remove(k Kind, id string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.indexOf(k).remove(id)
+	e.changed()
 }
 
 // Len reports how many live listings of the kind are indexed.

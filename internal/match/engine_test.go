@@ -312,9 +312,10 @@ func TestDenseListsFollowChanges(t *testing.T) {
 	}
 	check("after upsert", true)
 
-	// A common word counts like any other: asked alone, it makes the text
-	// component of an offer titled with it full (BM25's tf part is above 1
-	// there, and the component is capped at 1); and no offer comes twice.
+	// A word in every offer says almost nothing: asked alone, it gives no
+	// offer titled with it more than a small text component (the cosine
+	// weighs a term by idf squared, and the offers' other words count in
+	// their lengths); and no offer comes twice.
 	only := q
 	only.Title, only.Summary = "storage", ""
 	rs := e.Match(only, Query{Limit: 100, Now: now})
@@ -324,7 +325,7 @@ func TestDenseListsFollowChanges(t *testing.T) {
 			t.Fatalf("%s returned twice", r.ID)
 		}
 		seen[r.ID] = true
-		if r.Components["text"].Score != 1 {
+		if r.Components["text"].Score > 0.3 {
 			t.Fatalf("%s: text component %v for its title word", r.ID, r.Components["text"])
 		}
 	}

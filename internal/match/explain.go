@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // relatedPairs are subsectors whose technologies often answer each other's
@@ -74,9 +75,10 @@ func related(a, b uint8) bool { return relatedTable[a][b] }
 func human(code string) string { return strings.ReplaceAll(code, "_", " ") }
 
 // explain writes the reasons a person reads next to a score, strongest
-// first; weight gives d's posting weight for each of pq's terms, and text is
-// the sum of d's word weights (what the text component was made of).
-func (e *Engine) explain(q, d *doc, pq *prepared, text float32, weight func(*weightedTerm) uint16) []string {
+// first; weight gives d's posting weight for each of pq's terms, has tells
+// whether d has a word term, and text is the sum of d's word weights (what
+// the text component was made of).
+func (e *Engine) explain(q, d *doc, pq *prepared, text float32, weight func(*weightedTerm) uint16, has func(string) bool) []string {
 	demand, offer := q, d
 	if q.kind == Offer {
 		demand, offer = d, q
@@ -85,7 +87,7 @@ func (e *Engine) explain(q, d *doc, pq *prepared, text float32, weight func(*wei
 	if s := e.sharedConcepts(q, d); s != "" {
 		out = append(out, s)
 	}
-	if s := sharedWords(pq, q, text, weight); s != "" {
+	if s := sharedWords(pq, q, text, weight, has, e.stats); s != "" {
 		out = append(out, s)
 	}
 	if e.cfg.TextOnly {
@@ -154,7 +156,9 @@ func modeNames(bits uint8) string {
 }
 
 // sharedConcepts names up to three concepts both sides mention, as each side
-// wrote them: "lithium iron phosphate battery ↔ 磷酸铁锂电池".
+// wrote them: "lithium iron phosphate battery ↔ 磷酸铁锂电池". Concepts in
+// more than a tenth of all listings ("technology transfer" in every
+// boilerplate footer) are not named: they say nothing about this pair.
 func (e *Engine) sharedConcepts(q, d *doc) string {
 	var pairs []string
 	i, j := 0, 0
@@ -163,6 +167,9 @@ func (e *Engine) sharedConcepts(q, d *doc) string {
 		case a.concept < b.concept:
 			i++
 		case a.concept > b.concept:
+			j++
+		case e.stats.isCommon(e.stats.concept(a.concept)):
+			i++
 			j++
 		default:
 			ta, tb := e.concepts.patterns[a.pattern].term, e.concepts.patterns[b.pattern].term
@@ -183,12 +190,19 @@ func (e *Engine) sharedConcepts(q, d *doc) string {
 
 // sharedWords names the three query words that weigh most in this doc's
 // text score, as the query wrote them (in lower case, accents kept), not as
-// stems or folded; q is the query (nil: show the terms). Words are looked up heaviest first, and the search stops when
-// neither what is left of the doc's text sum nor the next word's largest
-// possible share could reach the third: usually after a handful of lookups.
-func sharedWords(pq *prepared, q *doc, text float32, weight func(*weightedTerm) uint16) string {
+// stems or folded; q is the query (nil: show the terms). Words too common to
+// say anything (st.isCommon; st nil: none) are not named. Han and Thai
+// terms are character bigrams, and a bigram is often a fragment (子信 of
+// 电子信息): each is widened to the longest stretch of the query's segment
+// whose bigrams the doc has all (has), and named only if that stretch is a
+// whole segment (between punctuation or stop words) or at least three
+// characters (Thai: four), never as a bare bigram inside a longer word.
+// Words are looked up heaviest first, and the search stops when neither
+// what is left of the doc's text sum nor the next word's largest possible
+// share could reach the third: usually after a handful of lookups.
+func sharedWords(pq *prepared, q *doc, text float32, weight func(*weightedTerm) uint16, has func(string) bool, st *termStats) string {
 	type hit struct {
-		term string
+		name string
 		w    float32
 	}
 	var hits []hit
@@ -202,16 +216,32 @@ func sharedWords(pq *prepared, q *doc, text float32, weight func(*weightedTerm) 
 				break
 			}
 		}
-		q := weight(wt)
-		if q == 0 {
+		qw := weight(wt)
+		if qw == 0 {
 			continue
 		}
-		h := hit{wt.term, wt.contribution(q)}
+		h := hit{wt.term, wt.contribution(qw)}
 		left -= h.w
-		// Keep hits sorted: heavier first, ties by term.
+		if st != nil && st.isCommon(wt.idf) {
+			continue
+		}
+		if q != nil {
+			// A bigram of a stretch already named joins it without a search.
+			if k := slices.IndexFunc(hits, func(x hit) bool { return strings.Contains(x.name, wt.term) }); k >= 0 && !isASCII(wt.term) {
+				h.name = hits[k].name
+			} else if h.name = q.shownAs(wt.term, has); h.name == "" {
+				continue
+			}
+		}
+		if k := slices.IndexFunc(hits, func(x hit) bool { return x.name == h.name }); k >= 0 {
+			// Bigrams of one stretch: the stretch weighs what they weigh together.
+			h.w += hits[k].w
+			hits = slices.Delete(hits, k, k+1)
+		}
+		// Keep hits sorted: heavier first, ties by name.
 		k := len(hits)
 		hits = append(hits, h)
-		for k > 0 && (hits[k-1].w < h.w || (hits[k-1].w == h.w && hits[k-1].term > h.term)) {
+		for k > 0 && (hits[k-1].w < h.w || (hits[k-1].w == h.w && hits[k-1].name > h.name)) {
 			hits[k] = hits[k-1]
 			k--
 		}
@@ -222,14 +252,56 @@ func sharedWords(pq *prepared, q *doc, text float32, weight func(*weightedTerm) 
 	}
 	var names []string
 	for _, h := range hits[:min(3, len(hits))] {
-		switch {
-		case q == nil:
-			names = append(names, h.term)
-		case q.shown != nil && q.shown.words[h.term] != "":
-			names = append(names, q.writtenAs(q.shown.words[h.term]))
-		default:
-			names = append(names, q.writtenAs(h.term))
-		}
+		names = append(names, h.name)
 	}
 	return "shared words: " + strings.Join(names, ", ")
+}
+
+// shownAs is how an explanation names query term t: the words it was made
+// of as written, or for a Han or Thai bigram the stretch of the query it
+// belongs to (see sharedWords); "" when it is only a fragment.
+func (q *doc) shownAs(t string, has func(string) bool) string {
+	r, _ := utf8.DecodeRuneInString(t)
+	sc := scriptOf(r)
+	if sc != scriptHan && sc != scriptThai {
+		if q.shown != nil && q.shown.words[t] != "" {
+			return q.writtenAs(q.shown.words[t])
+		}
+		return q.writtenAs(t)
+	}
+	if q.shown == nil {
+		return ""
+	}
+	minLen := 3
+	if sc == scriptThai {
+		minLen = 4
+	}
+	for _, seg := range q.shown.runs {
+		at := strings.Index(seg, t)
+		if at < 0 {
+			continue
+		}
+		// Widen by one rune at a time while the doc has the bigram across the edge.
+		lo, hi := at, at+len(t)
+		for lo > 0 {
+			_, s1 := utf8.DecodeLastRuneInString(seg[:lo])
+			_, s2 := utf8.DecodeRuneInString(seg[lo:])
+			if !has(seg[lo-s1 : lo+s2]) {
+				break
+			}
+			lo -= s1
+		}
+		for hi < len(seg) {
+			_, s1 := utf8.DecodeLastRuneInString(seg[:hi])
+			_, s2 := utf8.DecodeRuneInString(seg[hi:])
+			if !has(seg[hi-s1 : hi+s2]) {
+				break
+			}
+			hi += s2
+		}
+		if (lo == 0 && hi == len(seg)) || utf8.RuneCountInString(seg[lo:hi]) >= minLen {
+			return seg[lo:hi]
+		}
+	}
+	return ""
 }

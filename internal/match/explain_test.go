@@ -59,7 +59,7 @@ func TestSharedWordsStopsEarlyWithoutChangingTheAnswer(t *testing.T) {
 			}
 			want = "shared words: " + strings.Join(names, ", ")
 		}
-		if got := sharedWords(&pq, nil, text, weight); got != want {
+		if got := sharedWords(&pq, nil, text, weight, nil, nil); got != want {
 			t.Fatalf("case %d: got %q, want %q", n, got, want)
 		}
 	}
@@ -131,4 +131,68 @@ func sharedWordsOfOnlyMatch(t *testing.T, e *Engine, q Listing) string {
 		}
 	}
 	return ""
+}
+
+// Han and Thai are indexed as character bigrams, but reasons name whole
+// stretches the two listings share, never a bigram that straddles two
+// words (子信 of 电子信息, 件技 of 软件技术); stop words (技术, 提供) are
+// neither indexed nor named.
+func TestSharedWordsAreWholeStretchesNotBigrams(t *testing.T) {
+	e := newTestEngine(t, false)
+	o := offer("zh-ei", "cn-1", "CN", "zh", "电子信息产业园软件技术服务")
+	o.Summary = "提供工业软件和电子信息系统集成"
+	e.Build([]Listing{o})
+	q := demandVI()
+	q.Language, q.Title, q.Summary = "zh", "寻求电子信息领域的软件技术合作", "提供嵌入式软件"
+	words := sharedWordsOfOnlyMatch(t, e, q)
+	named := strings.Split(strings.TrimPrefix(words, "shared words: "), ", ")
+	if !slices.Contains(named, "电子信息") || !slices.Contains(named, "软件") {
+		t.Fatalf("%q: want 电子信息 and 软件 named whole", words)
+	}
+	for _, w := range named {
+		if slices.Contains([]string{"子信", "件技", "技术", "提供", "领域", "电子", "信息"}, w) {
+			t.Fatalf("%q names the fragment or stop word %q", words, w)
+		}
+	}
+
+	th := offer("th-1", "th-1", "TH", "th", "เทคโนโลยีเครื่องอบแห้งทุเรียน")
+	e.Build([]Listing{th})
+	q.Language, q.Title, q.Summary = "th", "ต้องการเทคโนโลยีเครื่องอบแห้งผลไม้", ""
+	words = sharedWordsOfOnlyMatch(t, e, q)
+	if words != "shared words: เครื่องอบแห้ง" {
+		t.Fatalf("%q: want the shared Thai stretch, without เทคโนโลยี", words)
+	}
+}
+
+// A concept or a word found in more than a tenth of all listings (the
+// "technology transfer" of every boilerplate footer) is not a reason, and
+// counts for little: the text and concept components of two listings that
+// share only it stay low.
+func TestCommonConceptsAndWordsAreNotReasons(t *testing.T) {
+	lex := append(slices.Clone(testLexicon), Concept{ID: "technology_transfer", Subsectors: []string{"*"},
+		Terms: map[string][]string{"en": {"technology transfer"}, "zh": {"技术转让"}, "vi": {"chuyển giao công nghệ"},
+			"id": {"alih teknologi"}, "th": {"การถ่ายทอดเทคโนโลยี"}, "ms": {"pemindahan teknologi"}}})
+	e, err := New(Config{Lexicon: lex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ls []Listing
+	for i := range 40 {
+		o := offer(fmt.Sprintf("o%d", i), fmt.Sprintf("cn-%d", i), "CN", "en", fmt.Sprintf("Widget number%d for factories", i))
+		o.Description = "Contact the technology transfer centre for licensing."
+		ls = append(ls, o)
+	}
+	e.Build(ls)
+	q := demandVI()
+	q.Language, q.Title, q.Summary = "en", "Seaweed drying for cooperatives", "Through the technology transfer office."
+	for _, r := range e.Match(q, Query{Limit: 5, Now: now}) {
+		for _, reason := range r.Reasons {
+			if strings.Contains(reason, "technology transfer") || strings.Contains(reason, "shared words") {
+				t.Errorf("%s: reason %q names what every listing says", r.ID, reason)
+			}
+		}
+		if c := r.Components["concepts"].Score; c > 0.3 {
+			t.Errorf("%s: concepts %.3f from a boilerplate concept alone", r.ID, c)
+		}
+	}
 }

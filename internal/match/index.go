@@ -52,6 +52,7 @@ type doc struct {
 // explanations need them, folded words → as written (doc.writtenAs).
 type shownWords struct {
 	words   map[string]string
+	runs    []string // the Han and Thai segments of its texts (tokenizeRuns)
 	texts   []string
 	written map[string]string
 	scanned int
@@ -73,7 +74,10 @@ var modeBits = map[string]uint8{"licensing": 1, "assignment": 2, "joint_developm
 func (e *Engine) analyze(l *Listing, query bool) *doc {
 	d := &doc{kind: l.Kind, currency: strings.ToUpper(l.Currency), id: l.ID, inst: l.InstitutionID, country: strings.ToUpper(l.Country), sector: l.Sector,
 		subsector: l.Subsector, trl: int8(l.TRL), confidential: l.Confidential,
-		published: l.PublishedAt.Unix(), terms: map[string]float32{}}
+		terms: map[string]float32{}}
+	if !l.PublishedAt.IsZero() {
+		d.published = l.PublishedAt.Unix() // 0: not published (a draft asking), counted as fresh
+	}
 	d.rel, d.region = relatedCode[d.subsector], regionOf(d.country)
 	for _, c := range l.Countries {
 		d.countries = append(d.countries, strings.ToUpper(c))
@@ -94,7 +98,11 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 		if query && !isASCII(text) { // an ASCII text's words are shown as folded: lower case
 			d.shown.texts = append(d.shown.texts, text)
 		}
-		tokenize(f, l.Language, func(t, words string) {
+		var runs func(string)
+		if query && !isASCII(text) {
+			runs = func(seg string) { d.shown.runs = append(d.shown.runs, seg) }
+		}
+		tokenizeRuns(f, l.Language, func(t, words string) {
 			d.terms[t] += w
 			d.length += w
 			if query && words != t {
@@ -105,12 +113,15 @@ func (e *Engine) analyze(l *Listing, query bool) *doc {
 					d.shown.words[t] = words
 				}
 			}
-		})
+		}, runs)
 		if e.cfg.TextOnly {
 			return
 		}
 		e.concepts.find(units(f), func(pid int32) {
 			c := e.concepts.patterns[pid].concept
+			if e.concepts.stop[c] {
+				return
+			}
 			if r, ok := concepts[c]; ok {
 				r.weight += w
 			} else {
@@ -253,11 +264,17 @@ type index struct {
 	holes     int
 	totalLen  float64
 	shortcuts Shortcuts
+	// inv holds per doc the inverse lengths of its word and concept vectors
+	// under the engine's termStats (stats.go); all ones in a BM25 index.
+	inv [][2]float32
+	// bm25 indexes words by BM25's length-normalised weights, for the
+	// text-only baseline, instead of the cosine's saturated frequencies.
+	bm25 bool
 }
 
-func newIndex(sc Shortcuts) *index {
+func newIndex(sc Shortcuts, bm25 bool) *index {
 	return &index{byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
-		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, shortcuts: sc}
+		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, shortcuts: sc, bm25: bm25}
 }
 
 // Facts flags.
@@ -373,7 +390,9 @@ func (ix *index) avgLen() float64 {
 }
 
 // bulk indexes many docs with the average length known up front, then
-// makes the common lists dense and trims every list to its length.
+// makes the common lists dense and trims every list to its length. The
+// docs' vector lengths are left to relength, once the statistics of both
+// indexes are known.
 func (ix *index) bulk(ds []*doc) {
 	var total float64
 	for _, d := range ds {
@@ -382,7 +401,7 @@ func (ix *index) bulk(ds []*doc) {
 	avg := max(1, total/float64(max(1, len(ds))))
 	for _, d := range ds {
 		ix.remove(d.id) // a duplicate id keeps the last
-		ix.insert(d, avg, false)
+		ix.insert(d, avg, false, nil)
 	}
 	limit := ix.denseLimit()
 	for _, p := range ix.terms {
@@ -407,22 +426,32 @@ func textWeight(tf float32, length float32, avg float64) uint16 {
 	return quantize(tf * (bm25K1 + 1) / (tf + bm25K1*norm))
 }
 
-// put adds a doc, replacing one with the same id.
-func (ix *index) put(d *doc) {
+// put adds a doc, replacing one with the same id; its vector lengths are
+// those under st.
+func (ix *index) put(d *doc, st *termStats) {
 	ix.remove(d.id)
 	avg := ix.avgLen()
 	if ix.live == 0 {
 		avg = float64(max(d.length, 1))
 	}
-	ix.insert(d, avg, true)
+	ix.insert(d, avg, true, st)
 }
 
 // insert adds d as the next doc number; dense says whether lists that grow
-// past the limit become dense at once (bulk does it once at the end).
-func (ix *index) insert(d *doc, avg float64, dense bool) {
+// past the limit become dense at once (bulk does it once at the end). With
+// st nil the doc's inverse lengths are left for relength.
+func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 	n := uint32(len(ix.docs))
 	ix.docs = append(ix.docs, d)
 	ix.facts = append(ix.facts, ix.factsOf(d, true))
+	var inv [2]float32
+	switch {
+	case ix.bm25:
+		inv = [2]float32{1, 1}
+	case st != nil:
+		inv = inverse(st.lengths(d))
+	}
+	ix.inv = append(ix.inv, inv)
 	ix.byID[d.id] = n
 	ix.live++
 	ix.totalLen += float64(d.length)
@@ -438,7 +467,11 @@ func (ix *index) insert(d *doc, avg float64, dense bool) {
 			p = &postings{}
 			ix.terms[t] = p
 		}
-		p.add(n, textWeight(tf, d.length, avg))
+		if ix.bm25 {
+			p.add(n, textWeight(tf, d.length, avg))
+		} else {
+			p.add(n, satTF(tf))
+		}
 		grow(p)
 	}
 	for _, c := range d.concepts {
@@ -479,12 +512,14 @@ func (ix *index) compact() {
 	renum := make([]uint32, len(ix.docs))
 	var docs []*doc
 	var fs []facts
+	var inv [][2]float32
 	for i, d := range ix.docs {
 		if d != nil {
 			renum[i] = uint32(len(docs))
 			ix.byID[d.id] = uint32(len(docs))
 			docs = append(docs, d)
 			fs = append(fs, ix.facts[i])
+			inv = append(inv, ix.inv[i])
 		} else {
 			renum[i] = math.MaxUint32
 		}
@@ -500,7 +535,7 @@ func (ix *index) compact() {
 			delete(ix.concepts, k)
 		}
 	}
-	ix.docs, ix.facts, ix.holes = docs, fs, 0
+	ix.docs, ix.facts, ix.inv, ix.holes = docs, fs, inv, 0
 }
 
 // sweep renumbers the list after compaction (n docs are left in the

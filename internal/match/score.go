@@ -7,8 +7,14 @@ import (
 	"time"
 )
 
-// How many query terms are kept: the most informative.
-const maxQueryTerms = 32
+// A query keeps its maxQueryTerms heaviest words, and up to
+// maxQueryTermsLong while those left out could carry more than pruneShare
+// of its vector length (keepWords).
+const (
+	maxQueryTerms     = 32
+	maxQueryTermsLong = 64
+	pruneShare        = 0.1
+)
 
 // accumulator holds per-doc partial scores for one query, text and concept
 // side by side (one cache line serves both); pooled.
@@ -51,7 +57,8 @@ type weightedTerm struct {
 	term     string // the word; "" for a concept
 	concept  int32
 	postings *postings // nil when only an unindexed doc (Pair) has it
-	weight   float64   // idf × query weight
+	weight   float64   // tw² × the query's saturated frequency (BM25 baseline: idf × query weight)
+	idf      float64   // tw, the term's weight in termStats (not BM25's idf, but its role)
 	quantum  float32   // weight of one quantum of a posting weight
 	slot     int       // 0 text, 1 concepts
 }
@@ -68,16 +75,85 @@ func (wt *weightedTerm) contribution(q uint16) float32 { return float32(wt.quant
 // turns the two sums into relevance.
 type prepared struct {
 	terms    []weightedTerm
-	inv      [2]float64 // 1 / ideal sum, text and concepts
+	inv      [2]float64 // 1 / the query's vector lengths, text and concepts (BM25 baseline: 1 / ideal sum)
 	relW     [2]float64 // the two sums' shares of relevance
 	deferred int        // terms[len-deferred:] are common
 	words    []int      // the words' indexes in terms, by weight, highest first
 }
 
 // prepare weighs q's words (pruned to the most informative) and concepts
-// against ix. extra, when set, is a doc outside ix that counts in the
-// document frequencies (Pair with an unindexed offer).
+// against ix. extra, when set, is a doc outside ix (Pair with an unindexed
+// offer): its terms are looked up as well.
+//
+// Relevance is the cosine of the two listings' vectors (stats.go): a shared
+// term adds its weight squared × the two saturated frequencies, and the sum
+// is divided by both vector lengths, each over all of its listing's terms,
+// whether the other side has them or not. One shared word that is common
+// (low weight) therefore adds little, however few words the two listings
+// share.
 func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
+	if e.cfg.TextOnly {
+		return e.prepareBM25(q, ix, extra)
+	}
+	st := e.stats
+	var words []weightedTerm
+	var length [2]float64
+	for t, tf := range q.terms {
+		idf, s := st.word(t), dequantize(satTF(tf))
+		length[0] += idf * s * idf * s
+		p := ix.terms[t]
+		if p == nil && (extra == nil || extra.terms[t] == 0) {
+			continue // no counterpart has it
+		}
+		words = append(words, weightedTerm{term: t, postings: p, weight: idf * idf * s, idf: idf})
+	}
+	slices.SortFunc(words, func(a, b weightedTerm) int { return heavierFirst(&a, &b) })
+	terms := words[:keepWords(words, length[0])]
+	for _, c := range q.concepts {
+		idf, s := st.concept(c.concept), dequantize(quantize(saturate(c.weight)))
+		length[1] += idf * s * idf * s
+		p := ix.concepts[c.concept]
+		if p == nil && (extra == nil || extra.concept(c.concept) == nil) {
+			continue
+		}
+		terms = append(terms, weightedTerm{concept: c.concept, postings: p, weight: idf * idf * s, idf: idf, slot: 1})
+	}
+	var inv [2]float64
+	for i, l := range length {
+		if l > 0 {
+			inv[i] = 1 / math.Sqrt(l)
+		}
+	}
+	return e.finishPrepared(terms, inv)
+}
+
+// keepWords returns how many of words (heaviest first) a query keeps: the
+// maxQueryTerms heaviest, and more, up to maxQueryTermsLong, while the
+// words left out could still carry more than pruneShare of the query's
+// vector length (sq is its square). What is left out bounds how much the
+// text component can differ from the cosine over all words (by
+// Cauchy–Schwarz, at most the share left out), and so how much a pair's
+// score can depend on which side asks.
+func keepWords(words []weightedTerm, sq float64) int {
+	var tail float64
+	for _, wt := range words[min(len(words), maxQueryTerms):] {
+		v := wt.weight / wt.idf // weight × saturated frequency: the entry of the query's vector
+		tail += v * v
+	}
+	k := min(len(words), maxQueryTerms)
+	for k < len(words) && k < maxQueryTermsLong && tail > pruneShare*pruneShare*sq {
+		v := words[k].weight / words[k].idf
+		tail -= v * v
+		k++
+	}
+	return k
+}
+
+// prepareBM25 weighs q for the text-only baseline: BM25, each word's idf
+// in ix times its field-weighted frequency in q, as a share of what q's
+// own words could score (a constant per query: it does not change a
+// ranking).
+func (e *Engine) prepareBM25(q *doc, ix *index, extra *doc) prepared {
 	live := ix.live
 	var words []weightedTerm
 	for t, qw := range q.terms {
@@ -89,32 +165,26 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 			df++
 		}
 		if df > 0 {
-			words = append(words, weightedTerm{term: t, postings: p, weight: idf(live, df) * float64(qw)})
+			words = append(words, weightedTerm{term: t, postings: p, weight: idf(live, df) * float64(qw), idf: e.stats.word(t)})
 		}
 	}
 	slices.SortFunc(words, func(a, b weightedTerm) int { return heavierFirst(&a, &b) })
 	words = words[:min(len(words), maxQueryTerms)]
-	var ideal [2]float64
+	var ideal float64
 	for _, wt := range words {
-		ideal[0] += wt.weight
+		ideal += wt.weight
 	}
-	terms := words
-	for _, c := range q.concepts {
-		qw := float64(saturate(c.weight))
-		p, df := ix.concepts[c.concept], 0
-		if p != nil {
-			df = p.df()
-		}
-		if extra != nil && extra.concept(c.concept) != nil {
-			df++
-		}
-		w := idf(live, df) * qw
-		ideal[1] += w * 0.75 // a doc naming the concept in its title scores 0.75
-		if df > 0 {
-			terms = append(terms, weightedTerm{concept: c.concept, postings: p, weight: w, slot: 1})
-		}
+	var inv [2]float64
+	if ideal > 0 {
+		inv[0] = 1 / ideal
 	}
-	pq := prepared{}
+	return e.finishPrepared(words, inv)
+}
+
+// finishPrepared orders the terms (rarer first, common ones last) and sets
+// the relevance weights.
+func (e *Engine) finishPrepared(terms []weightedTerm, inv [2]float64) prepared {
+	pq := prepared{inv: inv}
 	for i := range terms {
 		terms[i].quantum = float32(terms[i].weight * maxWeight / 65535)
 	}
@@ -130,11 +200,6 @@ func (e *Engine) prepare(q *doc, ix *index, extra *doc) prepared {
 		}
 	}
 	pq.orderWords()
-	for i := range ideal {
-		if ideal[i] > 0 {
-			pq.inv[i] = 1 / ideal[i]
-		}
-	}
 	w := e.cfg.Weights
 	switch {
 	case e.cfg.TextOnly:
@@ -168,9 +233,10 @@ func (pq *prepared) orderWords() {
 }
 
 // relevance turns a doc's two sums into the text and concept components
-// (each at most 1) and their weighted mean.
-func (pq *prepared) relevance(text, concept float32) candidateRel {
-	t, c := min(1, float64(text)*pq.inv[0]), min(1, float64(concept)*pq.inv[1])
+// (each at most 1) and their weighted mean; inv are the doc's inverse
+// vector lengths.
+func (pq *prepared) relevance(text, concept float32, inv [2]float32) candidateRel {
+	t, c := min(1, float64(text)*pq.inv[0]*float64(inv[0])), min(1, float64(concept)*pq.inv[1]*float64(inv[1]))
 	return candidateRel{text: t, concept: c, rel: pq.relW[0]*t + pq.relW[1]*c}
 }
 
@@ -229,7 +295,7 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 		}
 		for i := range cands {
 			d := cands[i].doc
-			cands[i].candidateRel = pq.relevance(acc.s[2*d], acc.s[2*d+1])
+			cands[i].candidateRel = pq.relevance(acc.s[2*d], acc.s[2*d+1], ix.inv[d])
 		}
 	}
 	best := make([]scored, 0, min(opt.Limit, len(cands)))
@@ -242,7 +308,9 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	for i, sc := range best {
 		d := ix.docs[sc.dn]
 		out[i] = e.result(d, sc, structure(pairAt(q, &qf, d, &ix.facts[sc.dn]), opt.Now.Unix()))
-		out[i].Reasons = e.explain(q, d, &pq, acc.s[2*sc.dn], func(wt *weightedTerm) uint16 { return wt.postings.weight(sc.dn) })
+		dn := sc.dn
+		out[i].Reasons = e.explain(q, d, &pq, acc.s[2*dn], func(wt *weightedTerm) uint16 { return wt.postings.weight(dn) },
+			func(t string) bool { p := ix.terms[t]; return p != nil && p.weight(dn) > 0 })
 	}
 	return out
 }
@@ -267,7 +335,7 @@ func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *p
 	var hist [relBuckets]int32
 	rels := acc.rels[:0]
 	for _, dn := range acc.touched {
-		r := pq.relevance(acc.s[2*dn], acc.s[2*dn+1])
+		r := pq.relevance(acc.s[2*dn], acc.s[2*dn+1], ix.inv[dn])
 		hist[bucketOf(r.rel)]++
 		rels = append(rels, r)
 	}
@@ -394,9 +462,12 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	var df facts
 	var pq prepared
 	var weight func(wt *weightedTerm) uint16
+	var has func(t string) bool
+	var inv [2]float32
 	if n, ok := ix.byID[offer.ID]; ok {
-		d, df, pq = ix.docs[n], ix.facts[n], e.prepare(q, ix, nil)
+		d, df, pq, inv = ix.docs[n], ix.facts[n], e.prepare(q, ix, nil), ix.inv[n]
 		weight = func(wt *weightedTerm) uint16 { return wt.postings.weight(n) }
+		has = func(t string) bool { p := ix.terms[t]; return p != nil && p.weight(n) > 0 }
 	} else {
 		// Not (yet) in the index: weighed with the index's statistics, as
 		// if it had been added.
@@ -406,10 +477,17 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 		if ix.live == 0 {
 			avg = float64(max(d.length, 1))
 		}
+		inv = [2]float32{1, 1}
+		if !ix.bm25 {
+			inv = inverse(e.stats.lengths(d))
+		}
+		has = func(t string) bool { return d.terms[t] > 0 }
 		weight = func(wt *weightedTerm) uint16 {
 			if wt.slot == 0 {
-				if tf := d.terms[wt.term]; tf > 0 {
+				if tf := d.terms[wt.term]; tf > 0 && ix.bm25 {
 					return textWeight(tf, d.length, avg)
+				} else if tf > 0 {
+					return satTF(tf)
 				}
 			} else if c := d.concept(wt.concept); c != nil {
 				return quantize(saturate(c.weight))
@@ -423,9 +501,9 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	}
 	qf := ix.factsOf(q, false)
 	parts := structure(pairAt(q, &qf, d, &df), now.Unix())
-	c := candidate{candidateRel: pq.relevance(s[0], s[1]), structured: e.structuredSum(parts)}
+	c := candidate{candidateRel: pq.relevance(s[0], s[1], inv), structured: e.structuredSum(parts)}
 	r := e.result(d, scored{c: c, total: e.total(c)}, parts)
-	r.Reasons = e.explain(q, d, &pq, s[0], weight)
+	r.Reasons = e.explain(q, d, &pq, s[0], weight, has)
 	return r
 }
 
@@ -445,14 +523,13 @@ type scored struct {
 type pair struct {
 	demand, offer   *doc
 	demandF, offerF *facts
-	candidateF      *facts
 }
 
 func pairAt(q *doc, qf *facts, d *doc, df *facts) pair {
 	if q.kind == Offer {
-		return pair{demand: d, offer: q, demandF: df, offerF: qf, candidateF: df}
+		return pair{demand: d, offer: q, demandF: df, offerF: qf}
 	}
-	return pair{demand: q, offer: d, demandF: qf, offerF: df, candidateF: df}
+	return pair{demand: q, offer: d, demandF: qf, offerF: df}
 }
 
 // structure computes the structured components of a pair (componentNames
@@ -460,7 +537,7 @@ func pairAt(q *doc, qf *facts, d *doc, df *facts) pair {
 func structure(p pair, now int64) [6]float64 {
 	d, o := p.demandF, p.offerF
 	return [6]float64{round3(sectorFit(p)), round3(trlFit(int(o.trl), int(d.trl))), round3(modeFit(d.modes, o.modes)),
-		round3(geographyFit(p)), round3(budgetFit(d.amount, o.amount)), round3(freshness(p.candidateF.published, now))}
+		round3(geographyFit(p)), round3(budgetFit(d.amount, o.amount)), round3((freshness(d.published, now) + freshness(o.published, now)) / 2)}
 }
 
 func (e *Engine) structuredSum(parts [6]float64) float64 {
@@ -595,8 +672,13 @@ func budgetFit(budget, price float64) float64 {
 	return 0
 }
 
-// freshness: full for three months, then down to half over two years.
+// freshness of one listing: full for three months, then down to half over
+// two years; full for a listing not published (0: a draft that asks). A
+// pair's freshness is the mean of its two listings', the same whichever asks.
 func freshness(published, now int64) float64 {
+	if published == 0 {
+		return 1
+	}
 	age := float64(now-published) / 86400
 	if age <= 90 {
 		return 1

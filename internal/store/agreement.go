@@ -73,18 +73,15 @@ func (r agreementRow) domain(ps []partyRow) transfer.Agreement {
 	return g
 }
 
-// CreateAgreement inserts an agreement, its parties and its rollup counts.
-// Call it inside Tx: the three must commit together.
+// CreateAgreement inserts an agreement and its parties. Call it inside Tx:
+// they commit together, with the statistics' deltas.
 func (s *Store) CreateAgreement(ctx context.Context, g transfer.Agreement) error {
 	r, ps := newAgreementRow(g)
 	db := s.db.WithContext(ctx)
 	if err := db.Create(&r).Error; err != nil {
 		return TranslateError(err)
 	}
-	if err := db.Create(&ps).Error; err != nil {
-		return TranslateError(err)
-	}
-	return s.rollup(ctx, g, 1)
+	return TranslateError(db.Create(&ps).Error)
 }
 
 // CreateAgreements inserts many agreements with their parties and rollups
@@ -104,12 +101,12 @@ func (s *Store) CreateAgreements(ctx context.Context, gs []transfer.Agreement) e
 	if err := db.CreateInBatches(parties, 2000).Error; err != nil {
 		return TranslateError(err)
 	}
-	return s.rollup(ctx, transfer.Agreement{}, 0, gs...)
+	return s.AddStatsDeltas(ctx, transfer.StatsDeltas(nil, gs))
 }
 
-// UpdateAgreement writes g over old if the stored version is g.Version-1, and
-// moves old's rollup counts to g's. Call it inside Tx.
-func (s *Store) UpdateAgreement(ctx context.Context, old, g transfer.Agreement) error {
+// UpdateAgreement writes g with its parties if the stored version is
+// g.Version-1. Call it inside Tx.
+func (s *Store) UpdateAgreement(ctx context.Context, g transfer.Agreement) error {
 	r, ps := newAgreementRow(g)
 	err := s.updateVersioned(ctx, &agreementRow{}, r.ID, r.Version, map[string]any{
 		"title": r.Title, "type": r.Type, "status": r.Status, "sector": r.Sector, "subsector": r.Subsector,
@@ -124,23 +121,21 @@ func (s *Store) UpdateAgreement(ctx context.Context, old, g transfer.Agreement) 
 	if err := db.Where("agreement_id = ?", g.ID).Delete(&partyRow{}).Error; err != nil {
 		return TranslateError(err)
 	}
-	if err := db.Create(&ps).Error; err != nil {
-		return TranslateError(err)
-	}
-	if err := s.rollup(ctx, old, -1); err != nil {
-		return err
-	}
-	return s.rollup(ctx, g, 1)
+	return TranslateError(db.Create(&ps).Error)
 }
 
 // AgreementByID finds an agreement with its parties.
 func (s *Store) AgreementByID(ctx context.Context, id string) (transfer.Agreement, error) {
+	// Both queries run even when the first finds nothing: a missing
+	// agreement must cost what one hidden from the caller costs, or the
+	// time of a 404 tells which ids exist.
 	var r agreementRow
-	if err := s.db.WithContext(ctx).Take(&r, "id = ?", id).Error; err != nil {
-		return transfer.Agreement{}, TranslateError(err)
-	}
+	err := s.db.WithContext(ctx).Take(&r, "id = ?", id).Error
 	var ps []partyRow
-	if err := s.db.WithContext(ctx).Where("agreement_id = ?", id).Find(&ps).Error; err != nil {
+	if perr := s.db.WithContext(ctx).Where("agreement_id = ?", id).Find(&ps).Error; err == nil {
+		err = perr
+	}
+	if err != nil {
 		return transfer.Agreement{}, TranslateError(err)
 	}
 	return r.domain(ps), nil
@@ -201,188 +196,41 @@ func (s *Store) ListAgreements(ctx context.Context, f transfer.AgreementFilter, 
 	return out, total, nil
 }
 
-// rollupKey is one row of one rollup table that an agreement adds to.
-type rollupKey struct {
-	table, month, status, typ, sector, subsector, extra, currency string
+// statsColumns are the key columns of a counting table, in the order of
+// transfer.StatsDelta's keys.
+func statsColumns(table string) []string {
+	if table == transfer.TableCube {
+		return []string{"dims", "v1", "v2", "month", "currency"}
+	}
+	cols := []string{"month", "status", "type", "sector", "subsector", "currency"}
+	for dim, t := range transfer.RollupOf {
+		if t == table && dim != "" {
+			return append([]string{dim}, cols...)
+		}
+	}
+	return cols
 }
 
-// contributions lists the rollup rows an agreement counts in.
-func contributions(g transfer.Agreement) []rollupKey {
-	if !g.Counts() {
-		return nil
-	}
-	month := ""
-	if len(g.SignedOn) >= 7 {
-		month = g.SignedOn[:7]
-	}
-	base := rollupKey{table: "agreement_rollup", month: month, status: g.Status, typ: g.Type, sector: g.Sector,
-		subsector: g.Subsector, currency: g.Currency}
-	out := []rollupKey{base}
-	countries, types := partySets(g)
-	for _, c := range countries {
-		k := base
-		k.table, k.extra = "agreement_rollup_country", c
-		out = append(out, k)
-	}
-	for _, c := range corridors(countries) {
-		k := base
-		k.table, k.extra = "agreement_rollup_corridor", c
-		out = append(out, k)
-	}
-	for _, t := range types {
-		k := base
-		k.table, k.extra = "agreement_rollup_institution_type", t
-		out = append(out, k)
-	}
-	return out
-}
-
-// partySets are an agreement's distinct party countries (sorted) and types.
-func partySets(g transfer.Agreement) (countries, types []string) {
-	for _, p := range g.Parties {
-		if !slices.Contains(countries, p.Country) {
-			countries = append(countries, p.Country)
+// AddStatsDeltas adds deltas to the counting tables in the order given
+// (transfer.StatsDeltas sorts them, so concurrent writers lock rows in the
+// same order). Call it inside Tx, with the change the deltas come from.
+func (s *Store) AddStatsDeltas(ctx context.Context, ds []transfer.StatsDelta) error {
+	for start := 0; start < len(ds); {
+		end := start
+		for end < len(ds) && ds[end].Table == ds[start].Table {
+			end++
 		}
-		if !slices.Contains(types, p.InstitutionType) {
-			types = append(types, p.InstitutionType)
-		}
-	}
-	slices.Sort(countries)
-	return countries, types
-}
-
-// corridors are the sorted pairs of distinct countries, "CN-TH"; an
-// agreement whose parties share one country has the corridor "CN-CN".
-func corridors(sorted []string) []string {
-	if len(sorted) == 1 {
-		return []string{sorted[0] + "-" + sorted[0]}
-	}
-	var out []string
-	for i := range sorted {
-		for j := i + 1; j < len(sorted); j++ {
-			out = append(out, sorted[i]+"-"+sorted[j])
-		}
-	}
-	return out
-}
-
-var rollupExtra = map[string]string{"agreement_rollup_country": "country", "agreement_rollup_corridor": "corridor",
-	"agreement_rollup_institution_type": "institution_type"}
-
-// cubeDims are the dimensions of the cube, in the order dims names them.
-var cubeDims = []string{"corridor", "country", "institution_type", "sector", "status", "subsector", "type"}
-
-// cubeContributions lists the cube rows an agreement counts in: no
-// dimension, each one, and each pair (multi-valued ones once per value).
-func cubeContributions(g transfer.Agreement) [][5]string {
-	if !g.Counts() {
-		return nil
-	}
-	month := ""
-	if len(g.SignedOn) >= 7 {
-		month = g.SignedOn[:7]
-	}
-	countries, types := partySets(g)
-	vals := map[string][]string{"corridor": corridors(countries), "country": countries, "institution_type": types,
-		"sector": {g.Sector}, "status": {g.Status}, "subsector": {g.Subsector}, "type": {g.Type}}
-	out := [][5]string{{"", "", "", month, g.Currency}}
-	for i, a := range cubeDims {
-		for _, va := range vals[a] {
-			out = append(out, [5]string{a, va, "", month, g.Currency})
-		}
-		for _, b := range cubeDims[i+1:] {
-			for _, va := range vals[a] {
-				for _, vb := range vals[b] {
-					out = append(out, [5]string{a + "," + b, va, vb, month, g.Currency})
-				}
-			}
-		}
-	}
-	return out
-}
-
-// countDelta is a change to one row of a counting table.
-type countDelta struct {
-	keys []any
-	n, v int64
-}
-
-// rollup adds (sign 1) or removes (sign -1) agreements' counts in the
-// rollups and the cube: deltas are summed per row first, then written in
-// multi-row upserts in one fixed order, so that concurrent writers lock rows
-// in the same order.
-func (s *Store) rollup(ctx context.Context, g transfer.Agreement, sign int64, many ...transfer.Agreement) error {
-	tables := map[string]map[string]*countDelta{}
-	add := func(table, id string, keys []any, n, v int64) {
-		t := tables[table]
-		if t == nil {
-			t = map[string]*countDelta{}
-			tables[table] = t
-		}
-		d := t[id]
-		if d == nil {
-			d = &countDelta{keys: keys}
-			t[id] = d
-		}
-		d.n += n
-		d.v += v
-	}
-	apply := func(g transfer.Agreement, sign int64) {
-		var v int64
-		if g.ValueAmount != nil {
-			v = *g.ValueAmount
-		}
-		for _, k := range contributions(g) {
-			keys := []any{k.month, k.status, k.typ, k.sector, k.subsector, k.currency}
-			if rollupExtra[k.table] != "" {
-				keys = append([]any{k.extra}, keys...)
-			}
-			add(k.table, strings.Join([]string{k.extra, k.month, k.status, k.typ, k.sector, k.subsector, k.currency}, "\x00"), keys, sign, sign*v)
-		}
-		for _, k := range cubeContributions(g) {
-			add("agreement_cube", strings.Join(k[:], "\x00"), []any{k[0], k[1], k[2], k[3], k[4]}, sign, sign*v)
-		}
-	}
-	if sign != 0 {
-		apply(g, sign)
-	}
-	for _, m := range many {
-		apply(m, 1)
-	}
-	names := make([]string, 0, len(tables))
-	for t := range tables {
-		names = append(names, t)
-	}
-	slices.Sort(names)
-	for _, table := range names {
-		cols := []string{"month", "status", "type", "sector", "subsector", "currency"}
-		switch extra := rollupExtra[table]; {
-		case table == "agreement_cube":
-			cols = []string{"dims", "v1", "v2", "month", "currency"}
-		case extra != "":
-			cols = append([]string{extra}, cols...)
-		}
-		ids := make([]string, 0, len(tables[table]))
-		for id, d := range tables[table] {
-			if d.n != 0 || d.v != 0 {
-				ids = append(ids, id)
-			}
-		}
-		slices.Sort(ids)
-		var rows []countDelta
-		for _, id := range ids {
-			rows = append(rows, *tables[table][id])
-		}
-		if err := s.upsertCounts(ctx, table, cols, rows); err != nil {
+		if err := s.upsertCounts(ctx, ds[start].Table, statsColumns(ds[start].Table), ds[start:end]); err != nil {
 			return err
 		}
+		start = end
 	}
 	return nil
 }
 
 // upsertCounts adds deltas to a counting table, 400 rows per statement, and
 // removes the rows a negative delta brought to zero.
-func (s *Store) upsertCounts(ctx context.Context, table string, cols []string, rows []countDelta) error {
+func (s *Store) upsertCounts(ctx context.Context, table string, cols []string, rows []transfer.StatsDelta) error {
 	db := s.db.WithContext(ctx)
 	one := "(" + strings.Repeat("?, ", len(cols)+1) + "?)"
 	for start := 0; start < len(rows); start += 400 {
@@ -391,8 +239,10 @@ func (s *Store) upsertCounts(ctx context.Context, table string, cols []string, r
 		args := make([]any, 0, len(chunk)*(len(cols)+2))
 		for i, r := range chunk {
 			vals[i] = one
-			args = append(args, r.keys...)
-			args = append(args, r.n, r.v)
+			for _, k := range r.Keys {
+				args = append(args, k)
+			}
+			args = append(args, r.N, r.Value)
 		}
 		err := db.Exec("INSERT INTO "+table+" ("+strings.Join(cols, ", ")+", n, value) VALUES "+strings.Join(vals, ", ")+
 			" ON CONFLICT ("+strings.Join(cols, ", ")+") DO UPDATE SET n = "+table+".n + excluded.n, value = "+table+".value + excluded.value",
@@ -403,8 +253,12 @@ func (s *Store) upsertCounts(ctx context.Context, table string, cols []string, r
 	}
 	where := strings.Join(cols, " = ? AND ") + " = ? AND n = 0"
 	for _, r := range rows {
-		if r.n < 0 {
-			if err := db.Exec("DELETE FROM "+table+" WHERE "+where, r.keys...).Error; err != nil {
+		if r.N < 0 {
+			keys := make([]any, len(r.Keys))
+			for i, k := range r.Keys {
+				keys[i] = k
+			}
+			if err := db.Exec("DELETE FROM "+table+" WHERE "+where, keys...).Error; err != nil {
 				return TranslateError(err)
 			}
 		}

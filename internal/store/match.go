@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
@@ -68,8 +67,18 @@ func interestOf(s *string) (*transfer.Interest, error) {
 	return &transfer.Interest{Interested: j.Interested, Note: j.Note, By: j.By, At: j.At.Time()}, nil
 }
 
+// componentJSON is how a frozen score component is kept in matches.components.
+type componentJSON struct {
+	Score  float64 `json:"score"`
+	Weight float64 `json:"weight"`
+}
+
 func newMatchRow(m transfer.Match) (matchRow, error) {
-	comps, err := json.Marshal(m.Components)
+	parts := make(map[string]componentJSON, len(m.Components))
+	for k, c := range m.Components {
+		parts[k] = componentJSON(c)
+	}
+	comps, err := json.Marshal(parts)
 	if err != nil {
 		return matchRow{}, err
 	}
@@ -88,10 +97,14 @@ func (r matchRow) domain() (transfer.Match, error) {
 	m := transfer.Match{ID: r.ID, DemandID: r.DemandID, OfferID: r.OfferID, DemandInstitutionID: r.DemandInstitutionID,
 		OfferInstitutionID: r.OfferInstitutionID, Sector: r.Sector, Score: r.Score, AlgorithmVersion: r.AlgorithmVersion,
 		Status: transfer.MatchStatus(r.Status), StatusReason: r.StatusReason, CreatedBy: r.CreatedBy, Version: r.Version,
-		CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time(), Components: map[string]match.Component{}}
-	var err error
-	if err = json.Unmarshal([]byte(r.Components), &m.Components); err != nil {
+		CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time(), Components: map[string]transfer.ScorePart{}}
+	var parts map[string]componentJSON
+	err := json.Unmarshal([]byte(r.Components), &parts)
+	if err != nil {
 		return m, fmt.Errorf("match %s components: %w", r.ID, err)
+	}
+	for k, c := range parts {
+		m.Components[k] = transfer.ScorePart(c)
 	}
 	if err = json.Unmarshal([]byte(r.Reasons), &m.Reasons); err != nil {
 		return m, fmt.Errorf("match %s reasons: %w", r.ID, err)

@@ -42,7 +42,7 @@ func TestIndexSyncPassesLargeImports(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, m := range []string{"submit", "publish"} {
+		for _, m := range []transfer.Move{transfer.MoveSubmit, transfer.MovePublish} {
 			if _, err := a.MoveListing(ctx, staff, transfer.KindOffer, l.ID, m, 0, ""); err != nil {
 				t.Fatal(err)
 			}

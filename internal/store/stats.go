@@ -16,13 +16,13 @@ import (
 // multi-valued dimensions at once, or grouping by country while filtering by
 // country) go to the base tables: slower, equally exact.
 
-var rollupTables = map[string]string{"": "agreement_rollup", "country": "agreement_rollup_country",
-	"corridor": "agreement_rollup_corridor", "institution_type": "agreement_rollup_institution_type"}
-
 // AgreementStats aggregates confirmed agreements: from the cube when the
 // question names at most two dimensions, else from the rollups, else from
 // the base tables.
 func (s *Store) AgreementStats(ctx context.Context, q transfer.StatsQuery) ([]transfer.StatsPart, error) {
+	if q.ConfidentialOnly {
+		return s.RawAgreementStats(ctx, q) // the rollups do not split by confidentiality; an index finds these few
+	}
 	if dims, ok := cubeDimsOf(q); ok {
 		return s.byMonths(ctx, q, func(first, last string, all bool) ([]transfer.StatsPart, error) {
 			return s.cubeStats(ctx, q, dims, first, last, all)
@@ -104,7 +104,7 @@ func cubeDimsOf(q transfer.StatsQuery) ([]string, bool) {
 		return nil, false
 	}
 	var dims []string
-	for _, d := range cubeDims {
+	for _, d := range transfer.CubeDims {
 		if need[d] {
 			dims = append(dims, d)
 		}
@@ -119,19 +119,7 @@ func (s *Store) cubeStats(ctx context.Context, q transfer.StatsQuery, dims []str
 		}
 		return "v2"
 	}
-	var exprs []string
-	for _, d := range q.GroupBy {
-		switch d {
-		case "year":
-			exprs = append(exprs, "substr(month, 1, 4)")
-		case "quarter":
-			exprs = append(exprs, quarterOf("month"))
-		case "month":
-			exprs = append(exprs, "month")
-		default:
-			exprs = append(exprs, col(d))
-		}
-	}
+	exprs := groupExprs(q.GroupBy, "month", col)
 	where := []string{"dims = ?"}
 	args := []any{strings.Join(dims, ",")}
 	if !allMonths {
@@ -147,24 +135,34 @@ func (s *Store) cubeStats(ctx context.Context, q transfer.StatsQuery, dims []str
 	return s.aggregate(ctx, "", exprs, "currency", "CAST(SUM(n) AS BIGINT)", "CAST(SUM(value) AS BIGINT)", "agreement_cube", where, args)
 }
 
+// groupExprs are the SQL expressions a question groups by: the periods
+// from a month expression ("YYYY-MM", or "" while unsigned), every other
+// dimension as column names it.
+func groupExprs(dims []string, month string, column func(dim string) string) []string {
+	out := make([]string, len(dims))
+	for i, d := range dims {
+		switch d {
+		case "year":
+			out[i] = "substr(" + month + ", 1, 4)"
+		case "quarter":
+			out[i] = quarterOf(month)
+		case "month":
+			out[i] = month
+		default:
+			out[i] = column(d)
+		}
+	}
+	return out
+}
+
 func quarterOf(dateCol string) string {
 	return "CASE WHEN " + dateCol + " = '' THEN '' ELSE substr(" + dateCol + ", 1, 4) || '-Q' || CAST((CAST(substr(" +
 		dateCol + ", 6, 2) AS INTEGER) + 2) / 3 AS TEXT) END"
 }
 
 func (s *Store) rollupStats(ctx context.Context, q transfer.StatsQuery, extra, firstMonth, lastMonth string, allMonths bool) ([]transfer.StatsPart, error) {
-	table := rollupTables[extra]
-	var exprs []string
-	for _, d := range q.GroupBy {
-		switch d {
-		case "year":
-			exprs = append(exprs, "substr(month, 1, 4)")
-		case "quarter":
-			exprs = append(exprs, quarterOf("month"))
-		default: // month, sector, subsector, type, status, and the extra column
-			exprs = append(exprs, d)
-		}
-	}
+	table := transfer.RollupOf[extra]
+	exprs := groupExprs(q.GroupBy, "month", func(d string) string { return d })
 	var where []string
 	var args []any
 	if !allMonths {
@@ -245,6 +243,9 @@ func (s *Store) RawAgreementStats(ctx context.Context, q transfer.StatsQuery) ([
 	}
 	where := []string{"a.confirmed = ?"}
 	args := []any{true}
+	if q.ConfidentialOnly {
+		where = append(where, "a.confidential")
+	}
 	for col, v := range map[string]string{"status": q.Status, "type": q.Type, "sector": q.Sector} {
 		if v != "" {
 			where = append(where, "a."+col+" = ?")

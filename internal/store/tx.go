@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,10 +16,23 @@ import (
 
 // Tx runs fn in one transaction on one connection of its own, so that bulk
 // writes inside it can use COPY on that same connection (Postgres). A Tx
-// inside a Tx joins the outer one.
+// inside a Tx is a savepoint of the outer one: when fn fails, what it wrote
+// is undone and the outer transaction goes on (on Postgres a failed
+// statement would otherwise doom all of it).
 func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) (err error) {
 	if s.conn != nil {
-		return fn(s)
+		name := fmt.Sprintf("sp%d", savepoints.Add(1))
+		db := s.db.WithContext(ctx)
+		if err := db.Exec("SAVEPOINT " + name).Error; err != nil {
+			return TranslateError(err)
+		}
+		if err := fn(s); err != nil {
+			if rerr := db.Exec("ROLLBACK TO SAVEPOINT " + name).Error; rerr != nil {
+				return TranslateError(errors.Join(err, rerr))
+			}
+			return TranslateError(err)
+		}
+		return TranslateError(db.Exec("RELEASE SAVEPOINT " + name).Error)
 	}
 	conn, err := s.sqlDB.Conn(ctx)
 	if err != nil {
@@ -43,6 +58,9 @@ func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) (err erro
 	}
 	return TranslateError(tx.Commit())
 }
+
+// savepoints names savepoints uniquely (within a transaction is enough).
+var savepoints atomic.Uint64
 
 // canCopy reports whether COPY is at hand: Postgres, inside Tx.
 func (s *Store) canCopy() bool { return s.dialect == Postgres && s.conn != nil }

@@ -1,5 +1,7 @@
 package transfer
 
+import "time"
+
 // Role is what a person or machine client may do.
 type Role string
 
@@ -36,6 +38,9 @@ type Actor struct {
 	Kind          ActorKind
 	Role          Role
 	InstitutionID string
+	// IssuedAt is when the access token naming the actor was made: a token
+	// older than its principal's revocation cutoff is refused.
+	IssuedAt time.Time
 }
 
 // Authenticated reports whether the actor is known.

@@ -197,7 +197,7 @@ func (s *Service) fillParties(ctx context.Context, g *Agreement) error {
 		if !ValidID(g.Parties[i].InstitutionID) {
 			continue
 		}
-		in, err := s.store.InstitutionByID(ctx, g.Parties[i].InstitutionID)
+		in, err := s.db(ctx).InstitutionByID(ctx, g.Parties[i].InstitutionID)
 		if errors.Is(err, ErrNotFound) {
 			p.Add(fmt.Sprintf("parties[%d].institution_id", i), "does not name an existing institution")
 			continue
@@ -228,6 +228,7 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 	if vp, ok := asProblems(g.Validate()); ok {
 		p = append(p, vp...)
 	}
+	g.checkSignedOn(&p, s.now())
 	if !a.IsStaff() && !g.partyOf(a) {
 		p.Add("parties", "must include your own institution")
 	}
@@ -240,6 +241,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		return Agreement{}, err
 	}
 	if err := s.fillParties(ctx, &g); err != nil {
+		return Agreement{}, err
+	}
+	if err := s.checkLinks(ctx, a, g); err != nil {
 		return Agreement{}, err
 	}
 	var m *Match
@@ -263,27 +267,24 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		g.OfferID, g.DemandID = found.OfferID, found.DemandID
 		m = &found
 	}
-	err := s.store.Tx(ctx, func(st Store) error {
-		if err := st.CreateAgreement(ctx, g); err != nil {
+	err := s.write(ctx, a, func(u *unit) error {
+		if err := u.CreateAgreement(ctx, g); err != nil {
 			return err
 		}
-		if err := s.emit(ctx, st, "agreement.recorded", partyIDs(g), agreementEvent(g), now); err != nil {
-			return err
-		}
-		evs := []AuditEvent{s.auditEvent(a, "agreement", g.ID, "created", nil, g.auditFields(), now)}
+		u.countAgreements(nil, []Agreement{g})
+		u.emit("agreement.recorded", partyIDs(g), agreementEvent(g))
+		u.record("agreement", g.ID, "created", nil, g.auditFields())
 		if g.Confirmed && m != nil {
-			ev, err := s.agreeMatch(ctx, st, a, *m, now)
-			if err != nil {
-				return err
-			}
-			evs = append(evs, ev...)
+			return u.agreeMatch(*m)
 		}
-		return st.AddAudit(ctx, evs...)
+		return nil
 	})
+	if errors.Is(err, ErrConflict) && m != nil {
+		return Agreement{}, Errorf(ErrConflict, "match %s already has an agreement", m.ID)
+	}
 	if err != nil {
 		return Agreement{}, fmt.Errorf("create agreement: %w", err)
 	}
-	s.wake()
 	return g, nil
 }
 
@@ -296,7 +297,7 @@ func (s *Service) Agreement(ctx context.Context, a Actor, id string) (Agreement,
 	if !ValidID(id) {
 		return Agreement{}, notFound
 	}
-	g, err := s.store.AgreementByID(ctx, id)
+	g, err := s.db(ctx).AgreementByID(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !g.visibleTo(a)) {
 		return Agreement{}, notFound
 	}
@@ -340,7 +341,7 @@ func (s *Service) ListAgreements(ctx context.Context, a Actor, f AgreementFilter
 			f.Party = a.InstitutionID // its own, confidential or not, plus others' public ones
 		}
 	}
-	items, total, err := s.store.ListAgreements(ctx, f, q)
+	items, total, err := s.db(ctx).ListAgreements(ctx, f, q)
 	if err != nil {
 		return Page[Agreement]{}, fmt.Errorf("list agreements: %w", err)
 	}
@@ -399,6 +400,7 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 	if old.Confirmed && !g.Confirmed {
 		p.Add("confirmed", "a confirmed agreement stays confirmed")
 	}
+	g.checkSignedOn(&p, s.now())
 	if err := p.Err(); err != nil {
 		return Agreement{}, err
 	}
@@ -407,56 +409,54 @@ func (s *Service) UpdateAgreement(ctx context.Context, a Actor, id string, ifMat
 			return Agreement{}, err
 		}
 	}
+	if unchanged(old, g) {
+		return g, nil
+	}
 	now := s.now()
 	g.Version++
 	g.UpdatedAt = now
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateAgreement(ctx, old, g); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.UpdateAgreement(ctx, g); err != nil {
 			return err
 		}
-		evs := []AuditEvent{s.auditEvent(a, "agreement", g.ID, "updated", before, g.auditFields(), now)}
+		u.countAgreements([]Agreement{old}, []Agreement{g})
+		u.record("agreement", g.ID, "updated", before, g.auditFields())
 		if !old.Confirmed && g.Confirmed && g.MatchID != "" {
 			// Staff confirm a partner's proposal: only now does its match agree.
-			m, err := st.MatchByID(ctx, g.MatchID)
+			m, err := u.MatchByID(ctx, g.MatchID)
 			if err != nil {
 				return err
 			}
-			ev, err := s.agreeMatch(ctx, st, a, m, now)
-			if err != nil {
+			if err := u.agreeMatch(m); err != nil {
 				return err
 			}
-			evs = append(evs, ev...)
 		}
-		if err := st.AddAudit(ctx, evs...); err != nil {
-			return err
-		}
-		return s.emit(ctx, st, "agreement.updated", partyIDs(g), agreementEvent(g), now)
+		u.emit("agreement.updated", partyIDs(g), agreementEvent(g))
+		return nil
 	})
 	if err != nil {
 		return Agreement{}, fmt.Errorf("update agreement %s: %w", id, err)
 	}
-	s.wake()
 	return g, nil
 }
 
-// agreeMatch moves a match to agreed, inside the agreement's transaction,
-// and returns the audit event for it (none when it already agreed).
-func (s *Service) agreeMatch(ctx context.Context, st Store, a Actor, m Match, now time.Time) ([]AuditEvent, error) {
+// agreeMatch moves a match to agreed, inside the agreement's unit of work
+// (nothing when it agreed already).
+func (u *unit) agreeMatch(m Match) error {
 	switch m.Status {
 	case MatchAgreed:
-		return nil, nil
+		return nil
 	case MatchDeclined, MatchClosed:
-		return nil, Errorf(ErrConflict, "match %s is %s", m.ID, m.Status)
+		return Errorf(ErrConflict, "match %s is %s", m.ID, m.Status)
 	}
 	before := m.auditFields()
-	m.Status, m.Version, m.UpdatedAt = MatchAgreed, m.Version+1, now
-	if err := st.UpdateMatch(ctx, m); err != nil {
-		return nil, err
+	m.Status, m.Version, m.UpdatedAt = MatchAgreed, m.Version+1, u.now
+	if err := u.UpdateMatch(u.ctx, m); err != nil {
+		return err
 	}
-	if err := s.emit(ctx, st, "match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, "status_changed"), now); err != nil {
-		return nil, err
-	}
-	return []AuditEvent{s.auditEvent(a, "match", m.ID, "status_changed", before, m.auditFields(), now)}, nil
+	u.record("match", m.ID, "status_changed", before, m.auditFields())
+	u.emit("match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, "status_changed"))
+	return nil
 }
 
 func partyIDs(g Agreement) []string {
@@ -490,7 +490,7 @@ func (s *Service) AgreementHistory(ctx context.Context, a Actor, id string) ([]A
 	if !a.IsStaff() && !g.partyOf(a) {
 		return nil, Errorf(ErrForbidden, "only staff and the parties read an agreement's history")
 	}
-	evs, err := s.store.History(ctx, "agreement", id)
+	evs, err := s.db(ctx).History(ctx, "agreement", id)
 	if err != nil {
 		return nil, fmt.Errorf("history of agreement %s: %w", id, err)
 	}

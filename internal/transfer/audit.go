@@ -73,7 +73,7 @@ func (s *Service) ListingHistory(ctx context.Context, a Actor, kind Kind, id str
 	if !a.IsStaff() {
 		return nil, Errorf(ErrForbidden, "only staff may read the audit trail")
 	}
-	evs, err := s.store.History(ctx, string(kind), id)
+	evs, err := s.db(ctx).History(ctx, string(kind), id)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s %s: %w", kind, id, err)
 	}

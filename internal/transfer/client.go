@@ -32,6 +32,10 @@ const clientSecretPrefix = "tbs_"
 // CreateClient makes a machine client for an institution (staff only) and
 // returns the secret, which is not kept and cannot be shown again.
 func (s *Service) CreateClient(ctx context.Context, a Actor, institutionID, name string) (Client, string, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return Client{}, "", err
+	}
 	if err := requireStaff(a); err != nil {
 		return Client{}, "", err
 	}
@@ -47,7 +51,7 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, institutionID, name
 	secret := clientSecretPrefix + randomToken(32)
 	c := Client{ID: newID(), InstitutionID: institutionID, Name: name, SecretHash: hashSecret(secret),
 		CreatedBy: a.ID, CreatedAt: s.now()}
-	if err := s.store.CreateClient(ctx, c); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.CreateClient(ctx, c) }); err != nil {
 		return Client{}, "", fmt.Errorf("create client: %w", err)
 	}
 	return c, secret, nil
@@ -58,7 +62,7 @@ func (s *Service) Clients(ctx context.Context, a Actor, institutionID string) ([
 	if err := s.mayManageClients(ctx, a, institutionID); err != nil {
 		return nil, err
 	}
-	cs, err := s.store.ListClients(ctx, institutionID)
+	cs, err := s.db(ctx).ListClients(ctx, institutionID)
 	if err != nil {
 		return nil, fmt.Errorf("list clients of %s: %w", institutionID, err)
 	}
@@ -66,8 +70,12 @@ func (s *Service) Clients(ctx context.Context, a Actor, institutionID string) ([
 }
 
 // RevokeClient stops a client from getting new tokens (staff, or a partner of
-// that institution). Tokens already issued lapse with their short lifetime.
+// that institution); the tokens it holds stop working within a second.
 func (s *Service) RevokeClient(ctx context.Context, a Actor, institutionID, clientID string) error {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return err
+	}
 	if err := s.mayManageClients(ctx, a, institutionID); err != nil {
 		return err
 	}
@@ -78,7 +86,13 @@ func (s *Service) RevokeClient(ctx context.Context, a Actor, institutionID, clie
 	if c.RevokedAt != nil {
 		return nil
 	}
-	if err := s.store.RevokeClient(ctx, clientID, s.now()); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.RevokeClient(ctx, clientID, u.now); err != nil {
+			return err
+		}
+		return s.revokeTokens(ctx, u, clientID, u.now)
+	})
+	if err != nil {
 		return fmt.Errorf("revoke client %s: %w", clientID, err)
 	}
 	return nil
@@ -89,7 +103,7 @@ func (s *Service) clientOf(ctx context.Context, institutionID, clientID string) 
 	if !ValidID(clientID) {
 		return Client{}, notFound
 	}
-	c, err := s.store.ClientByID(ctx, clientID)
+	c, err := s.db(ctx).ClientByID(ctx, clientID)
 	if errors.Is(err, ErrNotFound) || (err == nil && c.InstitutionID != institutionID) {
 		return Client{}, notFound
 	}
@@ -113,11 +127,20 @@ var errBadClient = Errorf(ErrUnauthenticated, "client authentication failed")
 
 // ClientCredentials exchanges a client id and secret for an access token
 // (RFC 6749 §4.4). No refresh token is issued: the client simply asks again.
-func (s *Service) ClientCredentials(ctx context.Context, clientID, secret string) (Tokens, Client, error) {
+// Attempts are throttled per client and address pair and per address.
+func (s *Service) ClientCredentials(ctx context.Context, clientID, secret, clientIP string) (Tokens, Client, error) {
+	account := clientID
+	if !ValidID(clientID) {
+		account = "invalid"
+	}
+	keys := s.throttle.keys("client", account, clientIP)
+	if err := s.countAttempt(ctx, keys); err != nil {
+		return Tokens{}, Client{}, err
+	}
 	if !ValidID(clientID) || !strings.HasPrefix(secret, clientSecretPrefix) || len(secret) > 128 {
 		return Tokens{}, Client{}, errBadClient
 	}
-	c, err := s.store.ClientByID(ctx, clientID)
+	c, err := s.db(ctx).ClientByID(ctx, clientID)
 	if errors.Is(err, ErrNotFound) {
 		return Tokens{}, Client{}, errBadClient
 	}
@@ -126,6 +149,9 @@ func (s *Service) ClientCredentials(ctx context.Context, clientID, secret string
 	}
 	if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(c.SecretHash)) != 1 || c.RevokedAt != nil {
 		return Tokens{}, Client{}, errBadClient
+	}
+	if err := s.attemptSucceeded(ctx, keys); err != nil {
+		return Tokens{}, Client{}, fmt.Errorf("client credentials: %w", err)
 	}
 	access, ttl, err := s.tokens.IssueAccessToken(c.Actor())
 	if err != nil {

@@ -26,69 +26,94 @@ type StoredResponse struct {
 	Body    []byte
 }
 
-// How long keys live, and how long a request may hold one before it counts as abandoned.
+// How long keys live, and how old an unfinished claim left by an older
+// version of the service must be before it gives way.
 const (
-	IdempotencyTTL     = 24 * time.Hour
-	idempotencyLease   = 5 * time.Minute // longer than a request can run (the server's write timeout is 60 s)
-	idempotencyWait    = 10 * time.Second
-	idempotencyPollGap = 20 * time.Millisecond
+	IdempotencyTTL   = 24 * time.Hour
+	idempotencyLease = 5 * time.Minute
 )
 
-// BeginIdempotent claims key for the actor. It returns nil, nil when the
-// caller should run the request (and later call FinishIdempotent), a stored
-// response when the request already ran, ErrInvalid when the key was used for
-// another request, and ErrConflict when the first request is still running
-// after a short wait. Concurrent retries therefore usually get the first
-// response rather than an error.
-func (s *Service) BeginIdempotent(ctx context.Context, a Actor, key, fingerprint string) (*StoredResponse, error) {
+// errFailed rolls a request back when it failed on our side (5xx).
+var errFailed = errors.New("the request failed")
+
+// Idempotent runs a request sent with an Idempotency-Key in one transaction
+// with the key: the claim, every write the request makes (Service.write
+// joins that transaction), and the response to replay commit together or
+// not at all. So a retry after any failure either gets the committed
+// answer or runs once: a response lost on the way, a process killed after
+// its commit, or a commit that failed cannot leave a write without its
+// answer, nor a key held after the request that held it.
+//
+// run produces the response without sending it; the caller sends it once
+// Idempotent returns. replayed is true when resp is the stored answer of an
+// earlier request (run did not run). A response of 500 or more is not kept:
+// the request's writes roll back and a retry runs again. The same key with
+// another fingerprint (method, path, body) is ErrInvalid; a first request
+// still running when the retry has waited 10 s is ErrConflict. A refusal
+// (4xx) is kept and replayed, and whatever the request wrote before it
+// was refused is undone.
+func (s *Service) Idempotent(ctx context.Context, a Actor, key, fingerprint string, run func(ctx context.Context) StoredResponse) (resp StoredResponse, replayed bool, err error) {
 	if len(key) == 0 || len(key) > 255 {
-		return nil, Problems{{Field: "Idempotency-Key", Message: "must be 1 to 255 characters"}}.Err()
+		return resp, false, Problems{{Field: "Idempotency-Key", Message: "must be 1 to 255 characters"}}.Err()
 	}
 	for _, r := range key {
 		if r < 0x21 || r > 0x7e {
-			return nil, Problems{{Field: "Idempotency-Key", Message: "must be printable ASCII without spaces"}}.Err()
+			return resp, false, Problems{{Field: "Idempotency-Key", Message: "must be printable ASCII without spaces"}}.Err()
 		}
 	}
 	scope := string(a.Kind) + ":" + a.ID
-	deadline := time.Now().Add(idempotencyWait)
-	for {
+	amb := &ambient{}
+	err = s.store.Tx(ctx, func(st Store) error {
 		now := s.now()
 		rec := IdempotencyRecord{Scope: scope, Key: key, Fingerprint: fingerprint, CreatedAt: now}
-		existing, claimed, err := s.store.ClaimIdempotencyKey(ctx, rec, now.Add(-IdempotencyTTL), now.Add(-idempotencyLease))
-		if err != nil {
-			return nil, fmt.Errorf("idempotency key: %w", err)
-		}
+		existing, claimed, err := st.ClaimIdempotencyKey(ctx, rec, now.Add(-IdempotencyTTL), now.Add(-idempotencyLease))
 		switch {
-		case claimed:
-			return nil, nil
-		case existing.Fingerprint != fingerprint:
-			return nil, Problems{{Field: "Idempotency-Key", Message: "was already used for a different request"}}.Err()
-		case existing.Done:
-			return &existing.Response, nil
-		case time.Now().After(deadline):
-			return nil, &Error{Kind: ErrConflict, Message: "a request with this Idempotency-Key is still being processed", RetryAfter: time.Second}
+		case err != nil:
+			return fmt.Errorf("idempotency key: %w", err)
+		case !claimed && existing.Fingerprint != fingerprint:
+			return Problems{{Field: "Idempotency-Key", Message: "was already used for a different request"}}.Err()
+		case !claimed && existing.Done:
+			resp, replayed = existing.Response, true
+			return nil
+		case !claimed:
+			return &Error{Kind: ErrConflict, Message: "a request with this Idempotency-Key is still being processed", RetryAfter: time.Second}
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(idempotencyPollGap):
+		// The request runs in a savepoint, so that a refusal (4xx) undoes
+		// whatever it wrote, and a statement that failed in it (which dooms a
+		// Postgres transaction) does not keep its answer from being stored.
+		err = st.Tx(ctx, func(inner Store) error {
+			amb.st = inner
+			resp = run(context.WithValue(ctx, ambientKey{}, amb))
+			if resp.Status >= 400 {
+				return errFailed
+			}
+			return nil
+		})
+		switch {
+		case errors.Is(err, errFailed) && resp.Status >= 500:
+			return errFailed
+		case errors.Is(err, errFailed):
+			amb.after = nil // what the request did was undone
+		case err != nil:
+			return err
 		}
+		return st.CompleteIdempotencyKey(ctx, scope, key, resp)
+	})
+	if errors.Is(err, errFailed) {
+		return resp, false, nil // answered as it is, kept nowhere
 	}
-}
-
-// FinishIdempotent stores the response for replay, or releases the key when
-// the request failed on our side (5xx), so that a retry runs again.
-func (s *Service) FinishIdempotent(ctx context.Context, a Actor, key string, resp StoredResponse) error {
-	scope := string(a.Kind) + ":" + a.ID
-	if resp.Status >= 500 {
-		return s.store.ReleaseIdempotencyKey(ctx, scope, key)
+	if err != nil {
+		return StoredResponse{}, false, err
 	}
-	return s.store.CompleteIdempotencyKey(ctx, scope, key, resp)
+	for _, f := range amb.after {
+		f()
+	}
+	return resp, replayed, nil
 }
 
 // PurgeIdempotencyKeys forgets keys older than IdempotencyTTL.
 func (s *Service) PurgeIdempotencyKeys(ctx context.Context) (int64, error) {
-	n, err := s.store.PurgeIdempotencyKeys(ctx, s.now().Add(-IdempotencyTTL))
+	n, err := s.db(ctx).PurgeIdempotencyKeys(ctx, s.now().Add(-IdempotencyTTL))
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return 0, fmt.Errorf("purge idempotency keys: %w", err)
 	}

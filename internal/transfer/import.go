@@ -3,8 +3,6 @@ package transfer
 import (
 	"context"
 	"fmt"
-	"slices"
-	"time"
 )
 
 // MaxImportRows bounds one import request.
@@ -61,7 +59,7 @@ func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows [
 			ids[l.InstitutionID] = true
 		}
 	}
-	existing, err := s.store.ExistingInstitutions(ctx, keys(ids))
+	existing, err := s.db(ctx).ExistingInstitutions(ctx, keys(ids))
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -93,52 +91,22 @@ func (s *Service) ImportListings(ctx context.Context, a Actor, kind Kind, rows [
 	if len(valid) == 0 {
 		return results, nil
 	}
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.CreateListings(ctx, valid); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.CreateListings(ctx, valid); err != nil {
 			return err
 		}
-		if err := st.AddAudit(ctx, events...); err != nil {
-			return err
+		u.audit = append(u.audit, events...)
+		if opt.Publish {
+			for _, l := range valid {
+				u.listingMoved(l, "")
+			}
 		}
-		if !opt.Publish {
-			return nil
-		}
-		return s.emitImported(ctx, st, valid, now)
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("import %d %ss: %w", len(valid), kind, err)
 	}
-	if opt.Publish {
-		s.reindex(ctx, valid...)
-	}
 	return results, nil
-}
-
-// emitImported announces listings imported as published, looking up each
-// institution's endpoints once.
-func (s *Service) emitImported(ctx context.Context, st Store, ls []Listing, now time.Time) error {
-	endpoints := map[string][]string{}
-	for _, l := range ls {
-		eps, seen := endpoints[l.InstitutionID]
-		if !seen {
-			all, err := st.ListEndpoints(ctx, l.InstitutionID)
-			if err != nil {
-				return err
-			}
-			for _, e := range all {
-				if e.DisabledReason == "" && slices.Contains(e.Events, "listing.published") {
-					eps = append(eps, e.ID)
-				}
-			}
-			endpoints[l.InstitutionID] = eps
-		}
-		if len(eps) > 0 {
-			if err := s.enqueue(ctx, st, "listing.published", l.InstitutionID, listingEvent(l, ""), eps, now); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 func keys(m map[string]bool) []string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ func (s *Service) CreateInstitution(ctx context.Context, a Actor, in Institution
 	}
 	now := s.now()
 	in.ID, in.Version, in.CreatedAt, in.UpdatedAt = newID(), 1, now, now
-	if err := s.store.CreateInstitution(ctx, in); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.CreateInstitution(ctx, in) }); err != nil {
 		return Institution{}, fmt.Errorf("create institution: %w", err)
 	}
 	return in, nil
@@ -121,7 +122,7 @@ func (s *Service) Institution(ctx context.Context, a Actor, id string) (Institut
 	if !ValidID(id) {
 		return Institution{}, Errorf(ErrNotFound, "institution %s not found", id)
 	}
-	in, err := s.store.InstitutionByID(ctx, id)
+	in, err := s.db(ctx).InstitutionByID(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return Institution{}, Errorf(ErrNotFound, "institution %s not found", id)
 	}
@@ -154,7 +155,7 @@ func (s *Service) ListInstitutions(ctx context.Context, a Actor, f InstitutionFi
 	if err != nil {
 		return Page[Institution]{}, err
 	}
-	items, total, err := s.store.ListInstitutions(ctx, f, q)
+	items, total, err := s.db(ctx).ListInstitutions(ctx, f, q)
 	if err != nil {
 		return Page[Institution]{}, fmt.Errorf("list institutions: %w", err)
 	}
@@ -186,6 +187,7 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, id string, ifM
 	if ifMatch != 0 && ifMatch != in.Version {
 		return Institution{}, Errorf(ErrPrecondition, "institution %s is at version %d, not %d", id, in.Version, ifMatch)
 	}
+	loaded := in
 	set(&in.Name, patch.Name)
 	set(&in.LocalName, patch.LocalName)
 	set(&in.Country, patch.Country)
@@ -199,13 +201,21 @@ func (s *Service) UpdateInstitution(ctx context.Context, a Actor, id string, ifM
 	if err := in.Validate(); err != nil {
 		return Institution{}, err
 	}
+	if unchanged(loaded, in) {
+		return in, nil
+	}
 	in.Version++
 	in.UpdatedAt = s.now()
-	if err := s.store.UpdateInstitution(ctx, in); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateInstitution(ctx, in) }); err != nil {
 		return Institution{}, fmt.Errorf("update institution %s: %w", id, err)
 	}
 	return in, nil
 }
+
+// unchanged reports that a patch left an entity as it was ({} or the same
+// values): such a PATCH writes nothing and keeps the version, so that an
+// ETag still matches and no audit event or webhook says something changed.
+func unchanged[T any](before, after T) bool { return reflect.DeepEqual(before, after) }
 
 // set assigns *v to *dst when the patch carries a value.
 func set[T any](dst *T, v *T) {

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/techbridge/techbridge/internal/match"
 )
 
 // ListingFilter narrows a listing list. Scope is set by the service from the
@@ -102,11 +100,9 @@ func (s *Service) CreateListing(ctx context.Context, a Actor, kind Kind, in List
 	if err := s.institutionMustExist(ctx, "institution_id", l.InstitutionID); err != nil {
 		return Listing{}, err
 	}
-	err := s.store.Tx(ctx, func(st Store) error {
-		if err := st.CreateListing(ctx, l); err != nil {
-			return err
-		}
-		return st.AddAudit(ctx, s.auditEvent(a, string(l.Kind), l.ID, "created", nil, l.auditFields(), now))
+	err := s.write(ctx, a, func(u *unit) error {
+		u.record(string(l.Kind), l.ID, "created", nil, l.auditFields())
+		return u.CreateListing(ctx, l)
 	})
 	if err != nil {
 		return Listing{}, fmt.Errorf("create %s: %w", l.Kind, err)
@@ -158,7 +154,7 @@ func (s *Service) Listing(ctx context.Context, a Actor, kind Kind, id string) (L
 	if !ValidID(id) {
 		return Listing{}, notFound(kind, id)
 	}
-	l, err := s.store.ListingByID(ctx, kind, id)
+	l, err := s.db(ctx).ListingByID(ctx, kind, id)
 	if errors.Is(err, ErrNotFound) {
 		return Listing{}, notFound(kind, id)
 	}
@@ -225,7 +221,7 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 	if a.Role != RolePartner {
 		f.Scope.Institution = ""
 	}
-	items, total, err := s.store.ListListings(ctx, f, q)
+	items, total, err := s.db(ctx).ListListings(ctx, f, q)
 	if err != nil {
 		return Page[Listing]{}, fmt.Errorf("list %ss: %w", f.Kind, err)
 	}
@@ -258,7 +254,7 @@ func sectorNames() []string {
 func (s *Service) UpdateListing(ctx context.Context, a Actor, kind Kind, id string, ifMatch int, patch ListingPatch) (Listing, error) {
 	return s.change(ctx, a, kind, id, ifMatch, "updated", func(l *Listing, now time.Time) error {
 		if l.Status == StatusWithdrawn || l.Status == StatusExpired {
-			return Errorf(ErrConflict, "a %s listing cannot be changed", l.Status)
+			return Errorf(ErrConflict, "%s listing cannot be changed", withArticle(string(l.Status)))
 		}
 		set(&l.Title, patch.Title)
 		set(&l.Summary, patch.Summary)
@@ -288,53 +284,63 @@ func (s *Service) UpdateListing(ctx context.Context, a Actor, kind Kind, id stri
 	})
 }
 
-// transition is one move of the lifecycle.
-type transition struct {
+// Move is one step of the listing lifecycle. The moves are the values
+// below; there are no others, so a misspelt move does not compile.
+type Move struct {
+	name      string
 	from      []Status
 	to        Status
 	staffOnly bool
-	action    string
+	action    string // the audit trail's word for it
 }
 
-var transitions = map[string]transition{
-	"submit":   {from: []Status{StatusDraft, StatusRejected}, to: StatusPending, action: "submitted"},
-	"publish":  {from: []Status{StatusPending}, to: StatusPublished, staffOnly: true, action: "published"},
-	"reject":   {from: []Status{StatusPending}, to: StatusRejected, staffOnly: true, action: "rejected"},
-	"withdraw": {from: []Status{StatusDraft, StatusPending, StatusPublished, StatusRejected}, to: StatusWithdrawn, action: "withdrawn"},
-}
+// The moves: submit (owner or staff), publish and reject (staff; reject
+// needs a reason), withdraw (owner or staff).
+var (
+	MoveSubmit   = Move{name: "submit", from: []Status{StatusDraft, StatusRejected}, to: StatusPending, action: "submitted"}
+	MovePublish  = Move{name: "publish", from: []Status{StatusPending}, to: StatusPublished, staffOnly: true, action: "published"}
+	MoveReject   = Move{name: "reject", from: []Status{StatusPending}, to: StatusRejected, staffOnly: true, action: "rejected"}
+	MoveWithdraw = Move{name: "withdraw", from: []Status{StatusDraft, StatusPending, StatusPublished, StatusRejected}, to: StatusWithdrawn, action: "withdrawn"}
+)
 
-// MoveListing applies a lifecycle move: submit (owner or staff), publish and
-// reject (staff; reject needs a reason), withdraw (owner or staff). A move
-// from the wrong status is a conflict.
-func (s *Service) MoveListing(ctx context.Context, a Actor, kind Kind, id, move string, ifMatch int, reason string) (Listing, error) {
-	t, ok := transitions[move]
-	if !ok {
-		return Listing{}, Errorf(ErrNotFound, "no such move %q", move)
+func (m Move) String() string { return m.name }
+
+// Apply makes the move on l for actor a, or says why it cannot be made: a
+// move from the wrong status is a conflict, a staff move by anyone else is
+// forbidden, a rejection needs a reason, an expired listing is not published.
+func (m Move) Apply(l *Listing, a Actor, reason string, now time.Time) error {
+	if m.name == "" {
+		return Errorf(ErrNotFound, "no such move")
 	}
 	reason = strings.TrimSpace(reason)
-	return s.change(ctx, a, kind, id, ifMatch, t.action, func(l *Listing, now time.Time) error {
-		if t.staffOnly && !a.IsStaff() {
-			return Errorf(ErrForbidden, "only staff may %s a listing", move)
-		}
-		if !slices.Contains(t.from, l.Status) {
-			return Errorf(ErrConflict, "cannot %s a listing that is %s", move, l.Status)
-		}
-		var p Problems
-		if move == "reject" && reason == "" {
-			p.Add("reason", "is required to reject a listing")
-		}
-		checkLength(&p, "reason", reason, false, 1000)
-		if move == "publish" && l.Expired(now) {
-			p.Add(l.Kind.endsField(), "has passed; move it to the future before publishing")
-		}
-		if err := p.Err(); err != nil {
-			return err
-		}
-		l.Status, l.StatusReason = t.to, reason
-		if t.to == StatusPublished {
-			l.PublishedAt = &now
-		}
-		return nil
+	if m.staffOnly && !a.IsStaff() {
+		return Errorf(ErrForbidden, "only staff may %s a listing", m.name)
+	}
+	if !slices.Contains(m.from, l.Status) {
+		return Errorf(ErrConflict, "cannot %s a listing that is %s", m.name, l.Status)
+	}
+	var p Problems
+	if m.name == MoveReject.name && reason == "" {
+		p.Add("reason", "is required to reject a listing")
+	}
+	checkLength(&p, "reason", reason, false, 1000)
+	if m.to == StatusPublished && l.Expired(now) {
+		p.Add(l.Kind.endsField(), "has passed; move it to the future before publishing")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	l.Status, l.StatusReason = m.to, reason
+	if m.to == StatusPublished {
+		l.PublishedAt = &now
+	}
+	return nil
+}
+
+// MoveListing applies a lifecycle move to a listing the actor may edit.
+func (s *Service) MoveListing(ctx context.Context, a Actor, kind Kind, id string, move Move, ifMatch int, reason string) (Listing, error) {
+	return s.change(ctx, a, kind, id, ifMatch, move.action, func(l *Listing, now time.Time) error {
+		return move.Apply(l, a, reason, now)
 	})
 }
 
@@ -352,117 +358,50 @@ func (s *Service) change(ctx context.Context, a Actor, kind Kind, id string, ifM
 		return Listing{}, Errorf(ErrPrecondition, "%s %s is at version %d, not %d", kind, id, l.Version, ifMatch)
 	}
 	now := s.now()
-	before, previous := l.auditFields(), l.Status
+	before, previous, loaded := l.auditFields(), l.Status, l
 	if err := fn(&l, now); err != nil {
 		return Listing{}, err
 	}
+	if unchanged(loaded, l) {
+		return l, nil
+	}
 	l.Version++
 	l.UpdatedAt = now
-	ev := s.auditEvent(a, string(kind), id, action, before, l.auditFields(), now)
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateListing(ctx, l); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.UpdateListing(ctx, l); err != nil {
 			return err
 		}
-		if err := st.AddAudit(ctx, ev); err != nil {
-			return err
-		}
-		if l.Status == previous {
-			return nil
-		}
-		if err := s.emit(ctx, st, "listing.status_changed", []string{l.InstitutionID}, listingEvent(l, previous), now); err != nil {
-			return err
-		}
-		if l.Status != StatusPublished {
-			return nil
-		}
-		if err := s.emit(ctx, st, "listing.published", []string{l.InstitutionID}, listingEvent(l, previous), now); err != nil {
-			return err
-		}
-		return s.emitNewMatches(ctx, st, l, now)
+		u.record(string(kind), id, action, before, l.auditFields())
+		u.listingMoved(l, previous)
+		return nil
 	})
 	if err != nil {
 		return Listing{}, fmt.Errorf("%s %s %s: %w", action, kind, id, err)
 	}
-	s.reindex(ctx, l) // this process's matches see the change at once; others within a poll
-	s.wake()
 	return l, nil
-}
-
-// MatchEventThreshold is the score above which a newly published listing is
-// announced (match.created) to the institutions whose listings it matches.
-const MatchEventThreshold = 60
-
-// emitNewMatches tells the owners of the counterparts a newly published
-// listing matches well. A confidential listing is announced to no one.
-func (s *Service) emitNewMatches(ctx context.Context, st Store, l Listing, now time.Time) error {
-	if l.Visibility == "confidential" {
-		return nil
-	}
-	countries, err := s.countriesOf(ctx, l.InstitutionID)
-	if err != nil {
-		return err
-	}
-	results := s.matches.engine.Match(EngineListing(l, countries[0]), match.Query{Limit: 20, MinScore: MatchEventThreshold, Now: now})
-	if len(results) == 0 {
-		return nil
-	}
-	ids := make([]string, len(results))
-	for i, r := range results {
-		ids[i] = r.ID
-	}
-	found, err := st.ListingsByIDs(ctx, ids)
-	if err != nil {
-		return err
-	}
-	byID := map[string]Listing{}
-	for _, f := range found {
-		byID[f.ID] = f
-	}
-	for _, r := range results {
-		c, ok := byID[r.ID]
-		if !ok {
-			continue
-		}
-		data := map[string]any{"listing_id": c.ID, "kind": c.Kind, "counterpart_id": l.ID, "counterpart_kind": l.Kind,
-			"counterpart_title": l.Title, "score": r.Score, "reasons": r.Reasons, "algorithm_version": s.MatchingVersion()}
-		if err := s.emit(ctx, st, "match.created", []string{c.InstitutionID}, data, now); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // ExpireListings marks published listings past their end as expired and
 // records it; it returns how many. Several processes may run it at once: the
 // store moves each listing once.
 func (s *Service) ExpireListings(ctx context.Context) (int, error) {
-	now := s.now()
 	n := 0
-	var expired []Listing
-	err := s.store.Tx(ctx, func(st Store) error {
-		var err error
-		expired, err = st.ExpireListings(ctx, now)
+	err := s.write(ctx, systemActor, func(u *unit) error {
+		expired, err := u.ExpireListings(ctx, u.now)
 		if err != nil {
 			return err
 		}
 		n = len(expired)
-		evs := make([]AuditEvent, len(expired))
-		for i, l := range expired {
+		for _, l := range expired {
 			before := l.auditFields()
 			before["status"] = StatusPublished
-			evs[i] = s.auditEvent(Actor{Kind: "system"}, string(l.Kind), l.ID, "expired", before, l.auditFields(), now)
-			if err := s.emit(ctx, st, "listing.status_changed", []string{l.InstitutionID}, listingEvent(l, StatusPublished), now); err != nil {
-				return err
-			}
+			u.record(string(l.Kind), l.ID, "expired", before, l.auditFields())
+			u.listingMoved(l, StatusPublished)
 		}
-		return st.AddAudit(ctx, evs...)
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("expire listings: %w", err)
-	}
-	s.reindex(ctx, expired...)
-	if n > 0 {
-		s.wake()
 	}
 	return n, nil
 }

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/techbridge/techbridge/internal/match"
 )
 
 // MatchStatus is where a followed-up match stands.
@@ -51,7 +49,7 @@ type Match struct {
 	OfferInstitutionID  string
 	Sector              string
 	Score               float64
-	Components          map[string]match.Component
+	Components          map[string]ScorePart
 	Reasons             []string
 	AlgorithmVersion    string
 	Status              MatchStatus
@@ -140,13 +138,17 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 	if !a.IsStaff() && !a.BelongsTo(d.InstitutionID) && !a.BelongsTo(o.InstitutionID) {
 		return Match{}, Errorf(ErrForbidden, "partners record matches for their own listings only")
 	}
-	countries, err := s.countriesOf(ctx, d.InstitutionID, o.InstitutionID)
+	dc, err := s.countryOf(ctx, s.db(ctx), d.InstitutionID)
 	if err != nil {
 		return Match{}, err
 	}
-	r := s.matches.engine.Pair(EngineListing(d, countries[0]), EngineListing(o, countries[1]), now)
+	oc, err := s.countryOf(ctx, s.db(ctx), o.InstitutionID)
+	if err != nil {
+		return Match{}, err
+	}
+	r := s.matches.engine.Pair(EngineListing(d, dc), EngineListing(o, oc), now)
 	m := Match{ID: newID(), DemandID: d.ID, OfferID: o.ID, DemandInstitutionID: d.InstitutionID,
-		OfferInstitutionID: o.InstitutionID, Sector: d.Sector, Score: r.Score, Components: r.Components, Reasons: r.Reasons,
+		OfferInstitutionID: o.InstitutionID, Sector: d.Sector, Score: r.Score, Components: scoreParts(r.Components), Reasons: r.Reasons,
 		AlgorithmVersion: s.matches.engine.Version(), Status: MatchSuggested, CreatedBy: a.ID, Version: 1,
 		CreatedAt: now, UpdatedAt: now}
 	if a.Role == RolePartner {
@@ -157,11 +159,9 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 			m.OfferInterest = in
 		}
 	}
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.CreateMatch(ctx, m); err != nil {
-			return err
-		}
-		return st.AddAudit(ctx, s.auditEvent(a, "match", m.ID, "created", nil, m.auditFields(), now))
+	err = s.write(ctx, a, func(u *unit) error {
+		u.record("match", m.ID, "created", nil, m.auditFields())
+		return u.CreateMatch(ctx, m)
 	})
 	if errors.Is(err, ErrConflict) {
 		return Match{}, Errorf(ErrConflict, "this demand and offer are already matched")
@@ -170,24 +170,6 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 		return Match{}, fmt.Errorf("create match: %w", err)
 	}
 	return m, nil
-}
-
-func (s *Service) countriesOf(ctx context.Context, ids ...string) ([]string, error) {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		s.matches.mu.Lock()
-		c, ok := s.matches.countries[id]
-		s.matches.mu.Unlock()
-		if !ok {
-			in, err := s.store.InstitutionByID(ctx, id)
-			if err != nil {
-				return nil, fmt.Errorf("institution %s: %w", id, err)
-			}
-			c = in.Country
-		}
-		out[i] = c
-	}
-	return out, nil
 }
 
 // Match returns a match to staff or to a party; to anyone else it is missing.
@@ -202,7 +184,7 @@ func (s *Service) Match(ctx context.Context, a Actor, id string) (Match, error) 
 	if !ValidID(id) {
 		return Match{}, notFound
 	}
-	m, err := s.store.MatchByID(ctx, id)
+	m, err := s.db(ctx).MatchByID(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !a.IsStaff() && !m.partyOf(a)) {
 		return Match{}, notFound
 	}
@@ -246,7 +228,7 @@ func (s *Service) ListMatches(ctx context.Context, a Actor, f MatchFilter, r Pag
 	if !a.IsStaff() {
 		f.Party = a.InstitutionID
 	}
-	items, total, err := s.store.ListMatches(ctx, f, q)
+	items, total, err := s.db(ctx).ListMatches(ctx, f, q)
 	if err != nil {
 		return Page[Match]{}, fmt.Errorf("list matches: %w", err)
 	}
@@ -280,7 +262,7 @@ func (s *Service) MoveMatch(ctx context.Context, a Actor, id string, ifMatch int
 			return err
 		}
 		if !slices.Contains(matchMoves[m.Status], to) {
-			return Errorf(ErrConflict, "a %s match cannot become %s", m.Status, to)
+			return Errorf(ErrConflict, "%s match cannot become %s", withArticle(string(m.Status)), to)
 		}
 		m.Status, m.StatusReason = to, reason
 		return nil
@@ -329,26 +311,26 @@ func (s *Service) changeMatch(ctx context.Context, a Actor, id string, ifMatch i
 	if ifMatch != 0 && ifMatch != m.Version {
 		return Match{}, Errorf(ErrPrecondition, "match %s is at version %d, not %d", id, m.Version, ifMatch)
 	}
-	before := m.auditFields()
+	before, loaded := m.auditFields(), m
 	if err := fn(&m); err != nil {
 		return Match{}, err
 	}
-	now := s.now()
+	if unchanged(loaded, m) {
+		return m, nil
+	}
 	m.Version++
-	m.UpdatedAt = now
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateMatch(ctx, m); err != nil {
+	m.UpdatedAt = s.now()
+	err = s.write(ctx, a, func(u *unit) error {
+		if err := u.UpdateMatch(ctx, m); err != nil {
 			return err
 		}
-		if err := st.AddAudit(ctx, s.auditEvent(a, "match", m.ID, action, before, m.auditFields(), now)); err != nil {
-			return err
-		}
-		return s.emit(ctx, st, "match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, action), now)
+		u.record("match", m.ID, action, before, m.auditFields())
+		u.emit("match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, action))
+		return nil
 	})
 	if err != nil {
 		return Match{}, fmt.Errorf("%s match %s: %w", action, id, err)
 	}
-	s.wake()
 	return m, nil
 }
 
@@ -362,7 +344,7 @@ func (s *Service) MatchHistory(ctx context.Context, a Actor, id string) ([]Audit
 	if _, err := s.Match(ctx, a, id); err != nil {
 		return nil, err
 	}
-	evs, err := s.store.History(ctx, "match", id)
+	evs, err := s.db(ctx).History(ctx, "match", id)
 	if err != nil {
 		return nil, fmt.Errorf("history of match %s: %w", id, err)
 	}

@@ -37,13 +37,13 @@ func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
 func (s *Service) BuildMatchIndex(ctx context.Context) error {
 	mi := s.matches
 	now := s.now()
-	countries, err := s.store.InstitutionCountries(ctx)
+	countries, err := s.db(ctx).InstitutionCountries(ctx)
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
 	}
 	var all []match.Listing
 	versions := map[string]int{}
-	err = s.store.LiveListings(ctx, now, func(batch []Listing) error {
+	err = s.db(ctx).LiveListings(ctx, now, func(batch []Listing) error {
 		for _, l := range batch {
 			all = append(all, EngineListing(l, countries[l.InstitutionID]))
 			versions[l.ID] = l.Version
@@ -72,7 +72,7 @@ func (s *Service) SyncMatchIndex(ctx context.Context) (int, error) {
 	const page = 5000
 	n, pos, afterID := 0, since, ""
 	for {
-		changed, err := s.store.ListingsChangedSince(ctx, pos, afterID, page)
+		changed, err := s.db(ctx).ListingsChangedSince(ctx, pos, afterID, page)
 		if err != nil {
 			return n, fmt.Errorf("sync match index: %w", err)
 		}
@@ -111,9 +111,7 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 			continue
 		}
 		if !known {
-			if in, err := s.store.InstitutionByID(ctx, l.InstitutionID); err == nil {
-				country = in.Country
-			}
+			country, _ = s.countryOf(ctx, s.db(ctx), l.InstitutionID)
 		}
 		kind := match.Offer
 		if l.Kind == KindDemand {
@@ -131,6 +129,22 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 		n++
 	}
 	return n
+}
+
+// countryOf is an institution's country, from the index's memory or else
+// from st (the caller's store: inside a write, the transaction's).
+func (s *Service) countryOf(ctx context.Context, st InstitutionStore, id string) (string, error) {
+	s.matches.mu.Lock()
+	c, ok := s.matches.countries[id]
+	s.matches.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	in, err := st.InstitutionByID(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("institution %s: %w", id, err)
+	}
+	return in.Country, nil
 }
 
 // EngineListing is a listing as the matching engine sees it; country is
@@ -151,6 +165,23 @@ func EngineListing(l Listing, country string) match.Listing {
 		PublishedAt: published, EndsAt: l.EndsAt}
 }
 
+// ScorePart is one component of a match score: how well a pair fits on
+// it (0..1) and the weight it has in the score. The engine computes them;
+// this type is what crosses the domain's boundary, so that the engine's own
+// types stay inside it.
+type ScorePart struct {
+	Score  float64
+	Weight float64
+}
+
+func scoreParts(cs map[string]match.Component) map[string]ScorePart {
+	out := make(map[string]ScorePart, len(cs))
+	for k, c := range cs {
+		out[k] = ScorePart{Score: c.Score, Weight: c.Weight}
+	}
+	return out
+}
+
 // MatchQuery narrows suggested matches.
 type MatchQuery struct {
 	Limit    int
@@ -163,7 +194,7 @@ type MatchQuery struct {
 type Suggestion struct {
 	Listing    Listing
 	Score      float64
-	Components map[string]match.Component
+	Components map[string]ScorePart
 	Reasons    []string
 }
 
@@ -201,24 +232,17 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	mi := s.matches
-	mi.mu.Lock()
-	country, known := mi.countries[l.InstitutionID]
-	mi.mu.Unlock()
-	if !known {
-		in, err := s.store.InstitutionByID(ctx, l.InstitutionID)
-		if err != nil {
-			return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
-		}
-		country = in.Country
+	country, err := s.countryOf(ctx, s.db(ctx), l.InstitutionID)
+	if err != nil {
+		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}
-	results := mi.engine.Match(EngineListing(l, country), match.Query{Limit: q.Limit, MinScore: q.MinScore,
+	results := s.matches.engine.Match(EngineListing(l, country), match.Query{Limit: q.Limit, MinScore: q.MinScore,
 		Country: q.Country, Sector: q.Sector, Now: s.now(), SeeConfidential: a.IsStaff()})
 	ids := make([]string, len(results))
 	for i, r := range results {
 		ids[i] = r.ID
 	}
-	found, err := s.store.ListingsByIDs(ctx, ids)
+	found, err := s.db(ctx).ListingsByIDs(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}
@@ -234,7 +258,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 		if !ok || !c.Live(now) || (c.Visibility == "confidential" && !a.IsStaff()) {
 			continue
 		}
-		out = append(out, Suggestion{Listing: c, Score: r.Score, Components: r.Components, Reasons: r.Reasons})
+		out = append(out, Suggestion{Listing: c, Score: r.Score, Components: scoreParts(r.Components), Reasons: r.Reasons})
 	}
 	return out, nil
 }

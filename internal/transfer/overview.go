@@ -49,7 +49,7 @@ func (s *Service) Overview(ctx context.Context, a Actor) (Overview, error) {
 	if !a.IsStaff() && a.Role != RoleAnalyst {
 		return Overview{}, Errorf(ErrForbidden, "statistics are for staff and analysts")
 	}
-	c, err := s.store.OverviewCounts(ctx)
+	c, err := s.db(ctx).OverviewCounts(ctx)
 	if err != nil {
 		return Overview{}, fmt.Errorf("overview: %w", err)
 	}

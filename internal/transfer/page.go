@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Page sizes for every list.
@@ -100,6 +101,11 @@ func DecodeCursor(s string) (Cursor, error) {
 	}
 	if c.ID == "" || c.Sort == "" {
 		return c, fmt.Errorf("cursor lacks position")
+	}
+	// A forged cursor must not reach the database: ids are UUID columns on
+	// PostgreSQL, and text there holds no U+0000.
+	if !ValidID(c.ID) || !utf8.ValidString(c.Value) || strings.IndexByte(c.Value, 0) >= 0 {
+		return c, fmt.Errorf("cursor position is malformed")
 	}
 	return c, nil
 }

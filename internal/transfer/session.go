@@ -31,16 +31,16 @@ type RefreshToken struct {
 var errBadCredentials = Errorf(ErrUnauthenticated, "email or password is wrong")
 var errBadRefresh = Errorf(ErrUnauthenticated, "refresh token is invalid, expired or revoked")
 
-// Login checks a password and starts a refresh family. Failed attempts are
-// throttled per account and per client IP; a throttled caller gets
-// ErrRateLimited with the time to wait, before any password is checked.
+// Login checks a password and starts a refresh family. Attempts are counted
+// per account and client IP pair and per client IP before any password is
+// checked; a throttled caller gets ErrRateLimited with the time to wait.
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Tokens, error) {
 	email = NormalizeEmail(email)
-	now := s.now()
-	if wait := s.throttle.check(email, clientIP, now); wait > 0 {
-		return Tokens{}, &Error{Kind: ErrRateLimited, Message: "too many failed logins; try again later", RetryAfter: wait}
+	keys := s.throttle.keys("login", email, clientIP)
+	if err := s.countAttempt(ctx, keys); err != nil {
+		return Tokens{}, err
 	}
-	u, err := s.store.UserByEmail(ctx, email)
+	u, err := s.db(ctx).UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Tokens{}, fmt.Errorf("login: %w", err)
 	}
@@ -48,16 +48,17 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err != nil {
 		hash = s.dummyHash
 	}
-	ok, verr := s.hasher.Verify(hash, password)
+	ok, verr := s.verifyPassword(ctx, hash, password)
 	if verr != nil {
-		return Tokens{}, fmt.Errorf("login: verify password: %w", verr)
+		return Tokens{}, fmt.Errorf("login: %w", verr)
 	}
 	if err != nil || !ok || u.Disabled {
-		s.throttle.fail(email, clientIP, now)
 		return Tokens{}, errBadCredentials
 	}
-	s.throttle.succeed(email)
-	return s.issueUserTokens(ctx, u, newID(), now)
+	if err := s.attemptSucceeded(ctx, keys); err != nil {
+		return Tokens{}, fmt.Errorf("login: %w", err)
+	}
+	return s.issueUserTokens(ctx, u, newID(), s.now())
 }
 
 func (s *Service) issueUserTokens(ctx context.Context, u User, family string, now time.Time) (Tokens, error) {
@@ -68,7 +69,7 @@ func (s *Service) issueUserTokens(ctx context.Context, u User, family string, no
 	secret := randomToken(32)
 	rt := RefreshToken{ID: newID(), UserID: u.ID, FamilyID: family, Hash: hashSecret(secret),
 		CreatedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
-	if err := s.store.CreateRefreshToken(ctx, rt); err != nil {
+	if err := s.db(ctx).CreateRefreshToken(ctx, rt); err != nil {
 		return Tokens{}, fmt.Errorf("store refresh token: %w", err)
 	}
 	return Tokens{AccessToken: access, RefreshToken: secret, ExpiresIn: ttl}, nil
@@ -81,7 +82,7 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 		return Tokens{}, errBadRefresh
 	}
 	now := s.now()
-	rt, err := s.store.RefreshTokenByHash(ctx, hashSecret(refreshToken))
+	rt, err := s.db(ctx).RefreshTokenByHash(ctx, hashSecret(refreshToken))
 	if errors.Is(err, ErrNotFound) {
 		return Tokens{}, errBadRefresh
 	}
@@ -91,22 +92,22 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	if rt.RevokedAt != nil || !now.Before(rt.ExpiresAt) {
 		return Tokens{}, errBadRefresh
 	}
-	fresh, err := s.store.UseRefreshToken(ctx, rt.ID, now)
+	fresh, err := s.db(ctx).UseRefreshToken(ctx, rt.ID, now)
 	if err != nil {
 		return Tokens{}, fmt.Errorf("refresh: %w", err)
 	}
 	if !fresh {
-		if err := s.store.RevokeRefreshFamily(ctx, rt.FamilyID, now); err != nil {
+		if err := s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, now); err != nil {
 			return Tokens{}, fmt.Errorf("refresh: revoke family: %w", err)
 		}
 		return Tokens{}, Errorf(ErrUnauthenticated, "refresh token was already used; every session of this login is revoked")
 	}
-	u, err := s.store.UserByID(ctx, rt.UserID)
+	u, err := s.db(ctx).UserByID(ctx, rt.UserID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Tokens{}, fmt.Errorf("refresh: %w", err)
 	}
 	if err != nil || u.Disabled {
-		_ = s.store.RevokeRefreshFamily(ctx, rt.FamilyID, now)
+		_ = s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, now)
 		return Tokens{}, errBadRefresh
 	}
 	return s.issueUserTokens(ctx, u, rt.FamilyID, now)
@@ -118,21 +119,22 @@ func (s *Service) Logout(ctx context.Context, refreshToken string) error {
 	if refreshToken == "" || len(refreshToken) > 256 {
 		return nil
 	}
-	rt, err := s.store.RefreshTokenByHash(ctx, hashSecret(refreshToken))
+	rt, err := s.db(ctx).RefreshTokenByHash(ctx, hashSecret(refreshToken))
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
-	if err := s.store.RevokeRefreshFamily(ctx, rt.FamilyID, s.now()); err != nil {
+	if err := s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, s.now()); err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
 	return nil
 }
 
 // ChangePassword sets a new password for the calling user after checking the
-// current one. Every refresh token of the user is revoked: other sessions end.
+// current one. Every refresh and access token of the user is revoked: every
+// session, this one included, logs in again.
 func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next string) error {
 	if !a.Authenticated() {
 		return ErrUnauthenticated
@@ -140,21 +142,26 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if a.Kind != ActorUser {
 		return Errorf(ErrForbidden, "machine clients have no password; staff issue a new client instead")
 	}
-	u, err := s.store.UserByID(ctx, a.ID)
+	u, err := s.db(ctx).UserByID(ctx, a.ID)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
-	now := s.now()
-	if wait := s.throttle.check(u.Email, "", now); wait > 0 {
-		return &Error{Kind: ErrRateLimited, Message: "too many failed attempts; try again later", RetryAfter: wait}
+	if u.Disabled {
+		return Errorf(ErrUnauthenticated, "the access token no longer stands for an active account")
 	}
-	ok, err := s.hasher.Verify(u.PasswordHash, current)
+	keys := s.throttle.keys("password", u.ID, "")
+	if err := s.countAttempt(ctx, keys); err != nil {
+		return err
+	}
+	ok, err := s.verifyPassword(ctx, u.PasswordHash, current)
 	if err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
 	if !ok {
-		s.throttle.fail(u.Email, "", now)
 		return Problems{{Field: "current_password", Message: "is wrong"}}.Err()
+	}
+	if err := s.attemptSucceeded(ctx, keys); err != nil {
+		return fmt.Errorf("change password: %w", err)
 	}
 	var p Problems
 	checkPassword(&p, "new_password", next)
@@ -164,16 +171,20 @@ func (s *Service) ChangePassword(ctx context.Context, a Actor, current, next str
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if u.PasswordHash, err = s.hasher.Hash(next); err != nil {
+	if u.PasswordHash, err = s.hashPassword(ctx, next); err != nil {
 		return fmt.Errorf("change password: %w", err)
 	}
+	now := s.now()
 	u.Version++
 	u.UpdatedAt = now
-	return s.store.Tx(ctx, func(st Store) error {
-		if err := st.UpdateUser(ctx, u); err != nil {
+	return s.write(ctx, a, func(w *unit) error {
+		if err := w.UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		return st.RevokeUserRefreshTokens(ctx, u.ID, now)
+		if err := s.revokeTokens(ctx, w, u.ID, now); err != nil {
+			return err
+		}
+		return w.RevokeUserRefreshTokens(ctx, u.ID, now)
 	})
 }
 
@@ -192,7 +203,7 @@ func (s *Service) Me(ctx context.Context, a Actor) (Principal, error) {
 	p := Principal{Actor: a}
 	switch a.Kind {
 	case ActorClient:
-		c, err := s.store.ClientByID(ctx, a.ID)
+		c, err := s.db(ctx).ClientByID(ctx, a.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Principal{}, fmt.Errorf("me: %w", err)
 		}
@@ -201,7 +212,7 @@ func (s *Service) Me(ctx context.Context, a Actor) (Principal, error) {
 		}
 		p.Client = &c
 	default:
-		u, err := s.store.UserByID(ctx, a.ID)
+		u, err := s.db(ctx).UserByID(ctx, a.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return Principal{}, fmt.Errorf("me: %w", err)
 		}

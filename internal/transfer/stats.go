@@ -27,6 +27,9 @@ type StatsQuery struct {
 	GroupBy                       []string
 	From, To                      string
 	Status, Type, Sector, Country string
+	// ConfidentialOnly is set by the service alone: it asks for the
+	// confidential agreements, to take them out for callers who may not see them.
+	ConfidentialOnly bool
 }
 
 // StatsRow is one group: its key per dimension, how many agreements, and
@@ -38,6 +41,9 @@ type StatsRow struct {
 	// CountByCurrency splits Count by the currency of the agreements' value
 	// ("" for agreements without one), for one CSV row per group and currency.
 	CountByCurrency map[string]int64
+	// Suppressed groups are too small to show to the caller: Count and the
+	// maps are empty (the disclosure rule).
+	Suppressed bool
 }
 
 // StatsResult is a statistics answer with the total over all groups (each
@@ -56,8 +62,15 @@ type StatsPart struct {
 	Value    int64
 }
 
+// MaxStatsDimensions bounds group_by: every further dimension multiplies the
+// rows (all ten gave 148,492 rows over 20,000 agreements).
+const MaxStatsDimensions = 3
+
 func (q *StatsQuery) validate() error {
 	var p Problems
+	if len(q.GroupBy) > MaxStatsDimensions {
+		p.Add("group_by", "names %d dimensions; at most %d may be combined", len(q.GroupBy), MaxStatsDimensions)
+	}
 	seen := map[string]bool{}
 	for _, d := range q.GroupBy {
 		switch {
@@ -81,8 +94,11 @@ func (q *StatsQuery) validate() error {
 	return p.Err()
 }
 
-// AgreementStats answers a statistics query (staff and analysts). Confidential
-// agreements count; only confirmed agreements count at all.
+// AgreementStats answers a statistics query (staff and analysts). Only
+// confirmed agreements count; for callers who are not staff, confidential
+// agreements do not count and small groups are suppressed (disclosure.go).
+// A few queries run at a time, each within the statistics deadline and for
+// as long as the client waits.
 func (s *Service) AgreementStats(ctx context.Context, a Actor, q StatsQuery) (StatsResult, error) {
 	if !a.Authenticated() {
 		return StatsResult{}, ErrUnauthenticated
@@ -90,14 +106,22 @@ func (s *Service) AgreementStats(ctx context.Context, a Actor, q StatsQuery) (St
 	if !a.IsStaff() && a.Role != RoleAnalyst {
 		return StatsResult{}, Errorf(ErrForbidden, "statistics are for staff and analysts")
 	}
+	q.ConfidentialOnly = false
 	if err := q.validate(); err != nil {
 		return StatsResult{}, err
 	}
-	parts, err := s.store.AgreementStats(ctx, q)
+	leave, err := s.statsGate.enter(ctx)
+	if err != nil {
+		return StatsResult{}, err
+	}
+	defer leave()
+	ctx, cancel := context.WithTimeout(ctx, s.statsTimeout)
+	defer cancel()
+	parts, err := s.statsParts(ctx, a, q)
 	if err != nil {
 		return StatsResult{}, fmt.Errorf("agreement statistics: %w", err)
 	}
-	totals, err := s.store.AgreementStats(ctx, StatsQuery{From: q.From, To: q.To, Status: q.Status, Type: q.Type,
+	totals, err := s.statsParts(ctx, a, StatsQuery{From: q.From, To: q.To, Status: q.Status, Type: q.Type,
 		Sector: q.Sector, Country: q.Country})
 	if err != nil {
 		return StatsResult{}, fmt.Errorf("agreement statistics: %w", err)
@@ -107,6 +131,9 @@ func (s *Service) AgreementStats(ctx context.Context, a Actor, q StatsQuery) (St
 		res.Total = t[0]
 	} else {
 		res.Total = StatsRow{Keys: []string{}, ValueByCurrency: map[string]int64{}, CountByCurrency: map[string]int64{}}
+	}
+	if !a.IsStaff() {
+		s.suppressSmallGroups(&res)
 	}
 	return res, nil
 }
@@ -127,6 +154,10 @@ func MergeStats(parts []StatsPart) []StatsRow {
 		r.CountByCurrency[p.Currency] += p.N
 		if p.Currency != "" {
 			r.ValueByCurrency[p.Currency] += p.Value
+		}
+		if r.CountByCurrency[p.Currency] == 0 { // parts that took agreements out cancelled it
+			delete(r.CountByCurrency, p.Currency)
+			delete(r.ValueByCurrency, p.Currency)
 		}
 	}
 	sort.Strings(order)

@@ -1,87 +1,143 @@
 package transfer
 
 import (
-	"sync"
+	"context"
+	"fmt"
 	"time"
 )
 
-// throttle counts failed logins per account and per client IP in a sliding
-// window. It lives in the process: with several API processes each keeps its
-// own count, which still bounds guessing to a small multiple of the limit.
+// ThrottleStore counts authentication attempts in the database, so that
+// every API process shares one count and a burst cannot slip between a read
+// and a write.
+type ThrottleStore interface {
+	// CountAttempt adds one attempt under key and returns the count of the
+	// current window, this attempt included, and when the window began.
+	CountAttempt(ctx context.Context, key, account string, now time.Time, window time.Duration) (int, time.Time, error)
+	// ReturnAttempt takes one attempt back.
+	ReturnAttempt(ctx context.Context, key string) error
+	ForgetAttempts(ctx context.Context, key string) error
+	// ClearAccountAttempts drops every count of an account (an admin's unlock).
+	ClearAccountAttempts(ctx context.Context, account string) (int64, error)
+	PurgeAttempts(ctx context.Context, before time.Time) (int64, error)
+}
+
+// throttle says how many attempts a window allows. Attempts are counted
+// before any secret is checked, so simultaneous guesses cannot all pass
+// the check; a success gives its attempts back.
+//
+// Keys are per account and address pair, plus per address over all
+// accounts: an attacker elsewhere cannot lock the real owner out, and one
+// address cannot spray guesses over many accounts. There is deliberately no
+// per-account key across addresses, which would hand every attacker a
+// lock-out button; guessing from many addresses is bounded per address.
 type throttle struct {
-	mu           sync.Mutex
-	failures     map[string][]time.Time
-	accountLimit int
-	ipLimit      int
-	window       time.Duration
-	lastSweep    time.Time
+	pairLimit int
+	ipLimit   int
+	window    time.Duration
 }
 
-func newThrottle(accountLimit, ipLimit int, window time.Duration) *throttle {
-	return &throttle{failures: make(map[string][]time.Time), accountLimit: accountLimit, ipLimit: ipLimit, window: window}
+type attemptKey struct {
+	key, account string
+	limit        int
 }
 
-// check returns how long the caller must wait, or zero when a login may be tried.
-func (t *throttle) check(account, ip string, now time.Time) time.Duration {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.sweep(now)
-	wait := t.blocked("a:"+account, t.accountLimit, now)
+// maxAccountLen bounds what a key holds of an account name: no email or
+// client id is longer, and a megabyte of "email" must not become a row.
+const maxAccountLen = 320
+
+// keys are the keys a request for account from ip counts under: the
+// address first, so that an address over its limit adds no rows.
+func (t throttle) keys(kind, account, ip string) []attemptKey {
+	if len(account) > maxAccountLen {
+		account = account[:maxAccountLen]
+	}
+	var keys []attemptKey
 	if ip != "" {
-		wait = max(wait, t.blocked("i:"+ip, t.ipLimit, now))
+		keys = append(keys, attemptKey{key: "ip:" + ip, limit: t.ipLimit})
 	}
-	return wait
+	return append(keys, attemptKey{key: kind + ":" + account + "|" + ip, account: account, limit: t.pairLimit})
 }
 
-func (t *throttle) blocked(key string, limit int, now time.Time) time.Duration {
-	fs := t.recent(key, now)
-	if len(fs) < limit {
-		return 0
+// countAttempt counts one attempt under each key in turn and refuses it at
+// the first key over its limit, saying how long to wait.
+func (s *Service) countAttempt(ctx context.Context, keys []attemptKey) error {
+	now := s.now()
+	for _, k := range keys {
+		n, start, err := s.db(ctx).CountAttempt(ctx, k.key, k.account, now, s.throttle.window)
+		if err != nil {
+			return fmt.Errorf("count attempt: %w", err)
+		}
+		if n > k.limit {
+			wait := max(start.Add(s.throttle.window).Sub(now), time.Second)
+			return &Error{Kind: ErrRateLimited, Message: "too many attempts; try again later", RetryAfter: wait}
+		}
 	}
-	// The oldest failure that keeps the count at the limit must age out.
-	return fs[len(fs)-limit].Add(t.window).Sub(now)
+	return nil
 }
 
-func (t *throttle) recent(key string, now time.Time) []time.Time {
-	fs := t.failures[key]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) >= t.window {
-		i++
+// attemptSucceeded forgets the pair's attempts and gives the address its
+// attempt back: the owner's successes never count against it, and guesses
+// stay counted.
+func (s *Service) attemptSucceeded(ctx context.Context, keys []attemptKey) error {
+	for _, k := range keys {
+		var err error
+		if k.account != "" {
+			err = s.db(ctx).ForgetAttempts(ctx, k.key)
+		} else {
+			err = s.db(ctx).ReturnAttempt(ctx, k.key)
+		}
+		if err != nil {
+			return fmt.Errorf("forget attempts: %w", err)
+		}
 	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(t.failures, key)
-	} else {
-		t.failures[key] = fs
-	}
-	return fs
+	return nil
 }
 
-// fail records a failed attempt.
-func (t *throttle) fail(account, ip string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.failures["a:"+account] = append(t.recent("a:"+account, now), now)
-	if ip != "" {
-		t.failures["i:"+ip] = append(t.recent("i:"+ip, now), now)
-	}
+// PurgeAttempts drops attempt windows that have ended.
+func (s *Service) PurgeAttempts(ctx context.Context) (int, error) {
+	n, err := s.db(ctx).PurgeAttempts(ctx, s.now().Add(-s.throttle.window))
+	return int(n), err
 }
 
-// succeed forgets an account's failures; the IP's stay, so that one good
-// account cannot be used to reset guessing against others.
-func (t *throttle) succeed(account string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	delete(t.failures, "a:"+account)
+// UnlockUser clears every failed-login count of a user (admins only), so
+// that an account locked by someone else's guesses can log in at once.
+func (s *Service) UnlockUser(ctx context.Context, a Actor, id string) error {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return err
+	}
+	u, err := s.User(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	for _, account := range []string{u.Email, u.ID} {
+		if _, err := s.db(ctx).ClearAccountAttempts(ctx, account); err != nil {
+			return fmt.Errorf("unlock user %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
-// sweep drops expired entries now and then so the map cannot grow without bound.
-func (t *throttle) sweep(now time.Time) {
-	if now.Sub(t.lastSweep) < t.window {
-		return
+// verifyPassword checks a password inside the hash gate.
+func (s *Service) verifyPassword(ctx context.Context, hash, password string) (bool, error) {
+	leave, err := s.hashGate.enter(ctx)
+	if err != nil {
+		return false, err
 	}
-	t.lastSweep = now
-	for k := range t.failures {
-		t.recent(k, now)
+	defer leave()
+	ok, err := s.hasher.Verify(hash, password)
+	if err != nil {
+		return false, fmt.Errorf("verify password: %w", err)
 	}
+	return ok, nil
+}
+
+// hashPassword hashes a password inside the hash gate.
+func (s *Service) hashPassword(ctx context.Context, password string) (string, error) {
+	leave, err := s.hashGate.enter(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer leave()
+	return s.hasher.Hash(password)
 }

@@ -76,6 +76,10 @@ func checkRoleBinding(p *Problems, role Role, institutionID string) {
 
 // CreateUser adds a user (admins only).
 func (s *Service) CreateUser(ctx context.Context, a Actor, in NewUser) (User, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return User{}, err
+	}
 	if err := requireAdmin(a); err != nil {
 		return User{}, err
 	}
@@ -98,14 +102,14 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (User, error) {
 			return User{}, err
 		}
 	}
-	hash, err := s.hasher.Hash(in.Password)
+	hash, err := s.hashPassword(ctx, in.Password)
 	if err != nil {
 		return User{}, fmt.Errorf("hash password: %w", err)
 	}
 	now := s.now()
 	u := User{ID: newID(), Email: in.Email, Role: in.Role, InstitutionID: in.InstitutionID,
 		PasswordHash: hash, Version: 1, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.write(ctx, systemActor, func(w *unit) error { return w.CreateUser(ctx, u) }); err != nil {
 		if errors.Is(err, ErrConflict) {
 			return User{}, &Error{Kind: ErrConflict, Message: "a user with this email exists",
 				Fields: []FieldError{{Field: "email", Message: "is already taken"}}}
@@ -118,7 +122,7 @@ func (s *Service) createUser(ctx context.Context, in NewUser) (User, error) {
 // institutionMustExist turns a dangling reference into a validation error on field.
 func (s *Service) institutionMustExist(ctx context.Context, field, id string) error {
 	if ValidID(id) {
-		_, err := s.store.InstitutionByID(ctx, id)
+		_, err := s.db(ctx).InstitutionByID(ctx, id)
 		if err == nil {
 			return nil
 		}
@@ -133,7 +137,7 @@ func (s *Service) institutionMustExist(ctx context.Context, field, id string) er
 // reports whether it created one; with several processes starting at once,
 // the unique email makes exactly one succeed.
 func (s *Service) BootstrapAdmin(ctx context.Context, email, password string) (bool, error) {
-	n, err := s.store.CountUsers(ctx)
+	n, err := s.db(ctx).CountUsers(ctx)
 	if err != nil {
 		return false, fmt.Errorf("count users: %w", err)
 	}
@@ -164,7 +168,7 @@ func (s *Service) User(ctx context.Context, a Actor, id string) (User, error) {
 	if !ValidID(id) {
 		return User{}, Errorf(ErrNotFound, "user %s not found", id)
 	}
-	u, err := s.store.UserByID(ctx, id)
+	u, err := s.db(ctx).UserByID(ctx, id)
 	if err != nil {
 		return User{}, fmt.Errorf("user %s: %w", id, err)
 	}
@@ -190,7 +194,7 @@ func (s *Service) ListUsers(ctx context.Context, a Actor, f UserFilter, r PageRe
 	if err != nil {
 		return Page[User]{}, err
 	}
-	items, total, err := s.store.ListUsers(ctx, f, q)
+	items, total, err := s.db(ctx).ListUsers(ctx, f, q)
 	if err != nil {
 		return Page[User]{}, fmt.Errorf("list users: %w", err)
 	}
@@ -203,8 +207,13 @@ func (s *Service) ListUsers(ctx context.Context, a Actor, f UserFilter, r PageRe
 }
 
 // UpdateUser changes a user's role, binding or disabled flag (admins only).
-// Disabling a user revokes every refresh token it holds.
+// Disabling a user or changing its role or binding revokes every refresh
+// and access token it holds.
 func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch int, patch UserPatch) (User, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return User{}, err
+	}
 	if err := requireAdmin(a); err != nil {
 		return User{}, err
 	}
@@ -215,6 +224,7 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch in
 	if ifMatch != 0 && ifMatch != u.Version {
 		return User{}, Errorf(ErrPrecondition, "user %s is at version %d, not %d", id, u.Version, ifMatch)
 	}
+	loaded := u
 	var p Problems
 	if patch.Role != nil {
 		u.Role = *patch.Role
@@ -239,15 +249,25 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id string, ifMatch in
 			return User{}, err
 		}
 	}
+	if unchanged(loaded, u) {
+		return u, nil
+	}
 	u.Version++
 	u.UpdatedAt = s.now()
-	if err := s.store.UpdateUser(ctx, u); err != nil {
-		return User{}, fmt.Errorf("update user %s: %w", id, err)
-	}
-	if u.Disabled || patch.Role != nil || patch.InstitutionID != nil {
-		if err := s.store.RevokeUserRefreshTokens(ctx, u.ID, u.UpdatedAt); err != nil {
-			return User{}, fmt.Errorf("revoke sessions of %s: %w", id, err)
+	err = s.write(ctx, a, func(w *unit) error {
+		if err := w.UpdateUser(ctx, u); err != nil {
+			return err
 		}
+		if !u.Disabled && patch.Role == nil && patch.InstitutionID == nil {
+			return nil
+		}
+		if err := s.revokeTokens(ctx, w, u.ID, u.UpdatedAt); err != nil {
+			return err
+		}
+		return w.RevokeUserRefreshTokens(ctx, u.ID, u.UpdatedAt)
+	})
+	if err != nil {
+		return User{}, fmt.Errorf("update user %s: %w", id, err)
 	}
 	return u, nil
 }

@@ -36,3 +36,12 @@ func validWebsite(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 500
 }
+
+// withArticle puts "a" or "an" before a status word for messages ("an
+// agreed match", "a declined match").
+func withArticle(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
+}

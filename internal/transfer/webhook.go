@@ -155,6 +155,10 @@ func (s *Service) mayManageWebhooks(a Actor, institutionID string) error {
 // CreateEndpoint registers a receiver and returns it with its secret, which
 // is shown this once. Partners register for their own institution.
 func (s *Service) CreateEndpoint(ctx context.Context, a Actor, e Endpoint) (Endpoint, error) {
+	a, err := s.freshActor(ctx, a)
+	if err != nil {
+		return Endpoint{}, err
+	}
 	if !a.Authenticated() {
 		return Endpoint{}, ErrUnauthenticated
 	}
@@ -168,7 +172,7 @@ func (s *Service) CreateEndpoint(ctx context.Context, a Actor, e Endpoint) (Endp
 		return Endpoint{}, Errorf(ErrForbidden, "webhooks are for partners and staff")
 	}
 	e.URL, e.Description = strings.TrimSpace(e.URL), strings.TrimSpace(e.Description)
-	err := s.checkEndpoint(e)
+	err = s.checkEndpoint(e)
 	if e.InstitutionID == "" {
 		p, _ := asProblems(err)
 		p.Add("institution_id", "is required")
@@ -182,7 +186,7 @@ func (s *Service) CreateEndpoint(ctx context.Context, a Actor, e Endpoint) (Endp
 	}
 	now := s.now()
 	e.ID, e.Secret, e.Version, e.CreatedAt, e.UpdatedAt = newID(), newWebhookSecret(), 1, now, now
-	if err := s.store.CreateEndpoint(ctx, e); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.CreateEndpoint(ctx, e) }); err != nil {
 		return Endpoint{}, fmt.Errorf("create endpoint: %w", err)
 	}
 	return e, nil
@@ -197,7 +201,7 @@ func (s *Service) Endpoint(ctx context.Context, a Actor, id string) (Endpoint, e
 	if !ValidID(id) {
 		return Endpoint{}, notFound
 	}
-	e, err := s.store.EndpointByID(ctx, id)
+	e, err := s.db(ctx).EndpointByID(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && !a.IsStaff() && !a.BelongsTo(e.InstitutionID)) {
 		return Endpoint{}, notFound
 	}
@@ -221,7 +225,7 @@ func (s *Service) Endpoints(ctx context.Context, a Actor, institutionID string) 
 	case institutionID != "" && !ValidID(institutionID):
 		return nil, Problems{{Field: "institution_id", Message: "must be an institution id"}}.Err()
 	}
-	es, err := s.store.ListEndpoints(ctx, institutionID)
+	es, err := s.db(ctx).ListEndpoints(ctx, institutionID)
 	for i := range es {
 		es[i].Secret, es[i].PreviousSecret = "", ""
 	}
@@ -231,9 +235,18 @@ func (s *Service) Endpoints(ctx context.Context, a Actor, institutionID string) 
 // UpdateEndpoint changes the URL, events, description or pause. Unpausing a
 // disabled endpoint enables it again.
 func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatch int, patch EndpointPatch) (Endpoint, error) {
-	e, err := s.Endpoint(ctx, a, id)
+	a, err := s.freshActor(ctx, a)
 	if err != nil {
 		return Endpoint{}, err
+	}
+	if _, err := s.Endpoint(ctx, a, id); err != nil {
+		return Endpoint{}, err
+	}
+	// The update writes the whole row back: start from the stored endpoint,
+	// secrets included (Endpoint blanks them for display).
+	e, err := s.db(ctx).EndpointByID(ctx, id)
+	if err != nil {
+		return Endpoint{}, fmt.Errorf("endpoint %s: %w", id, err)
 	}
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return Endpoint{}, err
@@ -241,6 +254,7 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatc
 	if ifMatch != 0 && ifMatch != e.Version {
 		return Endpoint{}, Errorf(ErrPrecondition, "endpoint %s is at version %d, not %d", id, e.Version, ifMatch)
 	}
+	loaded := e
 	set(&e.URL, patch.URL)
 	set(&e.Description, patch.Description)
 	set(&e.Events, patch.Events)
@@ -251,11 +265,16 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a Actor, id string, ifMatc
 	if err := s.checkEndpoint(e); err != nil {
 		return Endpoint{}, err
 	}
+	if unchanged(loaded, e) {
+		e.Secret, e.PreviousSecret = "", ""
+		return e, nil
+	}
 	e.Version++
 	e.UpdatedAt = s.now()
-	if err := s.store.UpdateEndpoint(ctx, e); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateEndpoint(ctx, e) }); err != nil {
 		return Endpoint{}, fmt.Errorf("update endpoint %s: %w", id, err)
 	}
+	e.Secret, e.PreviousSecret = "", "" // shown once, at creation or rotation
 	return e, nil
 }
 
@@ -268,7 +287,7 @@ func (s *Service) DeleteEndpoint(ctx context.Context, a Actor, id string) error 
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return err
 	}
-	return s.store.DeleteEndpoint(ctx, id)
+	return s.write(ctx, a, func(u *unit) error { return u.DeleteEndpoint(ctx, id) })
 }
 
 // secretOverlap is how long the previous secret still signs after a rotation.
@@ -280,7 +299,7 @@ func (s *Service) RotateSecret(ctx context.Context, a Actor, id string) (Endpoin
 	if _, err := s.Endpoint(ctx, a, id); err != nil {
 		return Endpoint{}, err
 	}
-	e, err := s.store.EndpointByID(ctx, id)
+	e, err := s.db(ctx).EndpointByID(ctx, id)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -292,7 +311,7 @@ func (s *Service) RotateSecret(ctx context.Context, a Actor, id string) (Endpoin
 	e.PreviousSecret, e.PreviousUntil, e.Secret = e.Secret, &until, newWebhookSecret()
 	e.Version++
 	e.UpdatedAt = now
-	if err := s.store.UpdateEndpoint(ctx, e); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateEndpoint(ctx, e) }); err != nil {
 		return Endpoint{}, fmt.Errorf("rotate secret of %s: %w", id, err)
 	}
 	return e, nil
@@ -306,37 +325,7 @@ type eventBody struct {
 	Data      any    `json:"data"`
 }
 
-// emit writes an event for each institution and a delivery for each of its
-// active endpoints that subscribed to the type. Call it inside the Tx of the
-// change, so that the change and its events commit together.
-func (s *Service) emit(ctx context.Context, st Store, typ string, institutions []string, data any, now time.Time) error {
-	seen := map[string]bool{}
-	for _, inst := range institutions {
-		if inst == "" || seen[inst] {
-			continue
-		}
-		seen[inst] = true
-		eps, err := st.ListEndpoints(ctx, inst)
-		if err != nil {
-			return err
-		}
-		var targets []string
-		for _, e := range eps {
-			if e.DisabledReason == "" && (typ == "ping" || slices.Contains(e.Events, typ)) {
-				targets = append(targets, e.ID)
-			}
-		}
-		if len(targets) == 0 {
-			continue
-		}
-		if err := s.enqueue(ctx, st, typ, inst, data, targets, now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (s *Service) enqueue(ctx context.Context, st Store, typ, inst string, data any, endpoints []string, now time.Time) error {
+func (s *Service) enqueue(ctx context.Context, st WebhookStore, typ, inst string, data any, endpoints []string, now time.Time) error {
 	id := "msg_" + strings.ReplaceAll(newID(), "-", "")
 	payload, err := json.Marshal(eventBody{ID: id, Type: typ, CreatedAt: now.Format(time.RFC3339), Data: data})
 	if err != nil {
@@ -360,19 +349,19 @@ func (s *Service) TestEndpoint(ctx context.Context, a Actor, id string) (Deliver
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return Delivery{}, err
 	}
-	now := s.now()
 	var d Delivery
-	err = s.store.Tx(ctx, func(st Store) error {
-		if err := s.enqueue(ctx, st, "ping", e.InstitutionID, map[string]string{"endpoint_id": e.ID}, []string{e.ID}, now); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		u.send("ping", e.InstitutionID, []string{e.ID}, map[string]string{"endpoint_id": e.ID})
+		if err := u.enqueueEvents(); err != nil {
 			return err
 		}
-		ds, _, err := st.ListDeliveries(ctx, e.ID, ListQuery{Limit: 1, Sort: Sort{Key: "created_at", Desc: true}})
+		u.events = nil
+		ds, _, err := u.ListDeliveries(ctx, e.ID, ListQuery{Limit: 1, Sort: Sort{Key: "created_at", Desc: true}})
 		if err == nil && len(ds) > 0 {
 			d = ds[0]
 		}
 		return err
 	})
-	s.wake()
 	return d, err
 }
 
@@ -388,7 +377,7 @@ func (s *Service) Deliveries(ctx context.Context, a Actor, endpointID string, r 
 	if err != nil {
 		return Page[Delivery]{}, err
 	}
-	items, total, err := s.store.ListDeliveries(ctx, endpointID, q)
+	items, total, err := s.db(ctx).ListDeliveries(ctx, endpointID, q)
 	if err != nil {
 		return Page[Delivery]{}, fmt.Errorf("deliveries of %s: %w", endpointID, err)
 	}
@@ -405,7 +394,7 @@ func (s *Service) Redeliver(ctx context.Context, a Actor, endpointID, deliveryID
 	if err := s.mayManageWebhooks(a, e.InstitutionID); err != nil {
 		return Delivery{}, err
 	}
-	old, err := s.store.DeliveryByID(ctx, deliveryID)
+	old, err := s.db(ctx).DeliveryByID(ctx, deliveryID)
 	if errors.Is(err, ErrNotFound) || (err == nil && old.EndpointID != endpointID) || !ValidID(deliveryID) {
 		return Delivery{}, Errorf(ErrNotFound, "delivery %s not found", deliveryID)
 	}
@@ -415,10 +404,13 @@ func (s *Service) Redeliver(ctx context.Context, a Actor, endpointID, deliveryID
 	now := s.now()
 	d := Delivery{ID: newID(), EventID: old.EventID, EventType: old.EventType, EndpointID: endpointID, Status: "pending",
 		NextAttemptAt: &now, CreatedAt: now, UpdatedAt: now}
-	if err := s.store.CreateDelivery(ctx, d); err != nil {
+	err = s.write(ctx, a, func(u *unit) error {
+		u.queued = true
+		return u.CreateDelivery(ctx, d)
+	})
+	if err != nil {
 		return Delivery{}, fmt.Errorf("redeliver %s: %w", deliveryID, err)
 	}
-	s.wake()
 	return d, nil
 }
 
@@ -430,7 +422,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	now := s.now()
-	claimed, err := s.store.ClaimDeliveries(ctx, now, now.Add(deliveryLease), deliveryBatch)
+	claimed, err := s.db(ctx).ClaimDeliveries(ctx, now, now.Add(deliveryLease), deliveryBatch)
 	if err != nil {
 		return 0, fmt.Errorf("claim deliveries: %w", err)
 	}
@@ -440,7 +432,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 			d.Attempts++
 			d.Status, d.NextAttemptAt, d.UpdatedAt = "failed", nil, now
 			d.LastError = "the signing secret cannot be read (was TECHBRIDGE_JWT_SECRET changed?); rotate the endpoint's secret"
-			if err := s.store.FinishDelivery(ctx, d, Attempt{Attempt: d.Attempts, Error: d.LastError, At: now}, ""); err != nil {
+			if err := s.db(ctx).FinishDelivery(ctx, d, Attempt{Attempt: d.Attempts, Error: d.LastError, At: now}, ""); err != nil {
 				return len(claimed), fmt.Errorf("record delivery %s: %w", d.ID, err)
 			}
 			continue
@@ -473,7 +465,7 @@ func (s *Service) DeliverWebhooks(ctx context.Context) (int, error) {
 			d.NextAttemptAt = &next
 		}
 		d.LastStatus, d.LastError, d.UpdatedAt = res.StatusCode, att.Error, att.At
-		if err := s.store.FinishDelivery(ctx, d, att, disable); err != nil {
+		if err := s.db(ctx).FinishDelivery(ctx, d, att, disable); err != nil {
 			return len(claimed), fmt.Errorf("record delivery %s: %w", d.ID, err)
 		}
 	}
@@ -514,27 +506,21 @@ const ExpiringWindow = 14 * 24 * time.Hour
 // NotifyExpiring sends listing.expiring once for each published listing that
 // ends within ExpiringWindow.
 func (s *Service) NotifyExpiring(ctx context.Context) (int, error) {
-	now := s.now()
 	n := 0
-	err := s.store.Tx(ctx, func(st Store) error {
-		ls, err := st.ExpiringListings(ctx, now, now.Add(ExpiringWindow), 500)
+	err := s.write(ctx, systemActor, func(u *unit) error {
+		ls, err := u.ExpiringListings(ctx, u.now, u.now.Add(ExpiringWindow), 500)
 		if err != nil {
 			return err
 		}
 		for _, l := range ls {
-			if err := st.MarkExpiringSent(ctx, l.ID, *l.EndsAt); err != nil {
+			if err := u.MarkExpiringSent(ctx, l.ID, *l.EndsAt); err != nil {
 				return err
 			}
-			if err := s.emit(ctx, st, "listing.expiring", []string{l.InstitutionID}, listingEvent(l, ""), now); err != nil {
-				return err
-			}
-			n++
+			u.emit("listing.expiring", []string{l.InstitutionID}, listingEvent(l, ""))
 		}
+		n = len(ls)
 		return nil
 	})
-	if n > 0 {
-		s.wake()
-	}
 	return n, err
 }
 

@@ -54,26 +54,78 @@ var blocked = func() []netip.Prefix {
 	var out []netip.Prefix
 	for _, s := range []string{"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
 		"192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
-		"::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8", "64:ff9b::/96"} {
+		// IPv6: IPv4-compatible (::/96, which holds :: and ::1), SIIT
+		// IPv4-translated, NAT64 (well-known and local-use), discard-only,
+		// unique-local, link-local, multicast.
+		"::/96", "::1/128", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64",
+		"fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8"} {
 		out = append(out, netip.MustParsePrefix(s))
 	}
 	return out
 }()
 
-// Check refuses an address in a blocked range unless it is allowed.
-func (g Guard) Check(addr netip.Addr) error {
-	addr = addr.Unmap()
-	for _, p := range g.Allowed {
-		if p.Contains(addr) {
-			return nil
-		}
+var (
+	sixToFour = netip.MustParsePrefix("2002::/16")
+	teredo    = netip.MustParsePrefix("2001::/32")
+)
+
+// embeddedIPv4 lists the IPv4 addresses an IPv6 address carries and that a
+// relay or the kernel may end up reaching: 6to4 (2002:AABB:CCDD::/48) and
+// Teredo (server in bits 32-63, client inverted in the last 32 bits).
+// IPv4-mapped addresses are unmapped before; the other embedding forms
+// (IPv4-compatible, NAT64, SIIT) are blocked as whole ranges.
+func embeddedIPv4(a netip.Addr) []netip.Addr {
+	if !a.Is6() {
+		return nil
 	}
-	for _, p := range blocked {
-		if p.Contains(addr) {
-			return fmt.Errorf("address %s is not reachable for webhooks (private, loopback, link-local, multicast or unspecified)", addr)
+	b := a.As16()
+	switch {
+	case sixToFour.Contains(a):
+		return []netip.Addr{netip.AddrFrom4([4]byte{b[2], b[3], b[4], b[5]})}
+	case teredo.Contains(a):
+		return []netip.Addr{netip.AddrFrom4([4]byte{b[4], b[5], b[6], b[7]}),
+			netip.AddrFrom4([4]byte{^b[12], ^b[13], ^b[14], ^b[15]})}
+	}
+	return nil
+}
+
+// Check refuses an address in a blocked range, or one that embeds an IPv4
+// address in a blocked range, unless it is allowed. A zone (fe80::1%eth0,
+// ::1%lo) is dropped first: it names an interface, not another address,
+// and netip.Prefix.Contains is false for every zoned address.
+func (g Guard) Check(addr netip.Addr) error {
+	addr = addr.WithZone("").Unmap()
+	if g.allowed(addr) {
+		return nil
+	}
+	refused := fmt.Errorf("address %s is not reachable for webhooks (private, loopback, link-local, multicast or unspecified)", addr)
+	if isBlocked(addr) {
+		return refused
+	}
+	for _, v4 := range embeddedIPv4(addr) {
+		if !g.allowed(v4) && isBlocked(v4) {
+			return fmt.Errorf("address %s embeds %s, which is not reachable for webhooks", addr, v4)
 		}
 	}
 	return nil
+}
+
+func (g Guard) allowed(addr netip.Addr) bool {
+	for _, p := range g.Allowed {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+func isBlocked(addr netip.Addr) bool {
+	for _, p := range blocked {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // CheckURL is the check at registration: the scheme, and hosts that are IP
@@ -87,6 +139,9 @@ func (g Guard) CheckURL(raw string) error {
 	host := strings.TrimSuffix(u.Hostname(), ".")
 	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
 		return g.Check(netip.MustParseAddr("127.0.0.1"))
+	}
+	if strings.Contains(host, "%") {
+		return errors.New("must not name an IPv6 zone (an interface of this server)")
 	}
 	if a, ok := parseLooseIP(host); ok {
 		return g.Check(a)

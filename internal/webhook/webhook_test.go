@@ -47,14 +47,32 @@ func TestSSRFVectorsAreRefused(t *testing.T) {
 		"http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://localhost/", "http://api.localhost/", "http://0.0.0.0/",
 		"http://10.1.2.3/", "http://172.16.0.1/", "http://192.168.1.1/", "http://169.254.169.254/latest/meta-data/",
 		"http://[fe80::1]/", "http://224.0.0.1/", "http://100.64.0.1/", "http://[fd00::1]/", "gopher://example.com/",
+		// IPv6 zones: Prefix.Contains is false for every zoned address.
+		"http://[::1%25lo]:8080/", "http://[::1%251]/", "http://[::1%25eth0]/", "http://[fe80::1%25eth0]/",
+		"http://[2606:4700::1111%25eth0]/",
+		// IPv4 inside IPv6: compatible, mapped (hex), SIIT, NAT64, 6to4, Teredo.
+		"http://[::127.0.0.1]/", "http://[::7f00:1]/", "http://[::10.0.0.1]/", "http://[::ffff:7f00:1]/",
+		"http://[0:0:0:0:0:ffff:127.0.0.1]/", "http://[::ffff:0:127.0.0.1]/", "http://[64:ff9b::127.0.0.1]/",
+		"http://[64:ff9b:1::a00:1]/", "http://[2002:7f00:1::]/", "http://[2002:7f00:1::1]:8080/",
+		"http://[2002:a00:1::1]/", "http://[2002:c0a8:101::]/", "http://[2002:a9fe:a9fe::]/",
+		"http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/", // Teredo, client 127.0.0.1
+		"http://[2001:0:a00:1::1]/",                      // Teredo, server 10.0.0.1
+		"http://[::]/", "http://[fec0::1]/", "http://[100::1]/",
 	} {
 		if err := g.CheckURL(u); err == nil {
 			t.Errorf("registration accepted %s", u)
 		}
 	}
-	for _, u := range []string{"https://partner.example/hook", "http://203.0.113.10:8080/x"} {
+	for _, u := range []string{"https://partner.example/hook", "http://203.0.113.10:8080/x", "http://[2606:4700::1111]/",
+		"http://[2002:cb00:710a::1]/", "http://[2001:0:4136:e378:8000:63bf:34ff:fff5]/"} {
 		if err := g.CheckURL(u); err != nil {
 			t.Errorf("registration refused %s: %v", u, err)
+		}
+	}
+	// The dial-time check sees addresses, zoned ones included.
+	for _, a := range []string{"::1%lo", "::1%1", "fe80::1%eth0", "::127.0.0.1", "2002:7f00:1::1", "::ffff:10.0.0.1"} {
+		if err := g.Check(netip.MustParseAddr(a)); err == nil {
+			t.Errorf("Check accepted %s", a)
 		}
 	}
 	allowed := Guard{Allowed: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}}
@@ -76,9 +94,15 @@ func TestConnectTimeGuard(t *testing.T) {
 	strict := NewSender(Guard{}, 2*time.Second)
 	// A name that resolves to loopback passes registration's literal check
 	// but not the dial.
-	for _, u := range []string{"http://localhost:" + port + "/", target.URL, "http://[::1]:" + port + "/"} {
-		if res := send(strict, u); res.Err == nil || res.StatusCode != 0 {
+	for _, u := range []string{"http://localhost:" + port + "/", target.URL, "http://[::1]:" + port + "/",
+		"http://[::1%25lo]:" + port + "/", "http://[::1%251]:" + port + "/", "http://[::ffff:127.0.0.1]:" + port + "/",
+		"http://[::127.0.0.1]:" + port + "/", "http://[2002:7f00:1::1]:" + port + "/"} {
+		res := send(strict, u)
+		if res.Err == nil || res.StatusCode != 0 {
 			t.Errorf("%s: reached the receiver (%d)", u, res.StatusCode)
+		} else if !strings.Contains(res.Err.Error(), "not reachable for webhooks") {
+			// Refused by the network instead of by the guard: a port scanner.
+			t.Errorf("%s: dialled, not refused by the guard: %v", u, res.Err)
 		}
 	}
 	if hits.Load() != 0 {
