@@ -43,7 +43,7 @@ func main() {
 		log.Fatal(err)
 	}
 
-	inst, err := api.CreateInstitutionWithResponse(ctx, techbridge.CreateInstitutionJSONRequestBody{
+	inst, err := api.CreateInstitutionWithResponse(ctx, nil, techbridge.CreateInstitutionJSONRequestBody{
 		Name: "Con Dao Power", Country: "VN", Type: "enterprise", Sectors: &[]techbridge.Sector{"new_energy"}})
 	if err != nil || inst.JSON201 == nil {
 		log.Fatalf("institution: %v %s", err, body(inst.HTTPResponse, inst.Body))
