@@ -11,7 +11,8 @@ const docTemplate = `{
         "title": "{{.Title}}",
         "contact": {},
         "license": {
-            "name": "Apache-2.0"
+            "name": "Apache-2.0",
+            "url": "https://www.apache.org/licenses/LICENSE-2.0"
         },
         "version": "{{.Version}}"
     },
@@ -33,6 +34,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "List agreements",
+                "operationId": "listAgreements",
                 "parameters": [
                     {
                         "enum": [
@@ -163,6 +165,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "Record an agreement",
+                "operationId": "createAgreement",
                 "parameters": [
                     {
                         "type": "string",
@@ -245,6 +248,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "Get an agreement",
+                "operationId": "getAgreement",
                 "parameters": [
                     {
                         "type": "string",
@@ -298,6 +302,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "Change an agreement",
+                "operationId": "updateAgreement",
                 "parameters": [
                     {
                         "type": "string",
@@ -390,6 +395,7 @@ const docTemplate = `{
                     "agreements"
                 ],
                 "summary": "An agreement's audit trail",
+                "operationId": "listAgreementHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -440,6 +446,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log in",
+                "operationId": "login",
                 "parameters": [
                     {
                         "description": "credentials",
@@ -501,6 +508,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Log out",
+                "operationId": "logout",
                 "parameters": [
                     {
                         "description": "the refresh token to revoke",
@@ -538,6 +546,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Rotate a refresh token",
+                "operationId": "refreshToken",
                 "parameters": [
                     {
                         "description": "the current refresh token",
@@ -586,6 +595,7 @@ const docTemplate = `{
                     "demands"
                 ],
                 "summary": "List demands",
+                "operationId": "listDemands",
                 "parameters": [
                     {
                         "type": "string",
@@ -623,6 +633,19 @@ const docTemplate = `{
                         "type": "string",
                         "description": "status",
                         "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "licensing",
+                            "assignment",
+                            "joint_development",
+                            "technical_service",
+                            "equity_cooperation"
+                        ],
+                        "type": "string",
+                        "description": "demands wanting this transfer mode",
+                        "name": "transfer_mode",
                         "in": "query"
                     },
                     {
@@ -707,7 +730,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Draft an demand",
+                "summary": "Draft a demand",
+                "operationId": "createDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -794,6 +818,7 @@ const docTemplate = `{
                     "demands"
                 ],
                 "summary": "Import demands",
+                "operationId": "importDemands",
                 "parameters": [
                     {
                         "type": "boolean",
@@ -885,14 +910,15 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An demand the caller may not see (another institution's draft or confidential demand) answers exactly like a missing one.",
+                "description": "A demand the caller may not see (another institution's draft or confidential demand) answers exactly like a missing one.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
                     "demands"
                 ],
-                "summary": "Get an demand",
+                "summary": "Get a demand",
+                "operationId": "getDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -945,7 +971,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Change an demand",
+                "summary": "Change a demand",
+                "operationId": "updateDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1036,7 +1063,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "An demand's audit trail",
+                "summary": "A demand's audit trail",
+                "operationId": "listDemandHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -1089,6 +1117,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Offers that match a demand",
+                "operationId": "listDemandMatches",
                 "parameters": [
                     {
                         "type": "string",
@@ -1171,7 +1200,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Publish an demand",
+                "summary": "Publish a demand",
+                "operationId": "publishDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1256,7 +1286,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Reject an demand",
+                "summary": "Reject a demand",
+                "operationId": "rejectDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1347,7 +1378,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Submit an demand for review",
+                "summary": "Submit a demand for review",
+                "operationId": "submitDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1426,7 +1458,8 @@ const docTemplate = `{
                 "tags": [
                     "demands"
                 ],
-                "summary": "Withdraw an demand",
+                "summary": "Withdraw a demand",
+                "operationId": "withdrawDemand",
                 "parameters": [
                     {
                         "type": "string",
@@ -1506,6 +1539,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Liveness",
+                "operationId": "checkHealth",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -1524,6 +1558,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Liveness",
+                "operationId": "checkHealth",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -1549,6 +1584,7 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "List institutions",
+                "operationId": "listInstitutions",
                 "parameters": [
                     {
                         "type": "string",
@@ -1648,7 +1684,14 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "Create an institution",
+                "operationId": "createInstitution",
                 "parameters": [
+                    {
+                        "type": "string",
+                        "description": "makes a retried create return the first response instead of creating again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
                     {
                         "description": "the institution",
                         "name": "body",
@@ -1710,6 +1753,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One institution. contact_email is left out for analysts and for partners of other institutions.",
                 "produces": [
                     "application/json"
                 ],
@@ -1717,6 +1761,7 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "Get an institution",
+                "operationId": "getInstitution",
                 "parameters": [
                     {
                         "type": "string",
@@ -1770,6 +1815,7 @@ const docTemplate = `{
                     "institutions"
                 ],
                 "summary": "Change an institution",
+                "operationId": "updateInstitution",
                 "parameters": [
                     {
                         "type": "string",
@@ -1855,6 +1901,7 @@ const docTemplate = `{
                     "clients"
                 ],
                 "summary": "List an institution's machine clients",
+                "operationId": "listClients",
                 "parameters": [
                     {
                         "type": "string",
@@ -1908,6 +1955,7 @@ const docTemplate = `{
                     "clients"
                 ],
                 "summary": "Create a machine client for an institution",
+                "operationId": "createClient",
                 "parameters": [
                     {
                         "type": "string",
@@ -1984,6 +2032,7 @@ const docTemplate = `{
                     "clients"
                 ],
                 "summary": "Revoke a machine client",
+                "operationId": "revokeClient",
                 "parameters": [
                     {
                         "type": "string",
@@ -2040,6 +2089,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "List matches",
+                "operationId": "listMatches",
                 "parameters": [
                     {
                         "enum": [
@@ -2144,6 +2194,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Follow up a match",
+                "operationId": "createMatch",
                 "parameters": [
                     {
                         "type": "string",
@@ -2214,6 +2265,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One match: the demand-offer pair, its frozen score and components, status and each side's interest. Partners see the matches their institution is party to.",
                 "produces": [
                     "application/json"
                 ],
@@ -2221,6 +2273,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Get a match",
+                "operationId": "getMatch",
                 "parameters": [
                     {
                         "type": "string",
@@ -2280,6 +2333,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Move a match along",
+                "operationId": "updateMatch",
                 "parameters": [
                     {
                         "type": "string",
@@ -2371,6 +2425,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "A match's audit trail",
+                "operationId": "listMatchHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -2426,6 +2481,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Say yes or no to a match",
+                "operationId": "recordMatchInterest",
                 "parameters": [
                     {
                         "type": "string",
@@ -2511,6 +2567,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Who am I",
+                "operationId": "getMe",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -2542,6 +2599,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "Change my password",
+                "operationId": "changePassword",
                 "parameters": [
                     {
                         "description": "current and new password",
@@ -2603,6 +2661,7 @@ const docTemplate = `{
                     "auth"
                 ],
                 "summary": "OAuth 2.0 token endpoint (client credentials)",
+                "operationId": "issueClientToken",
                 "parameters": [
                     {
                         "enum": [
@@ -2682,6 +2741,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "List offers",
+                "operationId": "listOffers",
                 "parameters": [
                     {
                         "type": "string",
@@ -2829,6 +2889,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Draft an offer",
+                "operationId": "createOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -2915,6 +2976,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Import offers",
+                "operationId": "importOffers",
                 "parameters": [
                     {
                         "type": "boolean",
@@ -3014,6 +3076,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Get an offer",
+                "operationId": "getOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3067,6 +3130,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Change an offer",
+                "operationId": "updateOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3158,6 +3222,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "An offer's audit trail",
+                "operationId": "listOfferHistory",
                 "parameters": [
                     {
                         "type": "string",
@@ -3210,6 +3275,7 @@ const docTemplate = `{
                     "matching"
                 ],
                 "summary": "Demands that match an offer",
+                "operationId": "listOfferMatches",
                 "parameters": [
                     {
                         "type": "string",
@@ -3293,6 +3359,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Publish an offer",
+                "operationId": "publishOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3378,6 +3445,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Reject an offer",
+                "operationId": "rejectOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3469,6 +3537,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Submit an offer for review",
+                "operationId": "submitOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3548,6 +3617,7 @@ const docTemplate = `{
                     "offers"
                 ],
                 "summary": "Withdraw an offer",
+                "operationId": "withdrawOffer",
                 "parameters": [
                     {
                         "type": "string",
@@ -3627,6 +3697,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Readiness",
+                "operationId": "checkReadiness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -3651,6 +3722,7 @@ const docTemplate = `{
                     "operations"
                 ],
                 "summary": "Readiness",
+                "operationId": "checkReadiness",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -3683,11 +3755,11 @@ const docTemplate = `{
                     "statistics"
                 ],
                 "summary": "Agreement statistics",
+                "operationId": "getAgreementStats",
                 "parameters": [
                     {
                         "type": "string",
-                        "example": "sector,country",
-                        "description": "comma-separated dimensions, at most three",
+                        "description": "comma-separated dimensions, at most three, e.g. sector,country",
                         "name": "group_by",
                         "in": "query"
                     },
@@ -3704,12 +3776,28 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "enum": [
+                            "planned",
+                            "signed",
+                            "in_execution",
+                            "completed",
+                            "terminated"
+                        ],
                         "type": "string",
                         "description": "agreement status",
                         "name": "status",
                         "in": "query"
                     },
                     {
+                        "enum": [
+                            "development",
+                            "transfer",
+                            "licensing",
+                            "consulting",
+                            "service",
+                            "joint_lab",
+                            "other"
+                        ],
                         "type": "string",
                         "description": "agreement type",
                         "name": "type",
@@ -3793,6 +3881,7 @@ const docTemplate = `{
                     "statistics"
                 ],
                 "summary": "Overview for analysts",
+                "operationId": "getStatsOverview",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -3822,6 +3911,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Admin only. User accounts with their role, institution and whether they are disabled, filtered by role or institution.",
                 "produces": [
                     "application/json"
                 ],
@@ -3829,6 +3919,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "List users",
+                "operationId": "listUsers",
                 "parameters": [
                     {
                         "enum": [
@@ -3919,7 +4010,14 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Create a user",
+                "operationId": "createUser",
                 "parameters": [
+                    {
+                        "type": "string",
+                        "description": "makes a retried create return the first response instead of creating again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
                     {
                         "description": "the new user",
                         "name": "body",
@@ -3987,6 +4085,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Admin only. One user account.",
                 "produces": [
                     "application/json"
                 ],
@@ -3994,6 +4093,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Get a user",
+                "operationId": "getUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -4053,6 +4153,7 @@ const docTemplate = `{
                     "users"
                 ],
                 "summary": "Change a user's role, institution or disabled flag",
+                "operationId": "updateUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -4131,10 +4232,14 @@ const docTemplate = `{
                     }
                 ],
                 "description": "Admins only. Forgets every login and password-change attempt counted against the account, from every address, so that an owner locked out by someone else's guesses can log in at once.",
+                "produces": [
+                    "application/json"
+                ],
                 "tags": [
                     "users"
                 ],
                 "summary": "Clear a user's failed-login counts",
+                "operationId": "unlockUser",
                 "parameters": [
                     {
                         "type": "string",
@@ -4142,6 +4247,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -4179,6 +4290,7 @@ const docTemplate = `{
                     "reference"
                 ],
                 "summary": "Controlled vocabularies",
+                "operationId": "getVocabulary",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -4196,6 +4308,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The caller's institution's webhook endpoints (staff and admins: every endpoint). Signing secrets are never listed.",
                 "produces": [
                     "application/json"
                 ],
@@ -4203,6 +4316,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "List webhook endpoints",
+                "operationId": "listWebhooks",
                 "parameters": [
                     {
                         "type": "string",
@@ -4249,6 +4363,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Register a webhook endpoint",
+                "operationId": "createWebhook",
                 "parameters": [
                     {
                         "description": "the endpoint",
@@ -4301,6 +4416,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "One webhook endpoint; another institution's endpoint answers like a missing one.",
                 "produces": [
                     "application/json"
                 ],
@@ -4308,6 +4424,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Get a webhook endpoint",
+                "operationId": "getWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4344,10 +4461,12 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Removes the endpoint; nothing more is delivered to it.",
                 "tags": [
                     "webhooks"
                 ],
                 "summary": "Delete a webhook endpoint",
+                "operationId": "deleteWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4392,6 +4511,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Change a webhook endpoint",
+                "operationId": "updateWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4477,6 +4597,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "An endpoint's deliveries",
+                "operationId": "listWebhookDeliveries",
                 "parameters": [
                     {
                         "type": "string",
@@ -4536,6 +4657,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Send a delivery again",
+                "operationId": "redeliverWebhookDelivery",
                 "parameters": [
                     {
                         "type": "string",
@@ -4550,6 +4672,12 @@ const docTemplate = `{
                         "name": "delivery_id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response instead of sending again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -4589,6 +4717,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Rotate the signing secret",
+                "operationId": "rotateWebhookSecret",
                 "parameters": [
                     {
                         "type": "string",
@@ -4635,6 +4764,7 @@ const docTemplate = `{
                     "webhooks"
                 ],
                 "summary": "Send a ping",
+                "operationId": "testWebhook",
                 "parameters": [
                     {
                         "type": "string",
@@ -4642,6 +4772,12 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response instead of sending again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -4670,6 +4806,10 @@ const docTemplate = `{
     "definitions": {
         "httpapi.agreementList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4744,6 +4884,12 @@ const docTemplate = `{
         },
         "httpapi.agreementRequest": {
             "type": "object",
+            "required": [
+                "parties",
+                "sector",
+                "title",
+                "type"
+            ],
             "properties": {
                 "confidential": {
                     "type": "boolean"
@@ -4820,6 +4966,19 @@ const docTemplate = `{
         },
         "httpapi.agreementResponse": {
             "type": "object",
+            "required": [
+                "confidential",
+                "confirmed",
+                "created_at",
+                "id",
+                "parties",
+                "sector",
+                "status",
+                "title",
+                "type",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "confidential": {
                     "type": "boolean"
@@ -4889,6 +5048,11 @@ const docTemplate = `{
         },
         "httpapi.attemptResponse": {
             "type": "object",
+            "required": [
+                "at",
+                "attempt",
+                "duration_ms"
+            ],
             "properties": {
                 "at": {
                     "type": "string"
@@ -4909,6 +5073,12 @@ const docTemplate = `{
         },
         "httpapi.auditEventResponse": {
             "type": "object",
+            "required": [
+                "action",
+                "at",
+                "changes",
+                "id"
+            ],
             "properties": {
                 "action": {
                     "type": "string",
@@ -4944,6 +5114,10 @@ const docTemplate = `{
         },
         "httpapi.changePasswordRequest": {
             "type": "object",
+            "required": [
+                "current_password",
+                "new_password"
+            ],
             "properties": {
                 "current_password": {
                     "type": "string"
@@ -4957,6 +5131,10 @@ const docTemplate = `{
         },
         "httpapi.clientList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -4971,6 +5149,12 @@ const docTemplate = `{
         },
         "httpapi.clientResponse": {
             "type": "object",
+            "required": [
+                "client_id",
+                "created_at",
+                "institution_id",
+                "name"
+            ],
             "properties": {
                 "client_id": {
                     "type": "string"
@@ -4992,6 +5176,10 @@ const docTemplate = `{
         },
         "httpapi.component": {
             "type": "object",
+            "required": [
+                "score",
+                "weight"
+            ],
             "properties": {
                 "score": {
                     "type": "number",
@@ -5005,6 +5193,12 @@ const docTemplate = `{
         },
         "httpapi.conversion": {
             "type": "object",
+            "required": [
+                "agreed_per_introduced",
+                "agreements_per_agreed_match",
+                "introduced_per_match",
+                "matches_per_published_listing"
+            ],
             "properties": {
                 "agreed_per_introduced": {
                     "type": "number"
@@ -5022,6 +5216,9 @@ const docTemplate = `{
         },
         "httpapi.countRow": {
             "type": "object",
+            "required": [
+                "count"
+            ],
             "properties": {
                 "count": {
                     "type": "integer"
@@ -5045,6 +5242,18 @@ const docTemplate = `{
         },
         "httpapi.counterpartSummary": {
             "type": "object",
+            "required": [
+                "id",
+                "institution_id",
+                "language",
+                "published_at",
+                "sector",
+                "summary",
+                "title",
+                "transfer_modes",
+                "trl",
+                "visibility"
+            ],
             "properties": {
                 "id": {
                     "type": "string"
@@ -5089,6 +5298,9 @@ const docTemplate = `{
         },
         "httpapi.createClientRequest": {
             "type": "object",
+            "required": [
+                "name"
+            ],
             "properties": {
                 "name": {
                     "type": "string",
@@ -5099,6 +5311,14 @@ const docTemplate = `{
         },
         "httpapi.createClientResponse": {
             "type": "object",
+            "required": [
+                "client_id",
+                "client_secret",
+                "created_at",
+                "institution_id",
+                "name",
+                "token_endpoint"
+            ],
             "properties": {
                 "client_id": {
                     "type": "string"
@@ -5129,6 +5349,11 @@ const docTemplate = `{
         },
         "httpapi.createInstitutionRequest": {
             "type": "object",
+            "required": [
+                "country",
+                "name",
+                "type"
+            ],
             "properties": {
                 "contact_email": {
                     "type": "string",
@@ -5184,6 +5409,10 @@ const docTemplate = `{
         },
         "httpapi.createMatchRequest": {
             "type": "object",
+            "required": [
+                "demand_id",
+                "offer_id"
+            ],
             "properties": {
                 "demand_id": {
                     "type": "string"
@@ -5195,6 +5424,11 @@ const docTemplate = `{
         },
         "httpapi.createUserRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password",
+                "role"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
@@ -5221,6 +5455,10 @@ const docTemplate = `{
         },
         "httpapi.deliveryList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5238,6 +5476,14 @@ const docTemplate = `{
         },
         "httpapi.deliveryResponse": {
             "type": "object",
+            "required": [
+                "attempts",
+                "created_at",
+                "event_id",
+                "history",
+                "id",
+                "status"
+            ],
             "properties": {
                 "attempts": {
                     "type": "integer"
@@ -5281,6 +5527,10 @@ const docTemplate = `{
         },
         "httpapi.demandList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5367,6 +5617,12 @@ const docTemplate = `{
         },
         "httpapi.demandRequest": {
             "type": "object",
+            "required": [
+                "language",
+                "sector",
+                "summary",
+                "title"
+            ],
             "properties": {
                 "budget_max": {
                     "type": "integer",
@@ -5455,6 +5711,20 @@ const docTemplate = `{
         },
         "httpapi.demandResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "institution_id",
+                "language",
+                "min_trl",
+                "sector",
+                "source_countries",
+                "status",
+                "summary",
+                "title",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "budget_max": {
                     "type": "integer"
@@ -5562,6 +5832,10 @@ const docTemplate = `{
         },
         "httpapi.endpointList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5597,6 +5871,10 @@ const docTemplate = `{
         },
         "httpapi.endpointRequest": {
             "type": "object",
+            "required": [
+                "events",
+                "url"
+            ],
             "properties": {
                 "description": {
                     "type": "string",
@@ -5624,6 +5902,16 @@ const docTemplate = `{
         },
         "httpapi.endpointResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "events",
+                "id",
+                "institution_id",
+                "paused",
+                "updated_at",
+                "url",
+                "version"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -5670,6 +5958,15 @@ const docTemplate = `{
         },
         "httpapi.funnelResponse": {
             "type": "object",
+            "required": [
+                "agreed",
+                "agreements",
+                "conversion",
+                "introduced",
+                "matches",
+                "median_days_match_to_agreement",
+                "published_listings"
+            ],
             "properties": {
                 "agreed": {
                     "type": "integer"
@@ -5687,7 +5984,8 @@ const docTemplate = `{
                     "type": "integer"
                 },
                 "median_days_match_to_agreement": {
-                    "type": "number"
+                    "type": "number",
+                    "x-nullable": true
                 },
                 "published_listings": {
                     "type": "integer"
@@ -5696,9 +5994,16 @@ const docTemplate = `{
         },
         "httpapi.healthResponse": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "status": {
                     "type": "string",
+                    "enum": [
+                        "ok",
+                        "ready"
+                    ],
                     "example": "ok"
                 },
                 "version": {
@@ -5709,6 +6014,9 @@ const docTemplate = `{
         },
         "httpapi.historyResponse": {
             "type": "object",
+            "required": [
+                "items"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5720,6 +6028,11 @@ const docTemplate = `{
         },
         "httpapi.importResponse": {
             "type": "object",
+            "required": [
+                "created",
+                "failed",
+                "results"
+            ],
             "properties": {
                 "created": {
                     "type": "integer"
@@ -5737,6 +6050,9 @@ const docTemplate = `{
         },
         "httpapi.importResult": {
             "type": "object",
+            "required": [
+                "row"
+            ],
             "properties": {
                 "errors": {
                     "type": "array",
@@ -5755,6 +6071,10 @@ const docTemplate = `{
         },
         "httpapi.institutionList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5772,6 +6092,17 @@ const docTemplate = `{
         },
         "httpapi.institutionResponse": {
             "type": "object",
+            "required": [
+                "country",
+                "created_at",
+                "id",
+                "name",
+                "sectors",
+                "type",
+                "updated_at",
+                "verified",
+                "version"
+            ],
             "properties": {
                 "contact_email": {
                     "description": "only to staff and the institution itself",
@@ -5830,6 +6161,9 @@ const docTemplate = `{
         },
         "httpapi.interestRequest": {
             "type": "object",
+            "required": [
+                "interested"
+            ],
             "properties": {
                 "interested": {
                     "type": "boolean"
@@ -5850,6 +6184,11 @@ const docTemplate = `{
         },
         "httpapi.interestResponse": {
             "type": "object",
+            "required": [
+                "at",
+                "by",
+                "interested"
+            ],
             "properties": {
                 "at": {
                     "type": "string"
@@ -5867,6 +6206,10 @@ const docTemplate = `{
         },
         "httpapi.loginRequest": {
             "type": "object",
+            "required": [
+                "email",
+                "password"
+            ],
             "properties": {
                 "email": {
                     "type": "string",
@@ -5880,6 +6223,10 @@ const docTemplate = `{
         },
         "httpapi.matchList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -5897,6 +6244,22 @@ const docTemplate = `{
         },
         "httpapi.matchResponse": {
             "type": "object",
+            "required": [
+                "algorithm_version",
+                "components",
+                "created_at",
+                "demand_id",
+                "demand_institution_id",
+                "id",
+                "offer_id",
+                "offer_institution_id",
+                "reasons",
+                "score",
+                "sector",
+                "status",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "algorithm_version": {
                     "type": "string"
@@ -5967,6 +6330,11 @@ const docTemplate = `{
         },
         "httpapi.meResponse": {
             "type": "object",
+            "required": [
+                "id",
+                "kind",
+                "role"
+            ],
             "properties": {
                 "email": {
                     "type": "string"
@@ -6010,6 +6378,9 @@ const docTemplate = `{
         },
         "httpapi.oauthError": {
             "type": "object",
+            "required": [
+                "error"
+            ],
             "properties": {
                 "error": {
                     "type": "string",
@@ -6022,6 +6393,10 @@ const docTemplate = `{
         },
         "httpapi.offerList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6117,6 +6492,14 @@ const docTemplate = `{
         },
         "httpapi.offerRequest": {
             "type": "object",
+            "required": [
+                "ip_status",
+                "language",
+                "sector",
+                "summary",
+                "title",
+                "trl"
+            ],
             "properties": {
                 "currency": {
                     "type": "string",
@@ -6214,6 +6597,21 @@ const docTemplate = `{
         },
         "httpapi.offerResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "institution_id",
+                "ip_status",
+                "language",
+                "sector",
+                "status",
+                "summary",
+                "target_countries",
+                "title",
+                "trl",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -6324,6 +6722,12 @@ const docTemplate = `{
         },
         "httpapi.overviewResponse": {
             "type": "object",
+            "required": [
+                "agreements_by_year",
+                "funnel",
+                "institutions",
+                "listings"
+            ],
             "properties": {
                 "agreements_by_year": {
                     "type": "array",
@@ -6350,6 +6754,10 @@ const docTemplate = `{
         },
         "httpapi.partyBody": {
             "type": "object",
+            "required": [
+                "institution_id",
+                "role"
+            ],
             "properties": {
                 "institution_id": {
                     "type": "string"
@@ -6366,6 +6774,12 @@ const docTemplate = `{
         },
         "httpapi.partyResponse": {
             "type": "object",
+            "required": [
+                "country",
+                "institution_id",
+                "institution_type",
+                "role"
+            ],
             "properties": {
                 "country": {
                     "type": "string",
@@ -6390,6 +6804,11 @@ const docTemplate = `{
         },
         "httpapi.problem": {
             "type": "object",
+            "required": [
+                "status",
+                "title",
+                "type"
+            ],
             "properties": {
                 "detail": {
                     "type": "string",
@@ -6419,12 +6838,16 @@ const docTemplate = `{
                 },
                 "type": {
                     "type": "string",
-                    "example": "about:blank"
+                    "format": "uri-reference",
+                    "example": "/problems/validation"
                 }
             }
         },
         "httpapi.refreshRequest": {
             "type": "object",
+            "required": [
+                "refresh_token"
+            ],
             "properties": {
                 "refresh_token": {
                     "type": "string"
@@ -6433,6 +6856,10 @@ const docTemplate = `{
         },
         "httpapi.sectorEntry": {
             "type": "object",
+            "required": [
+                "sector",
+                "subsectors"
+            ],
             "properties": {
                 "sector": {
                     "type": "string",
@@ -6448,6 +6875,11 @@ const docTemplate = `{
         },
         "httpapi.statsResponse": {
             "type": "object",
+            "required": [
+                "group_by",
+                "rows",
+                "total"
+            ],
             "properties": {
                 "group_by": {
                     "type": "array",
@@ -6468,64 +6900,85 @@ const docTemplate = `{
         },
         "httpapi.statsRowDoc": {
             "type": "object",
+            "required": [
+                "count",
+                "value_by_currency"
+            ],
             "properties": {
                 "corridor": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "CN-TH"
                 },
                 "count": {
                     "type": "integer",
+                    "x-nullable": true,
                     "example": 12
                 },
                 "country": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "TH"
                 },
                 "institution_type": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "month": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2026-09"
                 },
                 "quarter": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2026-Q3"
                 },
                 "sector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "status": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "subsector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "suppressed": {
                     "description": "Suppressed groups hold too few agreements to show to the caller: count\nand value_by_currency are null.",
                     "type": "boolean"
                 },
                 "type": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "value_by_currency": {
                     "type": "object",
                     "additionalProperties": {
                         "type": "integer",
                         "format": "int64"
-                    }
+                    },
+                    "x-nullable": true
                 },
                 "year": {
                     "type": "string",
+                    "x-nullable": true,
                     "example": "2026"
                 }
             }
         },
         "httpapi.statsTotal": {
             "type": "object",
+            "required": [
+                "count",
+                "value_by_currency"
+            ],
             "properties": {
                 "count": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 },
                 "suppressed": {
                     "type": "boolean"
@@ -6535,12 +6988,17 @@ const docTemplate = `{
                     "additionalProperties": {
                         "type": "integer",
                         "format": "int64"
-                    }
+                    },
+                    "x-nullable": true
                 }
             }
         },
         "httpapi.suggestionList": {
             "type": "object",
+            "required": [
+                "algorithm_version",
+                "items"
+            ],
             "properties": {
                 "algorithm_version": {
                     "type": "string",
@@ -6556,6 +7014,11 @@ const docTemplate = `{
         },
         "httpapi.suggestionResponse": {
             "type": "object",
+            "required": [
+                "components",
+                "reasons",
+                "score"
+            ],
             "properties": {
                 "components": {
                     "type": "object",
@@ -6593,6 +7056,11 @@ const docTemplate = `{
         },
         "httpapi.tokenResponse": {
             "type": "object",
+            "required": [
+                "access_token",
+                "expires_in",
+                "token_type"
+            ],
             "properties": {
                 "access_token": {
                     "type": "string"
@@ -6606,6 +7074,9 @@ const docTemplate = `{
                 },
                 "token_type": {
                     "type": "string",
+                    "enum": [
+                        "Bearer"
+                    ],
                     "example": "Bearer"
                 }
             }
@@ -6648,6 +7119,9 @@ const docTemplate = `{
         },
         "httpapi.updateMatchRequest": {
             "type": "object",
+            "required": [
+                "status"
+            ],
             "properties": {
                 "reason": {
                     "type": "string"
@@ -6686,6 +7160,10 @@ const docTemplate = `{
         },
         "httpapi.userList": {
             "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
             "properties": {
                 "items": {
                     "type": "array",
@@ -6703,6 +7181,15 @@ const docTemplate = `{
         },
         "httpapi.userResponse": {
             "type": "object",
+            "required": [
+                "created_at",
+                "disabled",
+                "email",
+                "id",
+                "role",
+                "updated_at",
+                "version"
+            ],
             "properties": {
                 "created_at": {
                     "type": "string"
@@ -6738,6 +7225,15 @@ const docTemplate = `{
         },
         "httpapi.vocabularyResponse": {
             "type": "object",
+            "required": [
+                "asean_countries",
+                "first_class_languages",
+                "institution_types",
+                "ip_statuses",
+                "listing_statuses",
+                "sectors",
+                "transfer_modes"
+            ],
             "properties": {
                 "asean_countries": {
                     "type": "array",
@@ -6785,6 +7281,11 @@ const docTemplate = `{
         },
         "httpapi.yearRow": {
             "type": "object",
+            "required": [
+                "count",
+                "value_by_currency",
+                "year"
+            ],
             "properties": {
                 "count": {
                     "type": "integer"
@@ -6801,12 +7302,17 @@ const docTemplate = `{
                     }
                 },
                 "year": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 }
             }
         },
         "transfer.Change": {
             "type": "object",
+            "required": [
+                "new",
+                "old"
+            ],
             "properties": {
                 "new": {},
                 "old": {}
@@ -6814,6 +7320,10 @@ const docTemplate = `{
         },
         "transfer.FieldError": {
             "type": "object",
+            "required": [
+                "field",
+                "message"
+            ],
             "properties": {
                 "field": {
                     "type": "string"
@@ -6826,12 +7336,62 @@ const docTemplate = `{
     },
     "securityDefinitions": {
         "BearerAuth": {
-            "description": "\"Bearer \" followed by an access token from /auth/login, /auth/refresh or /oauth/token.",
+            "description": "The word Bearer, a space, then an access token from /auth/login, /auth/refresh or /oauth/token.",
             "type": "apiKey",
             "name": "Authorization",
             "in": "header"
         }
-    }
+    },
+    "tags": [
+        {
+            "description": "Logging in, refreshing and revoking tokens; OAuth 2.0 client credentials for machine clients.",
+            "name": "auth"
+        },
+        {
+            "description": "User accounts and roles (admin only).",
+            "name": "users"
+        },
+        {
+            "description": "Member institutions: universities, enterprises, research institutes, transfer agencies.",
+            "name": "institutions"
+        },
+        {
+            "description": "Technologies an institution can transfer: drafted, reviewed, published, matched.",
+            "name": "offers"
+        },
+        {
+            "description": "Technologies an institution needs: drafted, reviewed, published, matched.",
+            "name": "demands"
+        },
+        {
+            "description": "OAuth 2.0 machine clients of an institution: created by staff, secret shown once.",
+            "name": "clients"
+        },
+        {
+            "description": "Ranked suggestions for a listing, and the demand-offer pairs (matches) staff follow up.",
+            "name": "matching"
+        },
+        {
+            "description": "Signed or planned cooperation agreements; never deleted, every change audited.",
+            "name": "agreements"
+        },
+        {
+            "description": "Agreement statistics and the matchmaking funnel, as JSON or CSV.",
+            "name": "statistics"
+        },
+        {
+            "description": "Endpoints that receive signed event deliveries (Standard Webhooks).",
+            "name": "webhooks"
+        },
+        {
+            "description": "Controlled vocabularies: sectors, subsectors, institution types, transfer modes.",
+            "name": "reference"
+        },
+        {
+            "description": "Liveness and readiness probes, served at the root of the host.",
+            "name": "operations"
+        }
+    ]
 }`
 
 // SwaggerInfo holds exported Swagger Info so clients can modify it
@@ -6841,7 +7401,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/api/v1",
 	Schemes:          []string{},
 	Title:            "techbridge API",
-	Description:      "Technology-transfer matchmaking between Chinese and ASEAN institutions.\nErrors are RFC 9457 problem documents (application/problem+json). Lists return {items, next_cursor, total} and a Link rel=\"next\" header.\nPeople log in at /auth/login; partner machine clients use the OAuth 2.0 client-credentials grant at /oauth/token. Send the access token as \"Authorization: Bearer <token>\".",
+	Description:      "Technology-transfer matchmaking between Chinese and ASEAN institutions.\nErrors are RFC 9457 problem documents (application/problem+json) whose type is a stable URI per kind of error, such as /problems/validation. Lists return {items, next_cursor, total} and a Link rel=\"next\" header.\nPeople log in at /auth/login; partner machine clients use the OAuth 2.0 client-credentials grant at /oauth/token. Send the access token in the Authorization header: the word Bearer, a space, then the token.\nThe OpenAPI 3.1 version of this document, the one to generate clients from, is served at /openapi.json.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",

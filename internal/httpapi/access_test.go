@@ -54,12 +54,14 @@ func instPath(api *testAPI, rel, suffix string) string {
 }
 
 var accessTable = map[string]accessRule{
-	"GET /healthz":   public(200, fixed("/healthz")),
-	"GET /readyz":    public(200, fixed("/readyz")),
-	"HEAD /healthz":  public(200, fixed("/healthz")),
-	"HEAD /readyz":   public(200, fixed("/readyz")),
-	"GET /metrics":   public(200, fixed("/metrics")),
-	"GET /swagger/*": public(200, fixed("/swagger/doc.json")),
+	"GET /healthz":        public(200, fixed("/healthz")),
+	"GET /readyz":         public(200, fixed("/readyz")),
+	"HEAD /healthz":       public(200, fixed("/healthz")),
+	"HEAD /readyz":        public(200, fixed("/readyz")),
+	"GET /metrics":        public(200, fixed("/metrics")),
+	"GET /swagger/*":      public(200, fixed("/swagger/doc.json")),
+	"GET /openapi.json":   public(200, fixed("/openapi.json")),
+	"GET /problems/:type": public(200, fixed("/problems/not-found")),
 	"POST /api/v1/auth/login": public(200, func(api *testAPI, _ string) request {
 		return request{path: "/api/v1/auth/login", body: map[string]string{"email": api.staff.Email, "password": api.password}}
 	}),

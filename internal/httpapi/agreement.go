@@ -59,7 +59,7 @@ type agreementPatch struct {
 	Subsector         *string         `json:"subsector,omitempty"`
 	Parties           *[]partyBody    `json:"parties,omitempty"`
 	EventName         *string         `json:"event_name,omitempty"`
-	ValueAmount       nullable[int64] `json:"value_amount" swaggertype:"integer" extensions:"x-nullable"`
+	ValueAmount       nullable[int64] `json:"value_amount" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
 	Currency          *string         `json:"currency,omitempty"`
 	SignedOn          *string         `json:"signed_on,omitempty" format:"date"`
 	TerminationReason *string         `json:"termination_reason,omitempty"`
@@ -120,6 +120,7 @@ type agreementList = listResponse[agreementResponse]
 //
 //	@Summary		Record an agreement
 //	@Description	Staff record agreements; a partner may propose one its institution is party to (confirmed: false until staff confirm it with PATCH). At least two distinct parties; value_amount and currency together or neither; signed_on once signed, never while planned, between 1950-01-01 and a year from today. offer_id and demand_id must name a listing of that kind that the caller may see, past draft and not rejected, of one of the parties (a hidden id answers exactly like a missing one). A match gets one agreement. With match_id the match moves to agreed in the same transaction. Agreements are never deleted.
+//	@ID			createAgreement
 //	@Tags			agreements
 //	@Accept			json
 //	@Produce		json
@@ -152,6 +153,7 @@ func (s *Server) createAgreement(c echo.Context) error {
 //
 //	@Summary		List agreements
 //	@Description	Staff see every agreement; partners their own plus others' confirmed, non-confidential ones; analysts the confirmed, non-confidential ones.
+//	@ID			listAgreements
 //	@Tags			agreements
 //	@Produce		json
 //	@Param			status			query		string	false	"status"	Enums(planned,signed,in_execution,completed,terminated)
@@ -187,6 +189,7 @@ func (s *Server) listAgreements(c echo.Context) error {
 //
 //	@Summary		Get an agreement
 //	@Description	A confidential agreement answers like a missing one to anyone but staff and its parties.
+//	@ID			getAgreement
 //	@Tags			agreements
 //	@Produce		json
 //	@Param			id	path		string	true	"agreement id"
@@ -208,6 +211,7 @@ func (s *Server) getAgreement(c echo.Context) error {
 //
 //	@Summary		Change an agreement
 //	@Description	Staff only, and If-Match is required (428 without it, 412 when stale). Status moves only forward (planned → signed → in_execution → completed); any status may become terminated, with a termination_reason. Mistakes are corrected here; there is no DELETE.
+//	@ID			updateAgreement
 //	@Tags			agreements
 //	@Accept			json
 //	@Produce		json
@@ -244,6 +248,7 @@ func (s *Server) updateAgreement(c echo.Context) error {
 //
 //	@Summary		An agreement's audit trail
 //	@Description	Staff and the parties. Every change, written in the transaction of the change, oldest first.
+//	@ID			listAgreementHistory
 //	@Tags			agreements
 //	@Produce		json
 //	@Param			id	path		string	true	"agreement id"

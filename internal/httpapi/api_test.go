@@ -183,16 +183,17 @@ func (p problemBody) fields() []string {
 func (api *testAPI) do(as, method, path string, body any, headers ...string) response {
 	api.t.Helper()
 	var r io.Reader
+	var sent []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		r = strings.NewReader(b)
+		r, sent = strings.NewReader(b), []byte(b)
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
 			api.t.Fatal(err)
 		}
-		r = bytes.NewReader(raw)
+		r, sent = bytes.NewReader(raw), raw
 	}
 	req := httptest.NewRequest(method, path, r)
 	req.RemoteAddr = "192.0.2.10:4711"
@@ -207,13 +208,15 @@ func (api *testAPI) do(as, method, path string, body any, headers ...string) res
 	}
 	rec := httptest.NewRecorder()
 	api.server.ServeHTTP(rec, req)
+	checkContract(api.t, req, sent, rec)
 	return response{rec, api.t}
 }
 
 // doForm posts a form, as OAuth clients do.
 func (api *testAPI) doForm(as, path string, form url.Values, headers ...string) response {
 	api.t.Helper()
-	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	sent := []byte(form.Encode())
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(sent))
 	req.RemoteAddr = "192.0.2.10:4711"
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if as != "" {
@@ -224,6 +227,7 @@ func (api *testAPI) doForm(as, path string, form url.Values, headers ...string) 
 	}
 	rec := httptest.NewRecorder()
 	api.server.ServeHTTP(rec, req)
+	checkContract(api.t, req, sent, rec)
 	return response{rec, api.t}
 }
 

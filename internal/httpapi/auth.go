@@ -23,7 +23,7 @@ type refreshRequest struct {
 type tokenResponse struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token,omitempty"`
-	TokenType    string `json:"token_type" example:"Bearer"`
+	TokenType    string `json:"token_type" enums:"Bearer" example:"Bearer"`
 	ExpiresIn    int    `json:"expires_in" example:"900"`
 }
 
@@ -42,6 +42,7 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 //
 //	@Summary		Log in
 //	@Description	Exchanges email and password for a short-lived access token and a refresh token. Attempts are counted before the password is checked, per account and client IP pair (5 per 15 minutes) and per client IP (20; successes are given back), in the database so every API process shares the count: 429 with Retry-After beyond. An admin can clear an account's counts (POST /users/{id}/unlock). Password checks run a few at a time: 503 with Retry-After when the server is saturated.
+//	@ID			login
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -69,6 +70,7 @@ func (s *Server) login(c echo.Context) error {
 //
 //	@Summary		Rotate a refresh token
 //	@Description	Returns a new access token and a new refresh token; the old refresh token is spent. Presenting a spent refresh token again revokes every token of that login.
+//	@ID			refreshToken
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
@@ -93,6 +95,7 @@ func (s *Server) refresh(c echo.Context) error {
 //
 //	@Summary		Log out
 //	@Description	Revokes the refresh token and every token rotated from the same login. Access tokens lapse with their short lifetime.
+//	@ID			logout
 //	@Tags			auth
 //	@Accept			json
 //	@Param			body	body	refreshRequest	true	"the refresh token to revoke"
@@ -123,6 +126,7 @@ type meResponse struct {
 //
 //	@Summary		Who am I
 //	@Description	The calling user or machine client.
+//	@ID			getMe
 //	@Tags			auth
 //	@Produce		json
 //	@Success		200	{object}	meResponse
@@ -153,6 +157,7 @@ type changePasswordRequest struct {
 //
 //	@Summary		Change my password
 //	@Description	For people, not machine clients. Every refresh and access token of the user is revoked (access tokens within a second on every API process), so every session, this one included, must log in again.
+//	@ID			changePassword
 //	@Tags			auth
 //	@Accept			json
 //	@Param			body	body	changePasswordRequest	true	"current and new password"
@@ -198,6 +203,7 @@ func (s *Server) writeOAuthError(c echo.Context, e *oauthError) {
 //
 //	@Summary		OAuth 2.0 token endpoint (client credentials)
 //	@Description	RFC 6749 §4.4. Authenticate the client with HTTP Basic (client_id:client_secret) or with client_id and client_secret form fields. Errors follow RFC 6749 §5.2, not RFC 9457, except 429 (attempts are counted per client and address pair and per address, shared by every API process) and 503.
+//	@ID			issueClientToken
 //	@Tags			auth
 //	@Accept			x-www-form-urlencoded
 //	@Produce		json

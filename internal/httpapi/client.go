@@ -40,6 +40,7 @@ type clientList struct {
 //
 //	@Summary		Create a machine client for an institution
 //	@Description	Staff only. The response carries the client secret once; it is stored hashed and cannot be shown again. The client then calls POST /oauth/token with grant_type=client_credentials.
+//	@ID			createClient
 //	@Tags			clients
 //	@Accept			json
 //	@Produce		json
@@ -72,6 +73,7 @@ func (s *Server) createClient(c echo.Context) error {
 //
 //	@Summary		List an institution's machine clients
 //	@Description	Staff, or the institution's own partners. Secrets are never listed.
+//	@ID			listClients
 //	@Tags			clients
 //	@Produce		json
 //	@Param			id	path		string	true	"institution id"
@@ -97,6 +99,7 @@ func (s *Server) listClients(c echo.Context) error {
 //
 //	@Summary		Revoke a machine client
 //	@Description	Staff, or the institution's own partners. The client can get no new tokens; tokens already issued lapse within their lifetime.
+//	@ID			revokeClient
 //	@Tags			clients
 //	@Param			id			path	string	true	"institution id"
 //	@Param			client_id	path	string	true	"client id"

@@ -32,9 +32,9 @@ type demandPatch struct {
 	listingPatchFields
 	MinTRL          *int             `json:"min_trl,omitempty" minimum:"0" maximum:"9"`
 	SourceCountries *[]string        `json:"source_countries,omitempty"`
-	BudgetMin       nullable[int64]  `json:"budget_min" swaggertype:"integer" extensions:"x-nullable"`
-	BudgetMax       nullable[int64]  `json:"budget_max" swaggertype:"integer" extensions:"x-nullable"`
-	Deadline        nullable[string] `json:"deadline" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
+	BudgetMin       nullable[int64]  `json:"budget_min" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	BudgetMax       nullable[int64]  `json:"budget_max" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	Deadline        nullable[string] `json:"deadline" binding:"optional" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
 }
 
 func (r demandPatch) patch() transfer.ListingPatch {
@@ -64,8 +64,9 @@ type demandList = listResponse[demandResponse]
 
 // createDemand godoc
 //
-//	@Summary		Draft an demand
+//	@Summary		Draft a demand
 //	@Description	Partners draft demands (technologies they need) for their own institution (institution_id may be omitted; another institution's id is refused); staff name the institution. The demand starts as a draft; submit it for review. Send an Idempotency-Key to make retries safe.
+//	@ID			createDemand
 //	@Tags			demands
 //	@Accept			json
 //	@Produce		json
@@ -89,6 +90,7 @@ func (s *Server) createDemand(c echo.Context) error {
 //
 //	@Summary		List demands
 //	@Description	Staff see every demand. Others see published, unexpired public demands, plus (partners) every demand of their own institution, whatever its status. With updated_since, a partner's integration gets every change to its own institution's listings since then, withdrawals and expiries included; others' listings appear only while published.
+//	@ID			listDemands
 //	@Tags			demands
 //	@Produce		json
 //	@Param			sector			query		string	false	"sector"
@@ -96,9 +98,7 @@ func (s *Server) createDemand(c echo.Context) error {
 //	@Param			country			query		string	false	"country of the demanding institution (ISO 3166-1 alpha-2)"
 //	@Param			institution_id	query		string	false	"demanding institution"
 //	@Param			status			query		string	false	"status"	Enums(draft,pending_review,published,rejected,withdrawn,expired)
-//
-// //	@Param			transfer_mode	query		string	false	"demands wanting this transfer mode"	Enums(licensing,assignment,joint_development,technical_service,equity_cooperation)
-//
+//	@Param			transfer_mode	query		string	false	"demands wanting this transfer mode"	Enums(licensing,assignment,joint_development,technical_service,equity_cooperation)
 //	@Param			language		query		string	false	"language of the demand's text"
 //	@Param			q				query		string	false	"text in title, summary or keywords"
 //	@Param			updated_since	query		string	false	"RFC 3339 time: demands changed at or after it"
@@ -115,8 +115,9 @@ func (s *Server) listDemands(c echo.Context) error { return s.listListings(c, tr
 
 // getDemand godoc
 //
-//	@Summary		Get an demand
-//	@Description	An demand the caller may not see (another institution's draft or confidential demand) answers exactly like a missing one.
+//	@Summary		Get a demand
+//	@Description	A demand the caller may not see (another institution's draft or confidential demand) answers exactly like a missing one.
+//	@ID			getDemand
 //	@Tags			demands
 //	@Produce		json
 //	@Param			id	path		string	true	"demand id"
@@ -130,8 +131,9 @@ func (s *Server) getDemand(c echo.Context) error { return s.getListing(c, transf
 
 // updateDemand godoc
 //
-//	@Summary		Change an demand
+//	@Summary		Change a demand
 //	@Description	Owner or staff. Send only the fields to change; null clears budget_min, budget_max and deadline. With If-Match, a stale version answers 412. Withdrawn and expired demands cannot change (409).
+//	@ID			updateDemand
 //	@Tags			demands
 //	@Accept			json
 //	@Produce		json
@@ -154,8 +156,9 @@ func (s *Server) updateDemand(c echo.Context) error {
 
 // submitDemand godoc
 //
-//	@Summary		Submit an demand for review
+//	@Summary		Submit a demand for review
 //	@Description	Owner or staff; from draft or rejected to pending_review.
+//	@ID			submitDemand
 //	@Tags			demands
 //	@Produce		json
 //	@Param			id				path		string	true	"demand id"
@@ -175,8 +178,9 @@ func (s *Server) submitDemand(c echo.Context) error {
 
 // publishDemand godoc
 //
-//	@Summary		Publish an demand
+//	@Summary		Publish a demand
 //	@Description	Staff; from pending_review to published. Published, unexpired demands are matched and visible to every signed-in caller unless confidential.
+//	@ID			publishDemand
 //	@Tags			demands
 //	@Produce		json
 //	@Param			id				path		string	true	"demand id"
@@ -197,8 +201,9 @@ func (s *Server) publishDemand(c echo.Context) error {
 
 // rejectDemand godoc
 //
-//	@Summary		Reject an demand
+//	@Summary		Reject a demand
 //	@Description	Staff; from pending_review to rejected, with a reason the owner sees. The owner may fix the demand and submit it again.
+//	@ID			rejectDemand
 //	@Tags			demands
 //	@Accept			json
 //	@Produce		json
@@ -221,8 +226,9 @@ func (s *Server) rejectDemand(c echo.Context) error {
 
 // withdrawDemand godoc
 //
-//	@Summary		Withdraw an demand
+//	@Summary		Withdraw a demand
 //	@Description	Owner or staff; from any open status to withdrawn, for good. The reason is optional.
+//	@ID			withdrawDemand
 //	@Tags			demands
 //	@Accept			json
 //	@Produce		json
@@ -244,8 +250,9 @@ func (s *Server) withdrawDemand(c echo.Context) error {
 
 // demandHistory godoc
 //
-//	@Summary		An demand's audit trail
+//	@Summary		A demand's audit trail
 //	@Description	Staff only. Every change, oldest first: who, when, and each changed field's old and new value.
+//	@ID			listDemandHistory
 //	@Tags			demands
 //	@Produce		json
 //	@Param			id	path		string	true	"demand id"
@@ -261,6 +268,7 @@ func (s *Server) demandHistory(c echo.Context) error { return s.listingHistory(c
 //
 //	@Summary		Import demands
 //	@Description	Staff only. The body is a JSON array of demands (as for POST /demands, institution_id required) or a CSV file whose header row names the same fields; list cells (keywords, transfer_modes, source_countries) separate values with ';'. Every row is validated; the valid ones are created in one transaction, as drafts unless publish=true. With atomic=true nothing is created unless every row is valid (422 listing rows[N].field errors). At most 50,000 rows.
+//	@ID			importDemands
 //	@Tags			demands
 //	@Accept			json
 //	@Accept			text/csv

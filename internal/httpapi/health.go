@@ -9,7 +9,7 @@ import (
 )
 
 type healthResponse struct {
-	Status  string `json:"status" example:"ok"`
+	Status  string `json:"status" enums:"ok,ready" example:"ok"`
 	Version string `json:"version,omitempty" example:"1.0.0"`
 }
 
@@ -17,6 +17,7 @@ type healthResponse struct {
 //
 //	@Summary		Liveness
 //	@Description	Answers 200 while the process serves HTTP; it does not touch the database.
+//	@ID			checkHealth
 //	@Tags			operations
 //	@Produce		json
 //	@Success		200	{object}	healthResponse
@@ -30,6 +31,7 @@ func (s *Server) healthz(c echo.Context) error {
 //
 //	@Summary		Readiness
 //	@Description	Answers 200 when the database answers, 503 otherwise.
+//	@ID			checkReadiness
 //	@Tags			operations
 //	@Produce		json
 //	@Success		200	{object}	healthResponse

@@ -71,9 +71,11 @@ type institutionList = listResponse[institutionResponse]
 //
 //	@Summary		Create an institution
 //	@Description	Staff only. Every invalid field is listed in one 422 response.
+//	@ID			createInstitution
 //	@Tags			institutions
 //	@Accept			json
 //	@Produce		json
+//	@Param			Idempotency-Key	header		string	false	"makes a retried create return the first response instead of creating again"
 //	@Param			body	body		createInstitutionRequest	true	"the institution"
 //	@Success		201		{object}	institutionResponse
 //	@Header			201		{string}	Location	"URL of the new institution"
@@ -101,6 +103,7 @@ func (s *Server) createInstitution(c echo.Context) error {
 //
 //	@Summary		List institutions
 //	@Description	Contact emails are shown only to staff and to the institution's own partners.
+//	@ID			listInstitutions
 //	@Tags			institutions
 //	@Produce		json
 //	@Param			country		query		string	false	"ISO 3166-1 alpha-2 code"
@@ -131,6 +134,8 @@ func (s *Server) listInstitutions(c echo.Context) error {
 // getInstitution godoc
 //
 //	@Summary	Get an institution
+//	@Description	One institution. contact_email is left out for analysts and for partners of other institutions.
+//	@ID			getInstitution
 //	@Tags		institutions
 //	@Produce	json
 //	@Param		id	path		string	true	"institution id"
@@ -152,6 +157,7 @@ func (s *Server) getInstitution(c echo.Context) error {
 //
 //	@Summary		Change an institution
 //	@Description	Staff change any institution; a partner only its own, and never `verified`. Send only the fields to change. With If-Match, a stale version answers 412.
+//	@ID			updateInstitution
 //	@Tags			institutions
 //	@Accept			json
 //	@Produce		json

@@ -87,6 +87,7 @@ func (s *Server) suggestMatches(c echo.Context, kind transfer.Kind) error {
 //
 //	@Summary		Offers that match a demand
 //	@Description	Ranks published, unexpired offers for the demand: score 0–100, its components (each a score 0–1 and its weight), reasons a person can read, and a summary of each offer. Works across languages through the concept lexicon. Staff may ask for any demand, a partner for its own institution's; a partner never sees another institution's confidential offer. Offers of the demand's own institution are never matched.
+//	@ID			listDemandMatches
 //	@Tags			matching
 //	@Produce		json
 //	@Param			id			path		string	true	"demand id"
@@ -107,6 +108,7 @@ func (s *Server) demandMatches(c echo.Context) error { return s.suggestMatches(c
 //
 //	@Summary		Demands that match an offer
 //	@Description	Ranks published, unexpired demands for the offer, as GET /demands/{id}/matches does the other way round.
+//	@ID			listOfferMatches
 //	@Tags			matching
 //	@Produce		json
 //	@Param			id			path		string	true	"offer id"
@@ -187,6 +189,7 @@ type matchList = listResponse[matchResponse]
 //
 //	@Summary		Follow up a match
 //	@Description	Records a demand–offer pair and freezes its score, components, reasons and algorithm version. Staff may pair any live listings; a partner pairs its own listing with one it can see, which records its interest. A pair is recorded once: a second create is 409.
+//	@ID			createMatch
 //	@Tags			matching
 //	@Accept			json
 //	@Produce		json
@@ -218,6 +221,7 @@ func (s *Server) createMatch(c echo.Context) error {
 //
 //	@Summary		List matches
 //	@Description	Staff see every match; a partner the matches its institution is a party to.
+//	@ID			listMatches
 //	@Tags			matching
 //	@Produce		json
 //	@Param			status			query		string	false	"status"	Enums(suggested,introduced,negotiating,agreed,declined,closed)
@@ -248,6 +252,8 @@ func (s *Server) listMatches(c echo.Context) error {
 // getMatch godoc
 //
 //	@Summary	Get a match
+//	@Description	One match: the demand-offer pair, its frozen score and components, status and each side's interest. Partners see the matches their institution is party to.
+//	@ID			getMatch
 //	@Tags		matching
 //	@Produce	json
 //	@Param		id	path		string	true	"match id"
@@ -270,6 +276,7 @@ func (s *Server) getMatch(c echo.Context) error {
 //
 //	@Summary		Move a match along
 //	@Description	Staff only: suggested → introduced → negotiating → agreed, or declined (with a reason) or closed from any open status. Other moves are 409. With If-Match, a stale version is 412.
+//	@ID			updateMatch
 //	@Tags			matching
 //	@Accept			json
 //	@Produce		json
@@ -306,6 +313,7 @@ func (s *Server) updateMatch(c echo.Context) error {
 //
 //	@Summary		Say yes or no to a match
 //	@Description	A party records its side's interest with an optional note; staff answer for a side they name.
+//	@ID			recordMatchInterest
 //	@Tags			matching
 //	@Accept			json
 //	@Produce		json
@@ -340,6 +348,7 @@ func (s *Server) matchInterest(c echo.Context) error {
 //
 //	@Summary		A match's audit trail
 //	@Description	Staff and the parties. Every change, oldest first.
+//	@ID			listMatchHistory
 //	@Tags			matching
 //	@Produce		json
 //	@Param			id	path		string	true	"match id"

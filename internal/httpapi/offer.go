@@ -34,9 +34,9 @@ type offerPatch struct {
 	TRL             *int             `json:"trl,omitempty" minimum:"1" maximum:"9"`
 	IPStatus        *string          `json:"ip_status,omitempty" enums:"none,know_how,patent_pending,patent_granted"`
 	TargetCountries *[]string        `json:"target_countries,omitempty"`
-	PriceMin        nullable[int64]  `json:"price_min" swaggertype:"integer" extensions:"x-nullable"`
-	PriceMax        nullable[int64]  `json:"price_max" swaggertype:"integer" extensions:"x-nullable"`
-	ExpiresAt       nullable[string] `json:"expires_at" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
+	PriceMin        nullable[int64]  `json:"price_min" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	PriceMax        nullable[int64]  `json:"price_max" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	ExpiresAt       nullable[string] `json:"expires_at" binding:"optional" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
 }
 
 func (r offerPatch) patch() transfer.ListingPatch {
@@ -69,6 +69,7 @@ type offerList = listResponse[offerResponse]
 //
 //	@Summary		Draft an offer
 //	@Description	Partners draft offers for their own institution (institution_id may be omitted; another institution's id is refused); staff name the institution. The offer starts as a draft; submit it for review. Send an Idempotency-Key to make retries safe.
+//	@ID			createOffer
 //	@Tags			offers
 //	@Accept			json
 //	@Produce		json
@@ -92,6 +93,7 @@ func (s *Server) createOffer(c echo.Context) error {
 //
 //	@Summary		List offers
 //	@Description	Staff see every offer. Others see published, unexpired public offers, plus (partners) every offer of their own institution, whatever its status. With updated_since, a partner's integration gets every change to its own institution's listings since then, withdrawals and expiries included; others' listings appear only while published.
+//	@ID			listOffers
 //	@Tags			offers
 //	@Produce		json
 //	@Param			sector			query		string	false	"sector"
@@ -120,6 +122,7 @@ func (s *Server) listOffers(c echo.Context) error { return s.listListings(c, tra
 //
 //	@Summary		Get an offer
 //	@Description	An offer the caller may not see (another institution's draft or confidential offer) answers exactly like a missing one.
+//	@ID			getOffer
 //	@Tags			offers
 //	@Produce		json
 //	@Param			id	path		string	true	"offer id"
@@ -135,6 +138,7 @@ func (s *Server) getOffer(c echo.Context) error { return s.getListing(c, transfe
 //
 //	@Summary		Change an offer
 //	@Description	Owner or staff. Send only the fields to change; null clears price_min, price_max and expires_at. With If-Match, a stale version answers 412. Withdrawn and expired offers cannot change (409).
+//	@ID			updateOffer
 //	@Tags			offers
 //	@Accept			json
 //	@Produce		json
@@ -159,6 +163,7 @@ func (s *Server) updateOffer(c echo.Context) error {
 //
 //	@Summary		Submit an offer for review
 //	@Description	Owner or staff; from draft or rejected to pending_review.
+//	@ID			submitOffer
 //	@Tags			offers
 //	@Produce		json
 //	@Param			id				path		string	true	"offer id"
@@ -180,6 +185,7 @@ func (s *Server) submitOffer(c echo.Context) error {
 //
 //	@Summary		Publish an offer
 //	@Description	Staff; from pending_review to published. Published, unexpired offers are matched and visible to every signed-in caller unless confidential.
+//	@ID			publishOffer
 //	@Tags			offers
 //	@Produce		json
 //	@Param			id				path		string	true	"offer id"
@@ -202,6 +208,7 @@ func (s *Server) publishOffer(c echo.Context) error {
 //
 //	@Summary		Reject an offer
 //	@Description	Staff; from pending_review to rejected, with a reason the owner sees. The owner may fix the offer and submit it again.
+//	@ID			rejectOffer
 //	@Tags			offers
 //	@Accept			json
 //	@Produce		json
@@ -226,6 +233,7 @@ func (s *Server) rejectOffer(c echo.Context) error {
 //
 //	@Summary		Withdraw an offer
 //	@Description	Owner or staff; from any open status to withdrawn, for good. The reason is optional.
+//	@ID			withdrawOffer
 //	@Tags			offers
 //	@Accept			json
 //	@Produce		json
@@ -249,6 +257,7 @@ func (s *Server) withdrawOffer(c echo.Context) error {
 //
 //	@Summary		An offer's audit trail
 //	@Description	Staff only. Every change, oldest first: who, when, and each changed field's old and new value.
+//	@ID			listOfferHistory
 //	@Tags			offers
 //	@Produce		json
 //	@Param			id	path		string	true	"offer id"
@@ -264,6 +273,7 @@ func (s *Server) offerHistory(c echo.Context) error { return s.listingHistory(c,
 //
 //	@Summary		Import offers
 //	@Description	Staff only. The body is a JSON array of offers (as for POST /offers, institution_id required) or a CSV file whose header row names the same fields; list cells (keywords, transfer_modes, target_countries) separate values with ';'. Every row is validated; the valid ones are created in one transaction, as drafts unless publish=true. With atomic=true nothing is created unless every row is valid (422 listing rows[N].field errors). At most 50,000 rows.
+//	@ID			importOffers
 //	@Tags			offers
 //	@Accept			json
 //	@Accept			text/csv

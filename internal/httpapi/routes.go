@@ -5,7 +5,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	echoSwagger "github.com/swaggo/echo-swagger"
 
 	_ "github.com/techbridge/techbridge/api" // the generated spec, registered with swag
 )
@@ -60,7 +59,9 @@ func (s *Server) routes(cfg Config) {
 	e.GET("/readyz", s.readyz, public...)
 	e.HEAD("/readyz", s.readyz, public...)
 	e.GET("/metrics", s.metrics.handler, public...)
-	e.GET("/swagger/*", echoSwagger.WrapHandler, public...)
+	e.GET("/swagger/*", swaggerUI(), public...)
+	e.GET("/openapi.json", s.openAPI, public...)
+	e.GET("/problems/:type", s.problemType, public...)
 
 	// Route-level middleware, not group middleware: an Echo group with
 	// middleware registers a catch-all that would turn 405 into 404.

@@ -19,14 +19,40 @@ import (
 //	@title						techbridge API
 //	@version					1.0
 //	@description				Technology-transfer matchmaking between Chinese and ASEAN institutions.
-//	@description				Errors are RFC 9457 problem documents (application/problem+json). Lists return {items, next_cursor, total} and a Link rel="next" header.
-//	@description				People log in at /auth/login; partner machine clients use the OAuth 2.0 client-credentials grant at /oauth/token. Send the access token as "Authorization: Bearer <token>".
+//	@description				Errors are RFC 9457 problem documents (application/problem+json) whose type is a stable URI per kind of error, such as /problems/validation. Lists return {items, next_cursor, total} and a Link rel="next" header.
+//	@description				People log in at /auth/login; partner machine clients use the OAuth 2.0 client-credentials grant at /oauth/token. Send the access token in the Authorization header: the word Bearer, a space, then the token.
+//	@description				The OpenAPI 3.1 version of this document, the one to generate clients from, is served at /openapi.json.
 //	@license.name				Apache-2.0
+//	@license.url				https://www.apache.org/licenses/LICENSE-2.0
 //	@BasePath					/api/v1
+//	@tag.name					auth
+//	@tag.description			Logging in, refreshing and revoking tokens; OAuth 2.0 client credentials for machine clients.
+//	@tag.name					users
+//	@tag.description			User accounts and roles (admin only).
+//	@tag.name					institutions
+//	@tag.description			Member institutions: universities, enterprises, research institutes, transfer agencies.
+//	@tag.name					offers
+//	@tag.description			Technologies an institution can transfer: drafted, reviewed, published, matched.
+//	@tag.name					demands
+//	@tag.description			Technologies an institution needs: drafted, reviewed, published, matched.
+//	@tag.name					clients
+//	@tag.description			OAuth 2.0 machine clients of an institution: created by staff, secret shown once.
+//	@tag.name					matching
+//	@tag.description			Ranked suggestions for a listing, and the demand-offer pairs (matches) staff follow up.
+//	@tag.name					agreements
+//	@tag.description			Signed or planned cooperation agreements; never deleted, every change audited.
+//	@tag.name					statistics
+//	@tag.description			Agreement statistics and the matchmaking funnel, as JSON or CSV.
+//	@tag.name					webhooks
+//	@tag.description			Endpoints that receive signed event deliveries (Standard Webhooks).
+//	@tag.name					reference
+//	@tag.description			Controlled vocabularies: sectors, subsectors, institution types, transfer modes.
+//	@tag.name					operations
+//	@tag.description			Liveness and readiness probes, served at the root of the host.
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header
 //	@name						Authorization
-//	@description				"Bearer " followed by an access token from /auth/login, /auth/refresh or /oauth/token.
+//	@description				The word Bearer, a space, then an access token from /auth/login, /auth/refresh or /oauth/token.
 
 // TokenParser turns a bearer token into the actor it names.
 type TokenParser interface {

@@ -17,26 +17,26 @@ import (
 // for agreements not yet signed, under year, quarter or month), then count
 // and value_by_currency.
 type statsRowDoc struct {
-	Sector          string           `json:"sector,omitempty"`
-	Subsector       string           `json:"subsector,omitempty"`
-	Type            string           `json:"type,omitempty"`
-	Status          string           `json:"status,omitempty"`
-	Country         string           `json:"country,omitempty" example:"TH"`
-	Corridor        string           `json:"corridor,omitempty" example:"CN-TH"`
-	InstitutionType string           `json:"institution_type,omitempty"`
-	Year            string           `json:"year,omitempty" example:"2026"`
-	Quarter         string           `json:"quarter,omitempty" example:"2026-Q3"`
-	Month           string           `json:"month,omitempty" example:"2026-09"`
-	Count           *int64           `json:"count" example:"12"`
-	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	Sector          string           `json:"sector,omitempty" extensions:"x-nullable"`
+	Subsector       string           `json:"subsector,omitempty" extensions:"x-nullable"`
+	Type            string           `json:"type,omitempty" extensions:"x-nullable"`
+	Status          string           `json:"status,omitempty" extensions:"x-nullable"`
+	Country         string           `json:"country,omitempty" extensions:"x-nullable" example:"TH"`
+	Corridor        string           `json:"corridor,omitempty" extensions:"x-nullable" example:"CN-TH"`
+	InstitutionType string           `json:"institution_type,omitempty" extensions:"x-nullable"`
+	Year            string           `json:"year,omitempty" extensions:"x-nullable" example:"2026"`
+	Quarter         string           `json:"quarter,omitempty" extensions:"x-nullable" example:"2026-Q3"`
+	Month           string           `json:"month,omitempty" extensions:"x-nullable" example:"2026-09"`
+	Count           *int64           `json:"count" extensions:"x-nullable" example:"12"`
+	ValueByCurrency map[string]int64 `json:"value_by_currency" extensions:"x-nullable"`
 	// Suppressed groups hold too few agreements to show to the caller: count
 	// and value_by_currency are null.
 	Suppressed bool `json:"suppressed,omitempty"`
 }
 
 type statsTotal struct {
-	Count           *int64           `json:"count"`
-	ValueByCurrency map[string]int64 `json:"value_by_currency"`
+	Count           *int64           `json:"count" extensions:"x-nullable"`
+	ValueByCurrency map[string]int64 `json:"value_by_currency" extensions:"x-nullable"`
 	Suppressed      bool             `json:"suppressed,omitempty"`
 }
 
@@ -57,14 +57,15 @@ type statsResponse struct {
 //
 //	@Summary		Agreement statistics
 //	@Description	Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.
+//	@ID			getAgreementStats
 //	@Tags			statistics
 //	@Produce		json
 //	@Produce		text/csv
-//	@Param			group_by	query		string	false	"comma-separated dimensions, at most three"	example(sector,country)
+//	@Param			group_by	query		string	false	"comma-separated dimensions, at most three, e.g. sector,country"
 //	@Param			from		query		string	false	"signed on or after (YYYY-MM-DD)"
 //	@Param			to			query		string	false	"signed on or before (YYYY-MM-DD)"
-//	@Param			status		query		string	false	"agreement status"
-//	@Param			type		query		string	false	"agreement type"
+//	@Param			status		query		string	false	"agreement status"	Enums(planned,signed,in_execution,completed,terminated)
+//	@Param			type		query		string	false	"agreement type"	Enums(development,transfer,licensing,consulting,service,joint_lab,other)
 //	@Param			sector		query		string	false	"sector"
 //	@Param			country		query		string	false	"agreements with a party in this country"
 //	@Param			format		query		string	false	"csv for CSV"	Enums(json,csv)
@@ -221,11 +222,11 @@ type funnelResponse struct {
 	Agreed                     int64      `json:"agreed"`
 	Agreements                 int64      `json:"agreements"`
 	Conversion                 conversion `json:"conversion"`
-	MedianDaysMatchToAgreement *float64   `json:"median_days_match_to_agreement"`
+	MedianDaysMatchToAgreement *float64   `json:"median_days_match_to_agreement" extensions:"x-nullable"`
 }
 
 type yearRow struct {
-	Year            *string          `json:"year"`
+	Year            *string          `json:"year" extensions:"x-nullable"`
 	Count           int64            `json:"count"`
 	ValueByCurrency map[string]int64 `json:"value_by_currency"`
 	Suppressed      bool             `json:"suppressed,omitempty"` // too few agreements to show (the disclosure rule of /stats/agreements): count 0, no values
@@ -242,6 +243,7 @@ type overviewResponse struct {
 //
 //	@Summary		Overview for analysts
 //	@Description	Institutions by country and type; listings by kind, sector and status; the funnel from published listings to matches, introduced and agreed matches and agreements, with conversion rates and the median days from match to agreement; agreements per signing year with values per currency. Counts only: no personal data.
+//	@ID			getStatsOverview
 //	@Tags			statistics
 //	@Produce		json
 //	@Success		200	{object}	overviewResponse

@@ -44,9 +44,11 @@ type userList = listResponse[userResponse]
 //
 //	@Summary		Create a user
 //	@Description	Admins only. Partners must name their institution; other roles must not.
+//	@ID			createUser
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json
+//	@Param			Idempotency-Key	header		string	false	"makes a retried create return the first response instead of creating again"
 //	@Param			body	body		createUserRequest	true	"the new user"
 //	@Success		201		{object}	userResponse
 //	@Header			201		{string}	Location	"URL of the new user"
@@ -75,6 +77,8 @@ func (s *Server) createUser(c echo.Context) error {
 // listUsers godoc
 //
 //	@Summary	List users
+//	@Description	Admin only. User accounts with their role, institution and whether they are disabled, filtered by role or institution.
+//	@ID			listUsers
 //	@Tags		users
 //	@Produce	json
 //	@Param		role			query		string	false	"filter by role"	Enums(admin,staff,partner,analyst)
@@ -103,6 +107,8 @@ func (s *Server) listUsers(c echo.Context) error {
 // getUser godoc
 //
 //	@Summary	Get a user
+//	@Description	Admin only. One user account.
+//	@ID			getUser
 //	@Tags		users
 //	@Produce	json
 //	@Param		id	path		string	true	"user id"
@@ -125,6 +131,7 @@ func (s *Server) getUser(c echo.Context) error {
 //
 //	@Summary		Change a user's role, institution or disabled flag
 //	@Description	Admins only. Disabling a user, or changing its role or institution, revokes its refresh tokens and, within a second on every API process, its access tokens. The caller is read again from the database, so an admin disabled or demoted a moment ago is refused at once. Send If-Match with the ETag to avoid overwriting someone else's change (412 when stale).
+//	@ID			updateUser
 //	@Tags			users
 //	@Accept			json
 //	@Produce		json
@@ -165,8 +172,11 @@ func (s *Server) updateUser(c echo.Context) error {
 //
 //	@Summary		Clear a user's failed-login counts
 //	@Description	Admins only. Forgets every login and password-change attempt counted against the account, from every address, so that an owner locked out by someone else's guesses can log in at once.
+//	@ID				unlockUser
 //	@Tags			users
-//	@Param			id	path	string	true	"user id"
+//	@Produce		json
+//	@Param			id				path	string	true	"user id"
+//	@Param			Idempotency-Key	header	string	false	"makes a retry return the first response"
 //	@Success		204
 //	@Failure		401	{object}	problem
 //	@Failure		403	{object}	problem

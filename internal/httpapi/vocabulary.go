@@ -28,6 +28,7 @@ type vocabularyResponse struct {
 //
 //	@Summary		Controlled vocabularies
 //	@Description	Sectors with their subsectors, institution types, IP statuses, transfer modes and listing statuses: what forms offer as choices. Countries are ISO 3166-1 alpha-2, currencies ISO 4217, languages BCP 47 primary tags.
+//	@ID			getVocabulary
 //	@Tags			reference
 //	@Produce		json
 //	@Success		200	{object}	vocabularyResponse

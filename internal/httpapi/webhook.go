@@ -86,6 +86,7 @@ type deliveryList = listResponse[deliveryResponse]
 //
 //	@Summary		Register a webhook endpoint
 //	@Description	Partners register receivers for their own institution; staff name the institution. The response carries the signing secret (whsec_…) once. Every delivery is a POST with webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks). URLs must be http(s) and may not point at private, loopback, link-local or multicast addresses, checked again at every connection.
+//	@ID			createWebhook
 //	@Tags			webhooks
 //	@Accept			json
 //	@Produce		json
@@ -114,6 +115,8 @@ func (s *Server) createWebhook(c echo.Context) error {
 // listWebhooks godoc
 //
 //	@Summary	List webhook endpoints
+//	@Description	The caller's institution's webhook endpoints (staff and admins: every endpoint). Signing secrets are never listed.
+//	@ID			listWebhooks
 //	@Tags		webhooks
 //	@Produce	json
 //	@Param		institution_id	query		string	false	"staff: one institution's"
@@ -137,6 +140,8 @@ func (s *Server) listWebhooks(c echo.Context) error {
 // getWebhook godoc
 //
 //	@Summary	Get a webhook endpoint
+//	@Description	One webhook endpoint; another institution's endpoint answers like a missing one.
+//	@ID			getWebhook
 //	@Tags		webhooks
 //	@Produce	json
 //	@Param		id	path		string	true	"endpoint id"
@@ -157,6 +162,7 @@ func (s *Server) getWebhook(c echo.Context) error {
 //
 //	@Summary		Change a webhook endpoint
 //	@Description	URL, events, description, or paused. Deliveries to a paused endpoint wait; paused=false also re-enables an endpoint disabled after a 410.
+//	@ID			updateWebhook
 //	@Tags			webhooks
 //	@Accept			json
 //	@Produce		json
@@ -192,6 +198,8 @@ func (s *Server) updateWebhook(c echo.Context) error {
 // deleteWebhook godoc
 //
 //	@Summary	Delete a webhook endpoint
+//	@Description	Removes the endpoint; nothing more is delivered to it.
+//	@ID			deleteWebhook
 //	@Tags		webhooks
 //	@Param		id	path	string	true	"endpoint id"
 //	@Success	204
@@ -210,6 +218,7 @@ func (s *Server) deleteWebhook(c echo.Context) error {
 //
 //	@Summary		Rotate the signing secret
 //	@Description	The response carries the new secret once. For 24 hours deliveries carry two signatures, old and new, so a receiver can switch without losing any.
+//	@ID			rotateWebhookSecret
 //	@Tags			webhooks
 //	@Produce		json
 //	@Param			id	path		string	true	"endpoint id"
@@ -230,9 +239,11 @@ func (s *Server) rotateWebhookSecret(c echo.Context) error {
 //
 //	@Summary		Send a ping
 //	@Description	Queues a "ping" event to this endpoint; see its deliveries for the outcome.
+//	@ID			testWebhook
 //	@Tags			webhooks
 //	@Produce		json
 //	@Param			id	path		string	true	"endpoint id"
+//	@Param			Idempotency-Key	header		string	false	"makes a retry return the first response instead of sending again"
 //	@Success		202	{object}	deliveryResponse
 //	@Failure		401	{object}	problem
 //	@Failure		404	{object}	problem
@@ -250,6 +261,7 @@ func (s *Server) testWebhook(c echo.Context) error {
 //
 //	@Summary		An endpoint's deliveries
 //	@Description	Newest first, each with its attempts: status code, duration, error, and the next retry. Receivers' response bodies are never stored or shown.
+//	@ID			listWebhookDeliveries
 //	@Tags			webhooks
 //	@Produce		json
 //	@Param			id		path		string	true	"endpoint id"
@@ -273,10 +285,12 @@ func (s *Server) webhookDeliveries(c echo.Context) error {
 //
 //	@Summary		Send a delivery again
 //	@Description	Queues the same event again, with the same webhook-id.
+//	@ID			redeliverWebhookDelivery
 //	@Tags			webhooks
 //	@Produce		json
 //	@Param			id			path		string	true	"endpoint id"
 //	@Param			delivery_id	path		string	true	"delivery id"
+//	@Param			Idempotency-Key	header		string	false	"makes a retry return the first response instead of sending again"
 //	@Success		202			{object}	deliveryResponse
 //	@Failure		401			{object}	problem
 //	@Failure		404			{object}	problem
