@@ -627,7 +627,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "text in title, summary or keywords",
+                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present",
                         "name": "q",
                         "in": "query"
                     },
@@ -639,8 +639,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "default": "created_at",
-                        "description": "created_at, updated_at, title or trl (min_trl); '-' prefix for descending",
+                        "description": "created_at, updated_at, title, trl (min_trl) or relevance (with q only: listings with more of the words in their title first, then the newest); '-' prefix for descending; default relevance with q, else created_at",
                         "name": "sort",
                         "in": "query"
                     },
@@ -2712,7 +2711,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "text in title, summary or keywords",
+                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present",
                         "name": "q",
                         "in": "query"
                     },
@@ -2724,8 +2723,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "default": "created_at",
-                        "description": "created_at, updated_at, title or trl; '-' prefix for descending",
+                        "description": "created_at, updated_at, title, trl or relevance (with q only: listings with more of the words in their title first, then the newest); '-' prefix for descending; default relevance with q, else created_at",
                         "name": "sort",
                         "in": "query"
                     },

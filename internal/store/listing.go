@@ -36,12 +36,15 @@ type listingRow struct {
 	Version       int
 	CreatedAt     timestamp
 	UpdatedAt     timestamp
+	SearchTitle   string
+	SearchTerms   string
 }
 
 func (listingRow) TableName() string { return "listings" }
 
 func newListingRow(l transfer.Listing) listingRow {
-	return listingRow{ID: l.ID, Kind: string(l.Kind), InstitutionID: l.InstitutionID, Title: l.Title, Summary: l.Summary,
+	title, all := searchColumns(l)
+	return listingRow{SearchTitle: title, SearchTerms: all, ID: l.ID, Kind: string(l.Kind), InstitutionID: l.InstitutionID, Title: l.Title, Summary: l.Summary,
 		Description: l.Description, Language: l.Language, Sector: l.Sector, Subsector: l.Subsector,
 		Keywords: joinSet(l.Keywords), TRL: l.TRL, IPStatus: l.IPStatus, TransferModes: joinSet(l.TransferModes),
 		Countries: joinSet(l.Countries), AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency,
@@ -76,7 +79,7 @@ func (s *Store) CreateListing(ctx context.Context, l transfer.Listing) error {
 // listingColumns in table order, for COPY.
 var listingColumns = []string{"id", "kind", "institution_id", "title", "summary", "description", "language", "sector",
 	"subsector", "keywords", "trl", "ip_status", "transfer_modes", "countries", "amount_min", "amount_max", "currency",
-	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at"}
+	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at", "search_title", "search_terms"}
 
 // CreateListings inserts many listings: with COPY on Postgres inside Tx (the
 // bulk import's path), in multi-row INSERTs otherwise.
@@ -84,10 +87,11 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 	if s.canCopy() {
 		rows := make([][]any, len(ls))
 		for i, l := range ls {
+			title, all := searchColumns(l)
 			rows[i] = []any{l.ID, string(l.Kind), l.InstitutionID, l.Title, l.Summary, l.Description, l.Language, l.Sector,
 				l.Subsector, joinSet(l.Keywords), l.TRL, l.IPStatus, joinSet(l.TransferModes), joinSet(l.Countries),
 				l.AmountMin, l.AmountMax, l.Currency, l.Visibility, string(l.Status), l.StatusReason, pgTime(l.EndsAt),
-				pgTime(l.PublishedAt), l.Version, l.CreatedAt.UTC().Truncate(time.Microsecond), l.UpdatedAt.UTC().Truncate(time.Microsecond)}
+				pgTime(l.PublishedAt), l.Version, l.CreatedAt.UTC().Truncate(time.Microsecond), l.UpdatedAt.UTC().Truncate(time.Microsecond), title, all}
 		}
 		return s.copyRows(ctx, "listings", listingColumns, rows)
 	}
@@ -137,25 +141,25 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 		db = db.Where("transfer_modes LIKE ?", "%,"+f.TransferMode+",%")
 	}
 	if f.Q != "" {
-		pattern := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
-		db = db.Where(`(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(summary) LIKE ? ESCAPE '\' OR LOWER(keywords) LIKE ? ESCAPE '\')`,
-			pattern, pattern, pattern)
+		db = s.whereSearch(db, f.Search)
 	}
 	if f.UpdatedSince != nil {
 		db = db.Where("updated_at >= ?", ts(*f.UpdatedSince))
 	}
 	var rows []listingRow
+	if q.Sort.Key == "relevance" {
+		total, err := s.pageByRelevance(db, f.Search, q, &rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		return listingRows(rows), total, nil
+	}
 	total, err := page(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
 		"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
 	if err != nil {
 		return nil, 0, err
 	}
 	return listingRows(rows), total, nil
-}
-
-// escapeLike makes user text match literally inside a LIKE pattern.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // UpdateListing writes l when the stored version is the one before l.Version.
@@ -167,6 +171,7 @@ func (s *Store) UpdateListing(ctx context.Context, l transfer.Listing) error {
 		"transfer_modes": r.TransferModes, "countries": r.Countries, "amount_min": r.AmountMin, "amount_max": r.AmountMax,
 		"currency": r.Currency, "visibility": r.Visibility, "status": r.Status, "status_reason": r.StatusReason,
 		"ends_at": r.EndsAt, "published_at": r.PublishedAt, "version": r.Version, "updated_at": r.UpdatedAt,
+		"search_title": r.SearchTitle, "search_terms": r.SearchTerms,
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -110,6 +111,19 @@ type ListQuery struct {
 	Limit int
 	Sort  Sort
 	After *Cursor
+}
+
+// Offset is how many items came before the page when the cursor counts
+// them (orders without a column to continue after, such as relevance).
+func (q ListQuery) Offset() int {
+	if q.After == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(q.After.Value)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // SortString renders the sort for a cursor.

@@ -1,0 +1,14 @@
+package store
+
+import "context"
+
+// MigrateDownTo undoes migrations above version, so that a test can run
+// later ones over existing rows.
+func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}
