@@ -4550,6 +4550,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -5101,6 +5105,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -5161,6 +5169,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -5635,6 +5647,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -5760,6 +5776,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -5902,6 +5922,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -6559,6 +6583,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },

@@ -12,3 +12,6 @@ func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
 	_, err = p.DownTo(ctx, version)
 	return err
 }
+
+// SetCountLimit lowers how many rows a list of listings counts exactly.
+func (s *Store) SetCountLimit(n int) { s.countLimit = n }

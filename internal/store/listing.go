@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -110,17 +112,54 @@ func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) 
 	return row.domain(), TranslateError(err)
 }
 
-// ListListings returns one page (plus one row) and the total.
-func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q transfer.ListQuery) ([]transfer.Listing, int64, error) {
-	db := s.db.WithContext(ctx).Model(&listingRow{}).Where("kind = ?", string(f.Kind))
-	if !f.Scope.All {
-		live := "(status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?))"
-		if f.Scope.Institution != "" {
-			db = db.Where("(institution_id = ? OR "+live+")", f.Scope.Institution, ts(f.Scope.Now))
-		} else {
-			db = db.Where(live, ts(f.Scope.Now))
-		}
+// ListListings returns one page (plus one row) and the total, which is
+// exact up to exactCountLimit and an estimate above it.
+func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q transfer.ListQuery) ([]transfer.Listing, int64, bool, error) {
+	filtered := func() *gorm.DB { return s.filterListings(s.db.WithContext(ctx).Model(&listingRow{}), f) }
+	// The visibility rule as two disjoint parts that indexes can serve: the
+	// live public listings of others (listings_live_public_idx) and
+	// everything of the partner's own institution (listings_institution_idx).
+	// Their OR serves the page; the total adds up their separate counts.
+	live := "status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?)"
+	var parts []*gorm.DB
+	switch {
+	case f.Scope.All:
+		parts = []*gorm.DB{filtered()}
+	case f.Scope.Institution != "":
+		parts = []*gorm.DB{filtered().Where(live+" AND institution_id <> ?", ts(f.Scope.Now), f.Scope.Institution),
+			filtered().Where("institution_id = ?", f.Scope.Institution)}
+	default:
+		parts = []*gorm.DB{filtered().Where(live, ts(f.Scope.Now))}
 	}
+	db := filtered()
+	if len(parts) == 2 {
+		db = db.Where("(institution_id = ? OR ("+live+"))", f.Scope.Institution, ts(f.Scope.Now))
+	} else {
+		db = parts[0]
+	}
+	if f.Q != "" && len(f.Search.Terms) == 0 {
+		return []transfer.Listing{}, 0, false, nil // nothing to look for: whereSearch finds nothing
+	}
+	total, estimated, err := s.countListings(parts)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	var rows []listingRow
+	if q.Sort.Key == "relevance" {
+		err = s.pageByRelevance(db, f.Search, q, &rows)
+	} else {
+		err = pageRows(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
+			"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
+	}
+	if err != nil {
+		return nil, 0, false, err
+	}
+	return listingRows(rows), total, estimated, nil
+}
+
+// filterListings applies the caller's filters, not the visibility rule.
+func (s *Store) filterListings(db *gorm.DB, f transfer.ListingFilter) *gorm.DB {
+	db = db.Where("kind = ?", string(f.Kind))
 	eq := map[string]string{"sector": f.Sector, "subsector": f.Subsector, "institution_id": f.InstitutionID,
 		"status": string(f.Status), "language": f.Language}
 	for col, v := range eq {
@@ -146,20 +185,58 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 	if f.UpdatedSince != nil {
 		db = db.Where("updated_at >= ?", ts(*f.UpdatedSince))
 	}
-	var rows []listingRow
-	if q.Sort.Key == "relevance" {
-		total, err := s.pageByRelevance(db, f.Search, q, &rows)
-		if err != nil {
-			return nil, 0, err
+	return db
+}
+
+// exactCountLimit is how many rows a list of listings counts exactly (the
+// Store's countLimit unless a test lowers it): counting stops there, so that
+// a total never costs a scan of the whole table.
+const exactCountLimit = 10_000
+
+// countListings adds up the rows of the disjoint parts, counting each up to
+// exactCountLimit. Past it the total is an estimate: on Postgres the
+// planner's row estimate for the part (at least what was counted), on
+// SQLite, which keeps no such statistics, the number counted: a lower bound.
+func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
+	var total int64
+	estimated := false
+	for _, part := range parts {
+		var n int64
+		sub := part.Session(&gorm.Session{}).Select("1").Limit(s.countLimit + 1)
+		if err := part.Session(&gorm.Session{NewDB: true}).Raw("SELECT count(*) FROM (?) capped", sub).Scan(&n).Error; err != nil {
+			return 0, false, TranslateError(err)
 		}
-		return listingRows(rows), total, nil
+		if n > int64(s.countLimit) {
+			estimated = true
+			n = int64(s.countLimit)
+			if s.dialect == Postgres {
+				est, err := planRows(part.Session(&gorm.Session{}).Select("1"))
+				if err != nil {
+					return 0, false, err
+				}
+				n = max(n, est)
+			}
+		}
+		total += n
 	}
-	total, err := page(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
-		"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
-	if err != nil {
-		return nil, 0, err
+	return total, estimated, nil
+}
+
+// planRows is the Postgres planner's estimate of the rows a query returns.
+func planRows(q *gorm.DB) (int64, error) {
+	var plan string
+	if err := q.Session(&gorm.Session{NewDB: true}).Raw("EXPLAIN (FORMAT JSON) ?", q).Scan(&plan).Error; err != nil {
+		return 0, TranslateError(err)
 	}
-	return listingRows(rows), total, nil
+	var out []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		}
+	}
+	if err := json.Unmarshal([]byte(plan), &out); err != nil || len(out) == 0 {
+		return 0, fmt.Errorf("read the query plan: %w", err)
+	}
+	return int64(out[0].Plan.Rows), nil
 }
 
 // UpdateListing writes l when the stored version is the one before l.Version.

@@ -132,24 +132,17 @@ func (s *Store) orderByRelevance(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
 	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: "(" + strings.Join(sum, " + ") + ") DESC, created_at DESC, id", Vars: vars}})
 }
 
-// pageByRelevance counts the matches and returns q.Limit+1 of them in
-// relevance order; the cursor counts the items already shown.
-func (s *Store) pageByRelevance(db *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery, dest *[]listingRow) (int64, error) {
+// pageByRelevance returns q.Limit+1 matches in relevance order; the cursor
+// counts the items already shown.
+func (s *Store) pageByRelevance(db *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery, dest *[]listingRow) error {
 	offset := 0
 	if q.After != nil {
 		n, err := strconv.Atoi(q.After.Value)
 		if err != nil || n < 0 {
-			return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+			return transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
 		}
 		offset = n
 	}
-	if len(search.Terms) == 0 {
-		return 0, nil // whereSearch found nothing to look for
-	}
-	var total int64
-	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
-		return 0, TranslateError(err)
-	}
 	err := s.orderByRelevance(db.Session(&gorm.Session{}), search).Offset(offset).Limit(q.Limit + 1).Find(dest).Error
-	return total, TranslateError(err)
+	return TranslateError(err)
 }

@@ -224,3 +224,49 @@ func TestRelevanceNeedsQ(t *testing.T) {
 		}
 	}
 }
+
+// Past the count limit a total is an estimate and says so; below it, exact.
+// The partner's total adds its own listings to the others' live public ones.
+func TestListTotalsPastTheLimitAreEstimates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		seedSearchFixture(t, s) // nine published public offers of one institution
+		own := institution("Own")
+		if err := s.CreateInstitution(ctx, own); err != nil {
+			t.Fatal(err)
+		}
+		draft := transfer.Listing{ID: id(), Kind: transfer.KindOffer, InstitutionID: own.ID, Title: "Own draft", Summary: "s",
+			Language: "en", Sector: "biomedicine", Keywords: []string{}, TRL: 5, Visibility: "confidential",
+			Status: transfer.StatusDraft, Version: 1, CreatedAt: at(1), UpdatedAt: at(1), TransferModes: []string{}, Countries: []string{}}
+		if err := s.CreateListing(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		svc := searchService(t, s)
+		staff := transfer.Actor{ID: id(), Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+		partner := transfer.Actor{ID: id(), Kind: transfer.ActorClient, Role: transfer.RolePartner, InstitutionID: own.ID}
+		list := func(a transfer.Actor, f transfer.ListingFilter) transfer.Page[transfer.Listing] {
+			t.Helper()
+			f.Kind = transfer.KindOffer
+			p, err := svc.ListListings(ctx, a, f, transfer.PageRequest{Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		if p := list(staff, transfer.ListingFilter{}); p.Total != 10 || p.TotalEstimated {
+			t.Errorf("staff, limit 10,000: total %d estimated %v, want exactly 10", p.Total, p.TotalEstimated)
+		}
+		if p := list(partner, transfer.ListingFilter{}); p.Total != 10 || p.TotalEstimated {
+			t.Errorf("partner: total %d estimated %v, want exactly 10 (9 public + its draft)", p.Total, p.TotalEstimated)
+		}
+		s.SetCountLimit(4)
+		if p := list(staff, transfer.ListingFilter{}); !p.TotalEstimated || p.Total < 4 {
+			t.Errorf("staff, limit 4: total %d estimated %v, want an estimate of at least 4", p.Total, p.TotalEstimated)
+		}
+		if p := list(partner, transfer.ListingFilter{}); !p.TotalEstimated || p.Total < 5 {
+			t.Errorf("partner, limit 4: total %d estimated %v, want an estimate of at least 4 + 1", p.Total, p.TotalEstimated)
+		}
+		if p := list(partner, transfer.ListingFilter{Sector: "biomedicine"}); p.Total != 1 || p.TotalEstimated {
+			t.Errorf("partner, biomedicine: total %d estimated %v, want exactly 1", p.Total, p.TotalEstimated)
+		}
+	})
+}

@@ -57,6 +57,7 @@ type Store struct {
 	lockID  int64
 	conn    *sql.Conn // set inside Tx: the transaction's connection
 	aead    cipher.AEAD
+	countLimit int // lists of listings count exactly up to this many rows
 }
 
 var _ transfer.Store = (*Store)(nil)
@@ -99,7 +100,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	sqlDB.SetMaxOpenConns(maxOpen)
 	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, lockID: cfg.MigrationLockID, aead: newAEAD(cfg.SecretKey)}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, lockID: cfg.MigrationLockID, aead: newAEAD(cfg.SecretKey), countLimit: exactCountLimit}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dialect, err)

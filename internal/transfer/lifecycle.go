@@ -238,14 +238,14 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 	if a.Role != RolePartner {
 		f.Scope.Institution = ""
 	}
-	items, total, err := s.store.ListListings(ctx, f, q)
+	items, total, estimated, err := s.store.ListListings(ctx, f, q)
 	if err != nil {
 		return Page[Listing]{}, fmt.Errorf("list %ss: %w", f.Kind, err)
 	}
 	for i := range items {
 		items[i] = items[i].shown(now)
 	}
-	return makePage(items, total, q, func(l Listing) (string, string) {
+	page := makePage(items, total, q, func(l Listing) (string, string) {
 		switch q.Sort.Key {
 		case "updated_at":
 			return l.UpdatedAt.Format(time.RFC3339Nano), l.ID
@@ -259,7 +259,9 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 			return fmt.Sprint(q.Offset() + q.Limit), l.ID
 		}
 		return "", l.ID
-	}), nil
+	})
+	page.TotalEstimated = estimated
+	return page, nil
 }
 
 func sectorNames() []string {

@@ -16,10 +16,13 @@ const (
 )
 
 // Page is one page of a list, with the total that matches the filters.
+// TotalEstimated says the total is an estimate: lists whose counts would cost
+// a scan of a large table count exactly only up to a limit.
 type Page[T any] struct {
-	Items      []T
-	NextCursor string
-	Total      int64
+	Items          []T
+	NextCursor     string
+	Total          int64
+	TotalEstimated bool
 }
 
 // PageRequest asks for a page. Limit is clamped to MaxLimit; Sort is one of
