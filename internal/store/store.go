@@ -51,12 +51,12 @@ type Config struct {
 
 // Store implements transfer.Store.
 type Store struct {
-	db      *gorm.DB
-	sqlDB   *sql.DB
-	dialect string
-	lockID  int64
-	conn    *sql.Conn // set inside Tx: the transaction's connection
-	aead    cipher.AEAD
+	db         *gorm.DB
+	sqlDB      *sql.DB
+	dialect    string
+	lockID     int64
+	conn       *sql.Conn // set inside Tx: the transaction's connection
+	aead       cipher.AEAD
 	countLimit int // lists of listings count exactly up to this many rows
 }
 
