@@ -390,6 +390,10 @@ func BenchmarkListOffers100k(b *testing.B) {
 		{"sector=new_energy", transfer.ListingFilter{Sector: "new_energy"}, ""},
 		{"country=TH", transfer.ListingFilter{Country: "TH"}, ""},
 		{"q=solar", transfer.ListingFilter{Q: "solar"}, ""},
+		{"q=光伏", transfer.ListingFilter{Q: "光伏"}, ""},
+		{"q=โซลาร์", transfer.ListingFilter{Q: "โซลาร์"}, ""},
+		{"q=pin_mặt_trời", transfer.ListingFilter{Q: "pin mặt trời"}, ""},
+		{"q=solar,sector=new_energy", transfer.ListingFilter{Q: "solar", Sector: "new_energy"}, ""},
 		{"trl_min=6", transfer.ListingFilter{TRLMin: 6}, ""},
 		{"updated_since=1month", transfer.ListingFilter{UpdatedSince: &monthAgo}, ""},
 		// How an incremental sync should ask: in the order of the filter.

@@ -83,6 +83,10 @@ var listingColumns = []string{"id", "kind", "institution_id", "title", "summary"
 	"subsector", "keywords", "trl", "ip_status", "transfer_modes", "countries", "amount_min", "amount_max", "currency",
 	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at", "search_title", "search_terms"}
 
+// listingReadColumns are the columns a read needs: all but the search terms,
+// which only the database's search uses.
+var listingReadColumns = listingColumns[:len(listingColumns)-2]
+
 // CreateListings inserts many listings: with COPY on Postgres inside Tx (the
 // bulk import's path), in multi-row INSERTs otherwise.
 func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error {
@@ -108,7 +112,7 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 // ListingByID finds a listing of the kind.
 func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) (transfer.Listing, error) {
 	var row listingRow
-	err := s.db.WithContext(ctx).Take(&row, "id = ? AND kind = ?", id, string(kind)).Error
+	err := s.db.WithContext(ctx).Select(listingReadColumns).Take(&row, "id = ? AND kind = ?", id, string(kind)).Error
 	return row.domain(), TranslateError(err)
 }
 
@@ -131,11 +135,11 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 	default:
 		parts = []*gorm.DB{filtered().Where(live, ts(f.Scope.Now))}
 	}
-	db := filtered()
+	db := filtered().Select(listingReadColumns)
 	if len(parts) == 2 {
 		db = db.Where("(institution_id = ? OR ("+live+"))", f.Scope.Institution, ts(f.Scope.Now))
 	} else {
-		db = parts[0]
+		db = parts[0].Session(&gorm.Session{}).Select(listingReadColumns)
 	}
 	if f.Q != "" && len(f.Search.Terms) == 0 {
 		return []transfer.Listing{}, 0, false, nil // nothing to look for: whereSearch finds nothing
@@ -257,7 +261,7 @@ func (s *Store) UpdateListing(ctx context.Context, l transfer.Listing) error {
 func (s *Store) ExpireListings(ctx context.Context, now time.Time) ([]transfer.Listing, error) {
 	var rows []listingRow
 	err := s.db.WithContext(ctx).Raw(`UPDATE listings SET status = 'expired', version = version + 1, updated_at = ?
-		WHERE status = 'published' AND ends_at IS NOT NULL AND ends_at <= ? RETURNING *`, ts(now), ts(now)).Scan(&rows).Error
+		WHERE status = 'published' AND ends_at IS NOT NULL AND ends_at <= ? RETURNING `+strings.Join(listingReadColumns, ", "), ts(now), ts(now)).Scan(&rows).Error
 	return listingRows(rows), TranslateError(err)
 }
 
@@ -282,7 +286,7 @@ func (s *Store) ExistingInstitutions(ctx context.Context, ids []string) (map[str
 // never holds every listing's text at once.
 func (s *Store) LiveListings(ctx context.Context, now time.Time, fn func([]transfer.Listing) error) error {
 	var batch []listingRow
-	err := s.db.WithContext(ctx).Where("status = 'published' AND (ends_at IS NULL OR ends_at > ?)", ts(now)).
+	err := s.db.WithContext(ctx).Select(listingReadColumns).Where("status = 'published' AND (ends_at IS NULL OR ends_at > ?)", ts(now)).
 		FindInBatches(&batch, 2000, func(*gorm.DB, int) error { return fn(listingRows(batch)) }).Error
 	return TranslateError(err)
 }
@@ -292,7 +296,7 @@ func (s *Store) LiveListings(ctx context.Context, now time.Time, fn func([]trans
 // empty afterID starts at since itself.
 func (s *Store) ListingsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]transfer.Listing, error) {
 	var rows []listingRow
-	db := s.db.WithContext(ctx)
+	db := s.db.WithContext(ctx).Select(listingReadColumns)
 	if afterID == "" {
 		db = db.Where("updated_at >= ?", ts(since))
 	} else {
@@ -307,7 +311,7 @@ func (s *Store) ListingsByIDs(ctx context.Context, ids []string) ([]transfer.Lis
 	var rows []listingRow
 	for start := 0; start < len(ids); start += 500 {
 		var batch []listingRow
-		if err := s.db.WithContext(ctx).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
+		if err := s.db.WithContext(ctx).Select(listingReadColumns).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
 			return nil, TranslateError(err)
 		}
 		rows = append(rows, batch...)
