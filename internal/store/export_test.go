@@ -15,3 +15,8 @@ func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
 
 // SetCountLimit lowers how many rows a list of listings counts exactly.
 func (s *Store) SetCountLimit(n int) { s.countLimit = n }
+
+// Analyze gathers the planner's statistics, as autovacuum would.
+func (s *Store) Analyze(ctx context.Context) error {
+	return s.db.WithContext(ctx).Exec("ANALYZE").Error
+}

@@ -197,14 +197,35 @@ func (s *Store) filterListings(db *gorm.DB, f transfer.ListingFilter) *gorm.DB {
 // a total never costs a scan of the whole table.
 const exactCountLimit = 10_000
 
-// countListings adds up the rows of the disjoint parts, counting each up to
-// exactCountLimit. Past it the total is an estimate: on Postgres the
-// planner's row estimate for the part (at least what was counted), on
-// SQLite, which keeps no such statistics, the number counted: a lower bound.
+// countListings adds up the rows of the disjoint parts. A part is counted
+// exactly when it holds at most countLimit rows; past that its count is an
+// estimate: on Postgres the planner's (at least countLimit), on SQLite, which
+// keeps no statistics, countLimit itself, a lower bound.
+//
+// On Postgres the planner's estimate comes first: a part it expects to be
+// small is counted without a LIMIT (a LIMIT would steer it to a plan that
+// hopes to stop early, and walks the whole table when few rows match); only
+// a part expected to be large is counted up to countLimit+1, where such a
+// plan does stop early.
 func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
 	var total int64
 	estimated := false
 	for _, part := range parts {
+		var est int64
+		if s.dialect == Postgres {
+			var err error
+			if est, err = planRows(part.Session(&gorm.Session{}).Select("1")); err != nil {
+				return 0, false, err
+			}
+			if est <= int64(s.countLimit) {
+				var n int64
+				if err := part.Session(&gorm.Session{}).Count(&n).Error; err != nil {
+					return 0, false, TranslateError(err)
+				}
+				total += n
+				continue
+			}
+		}
 		var n int64
 		sub := part.Session(&gorm.Session{}).Select("1").Limit(s.countLimit + 1)
 		if err := part.Session(&gorm.Session{NewDB: true}).Raw("SELECT count(*) FROM (?) capped", sub).Scan(&n).Error; err != nil {
@@ -212,14 +233,7 @@ func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
 		}
 		if n > int64(s.countLimit) {
 			estimated = true
-			n = int64(s.countLimit)
-			if s.dialect == Postgres {
-				est, err := planRows(part.Session(&gorm.Session{}).Select("1"))
-				if err != nil {
-					return 0, false, err
-				}
-				n = max(n, est)
-			}
+			n = max(int64(s.countLimit), est)
 		}
 		total += n
 	}
