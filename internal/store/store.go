@@ -17,14 +17,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/ext/fts5"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
 	"github.com/techbridge/techbridge/internal/transfer"
-
-	_ "github.com/ncruces/go-sqlite3/embed" // the SQLite build, compiled to WebAssembly: no cgo
 )
 
 // Dialects.
@@ -61,6 +61,11 @@ type Store struct {
 }
 
 var _ transfer.Store = (*Store)(nil)
+
+// The SQLite build (since v0.33 WebAssembly translated to Go ahead of time:
+// no cgo, and nothing to compile at start) keeps FTS5 apart as an extension;
+// every connection gets it.
+func init() { sqlite3.AutoExtension(fts5.Register) }
 
 // Open connects to the configured database. It does not migrate; call Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
