@@ -199,32 +199,36 @@ const exactCountLimit = 10_000
 
 // countListings adds up the rows of the disjoint parts. A part is counted
 // exactly when it holds at most countLimit rows; past that its count is an
-// estimate: on Postgres the planner's (at least countLimit), on SQLite, which
-// keeps no statistics, countLimit itself, a lower bound.
+// estimate.
 //
 // On Postgres the planner's estimate comes first: a part it expects to be
-// small is counted without a LIMIT (a LIMIT would steer it to a plan that
-// hopes to stop early, and walks the whole table when few rows match); only
-// a part expected to be large is counted up to countLimit+1, where such a
-// plan does stop early.
+// small is counted (without a LIMIT, which would steer it to a plan hoping
+// to stop early that walks the table when few rows match); a part it
+// expects to be large is not counted at all: its estimate is the answer. A
+// LIMIT-capped count costs too much there, as it must still find countLimit
+// rows, through the whole table when they are spread out. SQLite keeps no
+// statistics: it counts up to countLimit+1, and past that gives countLimit,
+// a lower bound.
 func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
 	var total int64
 	estimated := false
 	for _, part := range parts {
-		var est int64
 		if s.dialect == Postgres {
-			var err error
-			if est, err = planRows(part.Session(&gorm.Session{}).Select("1")); err != nil {
+			est, err := planRows(part.Session(&gorm.Session{}).Select("1"))
+			if err != nil {
 				return 0, false, err
 			}
-			if est <= int64(s.countLimit) {
-				var n int64
-				if err := part.Session(&gorm.Session{}).Count(&n).Error; err != nil {
-					return 0, false, TranslateError(err)
-				}
-				total += n
+			if est > int64(s.countLimit) {
+				total += est
+				estimated = true
 				continue
 			}
+			var n int64
+			if err := part.Session(&gorm.Session{}).Count(&n).Error; err != nil {
+				return 0, false, TranslateError(err)
+			}
+			total += n
+			continue
 		}
 		var n int64
 		sub := part.Session(&gorm.Session{}).Select("1").Limit(s.countLimit + 1)
@@ -233,7 +237,7 @@ func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
 		}
 		if n > int64(s.countLimit) {
 			estimated = true
-			n = max(int64(s.countLimit), est)
+			n = int64(s.countLimit)
 		}
 		total += n
 	}
