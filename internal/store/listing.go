@@ -40,6 +40,9 @@ type listingRow struct {
 	UpdatedAt     timestamp
 	SearchTitle   string
 	SearchTerms   string
+	// TotalMatches is read, never written: a relevance page counts the
+	// matches in the same query (count(*) OVER ()).
+	TotalMatches int64 `gorm:"->;-:migration"`
 }
 
 func (listingRow) TableName() string { return "listings" }
@@ -144,17 +147,18 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 	if f.Q != "" && len(f.Search.Terms) == 0 {
 		return []transfer.Listing{}, 0, false, nil // nothing to look for: whereSearch finds nothing
 	}
+	if q.Sort.Key == "relevance" {
+		// Ranking reads every match anyway: the page counts them too.
+		rows, total, err := s.pageByRelevance(db, f.Search, q)
+		return listingRows(rows), total, false, err
+	}
 	total, estimated, err := s.countListings(parts)
 	if err != nil {
 		return nil, 0, false, err
 	}
 	var rows []listingRow
-	if q.Sort.Key == "relevance" {
-		err = s.pageByRelevance(db, f.Search, q, &rows)
-	} else {
-		err = pageRows(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
-			"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
-	}
+	err = pageRows(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
+		"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
 	if err != nil {
 		return nil, 0, false, err
 	}

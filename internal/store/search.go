@@ -132,17 +132,27 @@ func (s *Store) orderByRelevance(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
 	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: "(" + strings.Join(sum, " + ") + ") DESC, created_at DESC, id", Vars: vars}})
 }
 
-// pageByRelevance returns q.Limit+1 matches in relevance order; the cursor
-// counts the items already shown.
-func (s *Store) pageByRelevance(db *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery, dest *[]listingRow) error {
+// pageByRelevance returns q.Limit+1 matches in relevance order and how many
+// there are; the cursor counts the items already shown.
+func (s *Store) pageByRelevance(db *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery) ([]listingRow, int64, error) {
 	offset := 0
 	if q.After != nil {
 		n, err := strconv.Atoi(q.After.Value)
 		if err != nil || n < 0 {
-			return transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+			return nil, 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
 		}
 		offset = n
 	}
-	err := s.orderByRelevance(db.Session(&gorm.Session{}), search).Offset(offset).Limit(q.Limit + 1).Find(dest).Error
-	return TranslateError(err)
+	var ranked []listingRow
+	cols := "listings." + strings.Join(listingReadColumns, ", listings.") + ", count(*) OVER () AS total_matches"
+	err := s.orderByRelevance(db.Session(&gorm.Session{}).Select(cols), search).Offset(offset).Limit(q.Limit + 1).Find(&ranked).Error
+	if err != nil {
+		return nil, 0, TranslateError(err)
+	}
+	if len(ranked) == 0 { // past the end: nothing to count with
+		var total int64
+		err := db.Session(&gorm.Session{}).Count(&total).Error
+		return nil, total, TranslateError(err)
+	}
+	return ranked, ranked[0].TotalMatches, nil
 }
