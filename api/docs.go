@@ -656,7 +656,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "text in title, summary or keywords",
+                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present",
                         "name": "q",
                         "in": "query"
                     },
@@ -668,8 +668,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "default": "created_at",
-                        "description": "created_at, updated_at, title or trl (min_trl); '-' prefix for descending",
+                        "description": "created_at, updated_at, title, trl (min_trl) or relevance (with q only: listings with more of the words in their title first, then the newest); '-' prefix for descending; default relevance with q, else created_at",
                         "name": "sort",
                         "in": "query"
                     },
@@ -2814,7 +2813,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "text in title, summary or keywords",
+                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present",
                         "name": "q",
                         "in": "query"
                     },
@@ -2826,8 +2825,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "default": "created_at",
-                        "description": "created_at, updated_at, title or trl; '-' prefix for descending",
+                        "description": "created_at, updated_at, title, trl or relevance (with q only: listings with more of the words in their title first, then the newest); '-' prefix for descending; default relevance with q, else created_at",
                         "name": "sort",
                         "in": "query"
                     },
@@ -4822,6 +4820,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -5471,6 +5473,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -5543,6 +5549,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -6087,6 +6097,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -6239,6 +6253,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -6409,6 +6427,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },
@@ -7176,6 +7198,10 @@ const docTemplate = `{
                 },
                 "total": {
                     "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
                 }
             }
         },

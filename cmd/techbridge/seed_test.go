@@ -38,11 +38,11 @@ func TestSeed(t *testing.T) {
 					t.Fatal(err)
 				}
 				all := transfer.ListingScope{All: true}
-				_, offers, err := st.ListListings(ctx, transfer.ListingFilter{Kind: transfer.KindOffer, Scope: all}, q)
+				_, offers, _, err := st.ListListings(ctx, transfer.ListingFilter{Kind: transfer.KindOffer, Scope: all}, q)
 				if err != nil {
 					t.Fatal(err)
 				}
-				_, demands, err := st.ListListings(ctx, transfer.ListingFilter{Kind: transfer.KindDemand, Scope: all}, q)
+				_, demands, _, err := st.ListListings(ctx, transfer.ListingFilter{Kind: transfer.KindDemand, Scope: all}, q)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -248,11 +248,15 @@ type listResponse[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor,omitempty"`
 	Total      int64  `json:"total"`
+	// TotalEstimated is set when total is an estimate (lists of listings
+	// count exactly up to 10,000 matches; beyond, Postgres gives the
+	// planner's estimate and SQLite the lower bound 10,000).
+	TotalEstimated bool `json:"total_estimated,omitempty"`
 }
 
 // writeList sends a page with a Link header for the next one.
 func writeList[D any, T any](c echo.Context, p transfer.Page[D], convert func(D) T) error {
-	out := listResponse[T]{Items: make([]T, len(p.Items)), NextCursor: p.NextCursor, Total: p.Total}
+	out := listResponse[T]{Items: make([]T, len(p.Items)), NextCursor: p.NextCursor, Total: p.Total, TotalEstimated: p.TotalEstimated}
 	for i, item := range p.Items {
 		out.Items[i] = convert(item)
 	}

@@ -107,7 +107,7 @@ func benchSeed(b *testing.B, st *store.Store, ins []transfer.Institution, ls []t
 var listingColumns = []string{"id", "kind", "institution_id", "title", "summary", "description", "language",
 	"sector", "subsector", "keywords", "trl", "ip_status", "transfer_modes", "countries", "amount_min",
 	"amount_max", "currency", "visibility", "status", "status_reason", "ends_at", "published_at", "version",
-	"created_at", "updated_at"}
+	"created_at", "updated_at", "search_title", "search_terms"}
 
 // benchCopyRows converts listings to rows as the store stores them (sets as
 // ",a,b,"); it runs inside the timed loop, as the store's conversion does.
@@ -120,10 +120,11 @@ func benchCopyRows(ls []transfer.Listing) [][]any {
 	}
 	rows := make([][]any, len(ls))
 	for i, l := range ls {
+		title, all := l.SearchTerms()
 		rows[i] = []any{l.ID, string(l.Kind), l.InstitutionID, l.Title, l.Summary, l.Description, l.Language,
 			l.Sector, l.Subsector, set(l.Keywords), int16(l.TRL), l.IPStatus, set(l.TransferModes), set(l.Countries),
 			l.AmountMin, l.AmountMax, l.Currency, l.Visibility, string(l.Status), l.StatusReason, l.EndsAt,
-			l.PublishedAt, int32(l.Version), l.CreatedAt, l.UpdatedAt}
+			l.PublishedAt, int32(l.Version), l.CreatedAt, l.UpdatedAt, strings.Join(title, " "), strings.Join(all, " ")}
 	}
 	return rows
 }
@@ -346,7 +347,7 @@ func BenchmarkImportVsCopy(b *testing.B) {
 	b.Run("UNNEST", func(b *testing.B) {
 		types := []string{"uuid", "text", "uuid", "text", "text", "text", "text", "text", "text", "text", "smallint",
 			"text", "text", "text", "bigint", "bigint", "text", "text", "text", "text", "timestamptz", "timestamptz",
-			"integer", "timestamptz", "timestamptz"}
+			"integer", "timestamptz", "timestamptz", "text", "text"}
 		params := make([]string, len(types))
 		for i, t := range types {
 			params[i] = fmt.Sprintf("$%d::%s[]", i+1, t)
@@ -389,6 +390,10 @@ func BenchmarkListOffers100k(b *testing.B) {
 		{"sector=new_energy", transfer.ListingFilter{Sector: "new_energy"}, ""},
 		{"country=TH", transfer.ListingFilter{Country: "TH"}, ""},
 		{"q=solar", transfer.ListingFilter{Q: "solar"}, ""},
+		{"q=光伏", transfer.ListingFilter{Q: "光伏"}, ""},
+		{"q=โซลาร์", transfer.ListingFilter{Q: "โซลาร์"}, ""},
+		{"q=pin_mặt_trời", transfer.ListingFilter{Q: "pin mặt trời"}, ""},
+		{"q=solar,sector=new_energy", transfer.ListingFilter{Q: "solar", Sector: "new_energy"}, ""},
 		{"trl_min=6", transfer.ListingFilter{TRLMin: 6}, ""},
 		{"updated_since=1month", transfer.ListingFilter{UpdatedSince: &monthAgo}, ""},
 		// How an incremental sync should ask: in the order of the filter.

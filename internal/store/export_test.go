@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"sync/atomic"
 
 	"gorm.io/gorm"
@@ -11,4 +12,23 @@ func CountQueries(s *Store) *atomic.Int64 {
 	var n atomic.Int64
 	_ = s.db.Callback().Query().After("gorm:query").Register("test:count_queries", func(*gorm.DB) { n.Add(1) })
 	return &n
+}
+
+// MigrateDownTo undoes migrations above version, so that a test can run
+// later ones over existing rows.
+func (s *Store) MigrateDownTo(ctx context.Context, version int64) error {
+	p, err := s.migrator()
+	if err != nil {
+		return err
+	}
+	_, err = p.DownTo(ctx, version)
+	return err
+}
+
+// SetCountLimit lowers how many rows a list of listings counts exactly.
+func (s *Store) SetCountLimit(n int) { s.countLimit = n }
+
+// Analyze gathers the planner's statistics, as autovacuum would.
+func (s *Store) Analyze(ctx context.Context) error {
+	return s.db.WithContext(ctx).Exec("ANALYZE").Error
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -36,12 +38,18 @@ type listingRow struct {
 	Version       int
 	CreatedAt     timestamp
 	UpdatedAt     timestamp
+	SearchTitle   string
+	SearchTerms   string
+	// TotalMatches is read, never written: a relevance page counts the
+	// matches in the same query (count(*) OVER ()).
+	TotalMatches int64 `gorm:"->;-:migration"`
 }
 
 func (listingRow) TableName() string { return "listings" }
 
 func newListingRow(l transfer.Listing) listingRow {
-	return listingRow{ID: l.ID, Kind: string(l.Kind), InstitutionID: l.InstitutionID, Title: l.Title, Summary: l.Summary,
+	title, all := searchColumns(l)
+	return listingRow{SearchTitle: title, SearchTerms: all, ID: l.ID, Kind: string(l.Kind), InstitutionID: l.InstitutionID, Title: l.Title, Summary: l.Summary,
 		Description: l.Description, Language: l.Language, Sector: l.Sector, Subsector: l.Subsector,
 		Keywords: joinSet(l.Keywords), TRL: l.TRL, IPStatus: l.IPStatus, TransferModes: joinSet(l.TransferModes),
 		Countries: joinSet(l.Countries), AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency,
@@ -76,7 +84,11 @@ func (s *Store) CreateListing(ctx context.Context, l transfer.Listing) error {
 // listingColumns in table order, for COPY.
 var listingColumns = []string{"id", "kind", "institution_id", "title", "summary", "description", "language", "sector",
 	"subsector", "keywords", "trl", "ip_status", "transfer_modes", "countries", "amount_min", "amount_max", "currency",
-	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at"}
+	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at", "search_title", "search_terms"}
+
+// listingReadColumns are the columns a read needs: all but the search terms,
+// which only the database's search uses.
+var listingReadColumns = listingColumns[:len(listingColumns)-2]
 
 // CreateListings inserts many listings: with COPY on Postgres inside Tx (the
 // bulk import's path), in multi-row INSERTs otherwise.
@@ -84,10 +96,11 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 	if s.canCopy() {
 		rows := make([][]any, len(ls))
 		for i, l := range ls {
+			title, all := searchColumns(l)
 			rows[i] = []any{l.ID, string(l.Kind), l.InstitutionID, l.Title, l.Summary, l.Description, l.Language, l.Sector,
 				l.Subsector, joinSet(l.Keywords), l.TRL, l.IPStatus, joinSet(l.TransferModes), joinSet(l.Countries),
 				l.AmountMin, l.AmountMax, l.Currency, l.Visibility, string(l.Status), l.StatusReason, pgTime(l.EndsAt),
-				pgTime(l.PublishedAt), l.Version, l.CreatedAt.UTC().Truncate(time.Microsecond), l.UpdatedAt.UTC().Truncate(time.Microsecond)}
+				pgTime(l.PublishedAt), l.Version, l.CreatedAt.UTC().Truncate(time.Microsecond), l.UpdatedAt.UTC().Truncate(time.Microsecond), title, all}
 		}
 		return s.copyRows(ctx, "listings", listingColumns, rows)
 	}
@@ -102,21 +115,59 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 // ListingByID finds a listing of the kind.
 func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) (transfer.Listing, error) {
 	var row listingRow
-	err := s.db.WithContext(ctx).Take(&row, "id = ? AND kind = ?", id, string(kind)).Error
+	err := s.db.WithContext(ctx).Select(listingReadColumns).Take(&row, "id = ? AND kind = ?", id, string(kind)).Error
 	return row.domain(), TranslateError(err)
 }
 
-// ListListings returns one page (plus one row) and the total.
-func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q transfer.ListQuery) ([]transfer.Listing, int64, error) {
-	db := s.db.WithContext(ctx).Model(&listingRow{}).Where("kind = ?", string(f.Kind))
-	if !f.Scope.All {
-		live := "(status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?))"
-		if f.Scope.Institution != "" {
-			db = db.Where("(institution_id = ? OR "+live+")", f.Scope.Institution, ts(f.Scope.Now))
-		} else {
-			db = db.Where(live, ts(f.Scope.Now))
-		}
+// ListListings returns one page (plus one row) and the total, which is
+// exact up to exactCountLimit and an estimate above it.
+func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q transfer.ListQuery) ([]transfer.Listing, int64, bool, error) {
+	filtered := func() *gorm.DB { return s.filterListings(s.db.WithContext(ctx).Model(&listingRow{}), f) }
+	// The visibility rule as two disjoint parts that indexes can serve: the
+	// live public listings of others (listings_live_public_idx) and
+	// everything of the partner's own institution (listings_institution_idx).
+	// Their OR serves the page; the total adds up their separate counts.
+	live := "status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?)"
+	var parts []*gorm.DB
+	switch {
+	case f.Scope.All:
+		parts = []*gorm.DB{filtered()}
+	case f.Scope.Institution != "":
+		parts = []*gorm.DB{filtered().Where(live+" AND institution_id <> ?", ts(f.Scope.Now), f.Scope.Institution),
+			filtered().Where("institution_id = ?", f.Scope.Institution)}
+	default:
+		parts = []*gorm.DB{filtered().Where(live, ts(f.Scope.Now))}
 	}
+	db := filtered().Select(listingReadColumns)
+	if len(parts) == 2 {
+		db = db.Where("(institution_id = ? OR ("+live+"))", f.Scope.Institution, ts(f.Scope.Now))
+	} else {
+		db = parts[0].Session(&gorm.Session{}).Select(listingReadColumns)
+	}
+	if f.Q != "" && len(f.Search.Terms) == 0 {
+		return []transfer.Listing{}, 0, false, nil // nothing to look for: whereSearch finds nothing
+	}
+	if q.Sort.Key == "relevance" {
+		// Ranking reads every match anyway: the page counts them too.
+		rows, total, err := s.pageByRelevance(db, f.Search, q)
+		return listingRows(rows), total, false, err
+	}
+	total, estimated, err := s.countListings(parts)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	var rows []listingRow
+	err = pageRows(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
+		"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	return listingRows(rows), total, estimated, nil
+}
+
+// filterListings applies the caller's filters, not the visibility rule.
+func (s *Store) filterListings(db *gorm.DB, f transfer.ListingFilter) *gorm.DB {
+	db = db.Where("kind = ?", string(f.Kind))
 	eq := map[string]string{"sector": f.Sector, "subsector": f.Subsector, "institution_id": f.InstitutionID,
 		"status": string(f.Status), "language": f.Language}
 	for col, v := range eq {
@@ -137,25 +188,81 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 		db = db.Where("transfer_modes LIKE ?", "%,"+f.TransferMode+",%")
 	}
 	if f.Q != "" {
-		pattern := "%" + escapeLike(strings.ToLower(f.Q)) + "%"
-		db = db.Where(`(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(summary) LIKE ? ESCAPE '\' OR LOWER(keywords) LIKE ? ESCAPE '\')`,
-			pattern, pattern, pattern)
+		db = s.whereSearch(db, f.Search)
 	}
 	if f.UpdatedSince != nil {
 		db = db.Where("updated_at >= ?", ts(*f.UpdatedSince))
 	}
-	var rows []listingRow
-	total, err := page(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
-		"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
-	if err != nil {
-		return nil, 0, err
-	}
-	return listingRows(rows), total, nil
+	return db
 }
 
-// escapeLike makes user text match literally inside a LIKE pattern.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+// exactCountLimit is how many rows a list of listings counts exactly (the
+// Store's countLimit unless a test lowers it): counting stops there, so that
+// a total never costs a scan of the whole table.
+const exactCountLimit = 10_000
+
+// countListings adds up the rows of the disjoint parts. A part is counted
+// exactly when it holds at most countLimit rows; past that its count is an
+// estimate.
+//
+// On Postgres the planner's estimate comes first: a part it expects to be
+// small is counted (without a LIMIT, which would steer it to a plan hoping
+// to stop early that walks the table when few rows match); a part it
+// expects to be large is not counted at all: its estimate is the answer. A
+// LIMIT-capped count costs too much there, as it must still find countLimit
+// rows, through the whole table when they are spread out. SQLite keeps no
+// statistics: it counts up to countLimit+1, and past that gives countLimit,
+// a lower bound.
+func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
+	var total int64
+	estimated := false
+	for _, part := range parts {
+		if s.dialect == Postgres {
+			est, err := planRows(part.Session(&gorm.Session{}).Select("1"))
+			if err != nil {
+				return 0, false, err
+			}
+			if est > int64(s.countLimit) {
+				total += est
+				estimated = true
+				continue
+			}
+			var n int64
+			if err := part.Session(&gorm.Session{}).Count(&n).Error; err != nil {
+				return 0, false, TranslateError(err)
+			}
+			total += n
+			continue
+		}
+		var n int64
+		sub := part.Session(&gorm.Session{}).Select("1").Limit(s.countLimit + 1)
+		if err := part.Session(&gorm.Session{NewDB: true}).Raw("SELECT count(*) FROM (?) capped", sub).Scan(&n).Error; err != nil {
+			return 0, false, TranslateError(err)
+		}
+		if n > int64(s.countLimit) {
+			estimated = true
+			n = int64(s.countLimit)
+		}
+		total += n
+	}
+	return total, estimated, nil
+}
+
+// planRows is the Postgres planner's estimate of the rows a query returns.
+func planRows(q *gorm.DB) (int64, error) {
+	var plan string
+	if err := q.Session(&gorm.Session{NewDB: true}).Raw("EXPLAIN (FORMAT JSON) ?", q).Scan(&plan).Error; err != nil {
+		return 0, TranslateError(err)
+	}
+	var out []struct {
+		Plan struct {
+			Rows float64 `json:"Plan Rows"`
+		}
+	}
+	if err := json.Unmarshal([]byte(plan), &out); err != nil || len(out) == 0 {
+		return 0, fmt.Errorf("read the query plan: %w", err)
+	}
+	return int64(out[0].Plan.Rows), nil
 }
 
 // UpdateListing writes l when the stored version is the one before l.Version.
@@ -167,6 +274,7 @@ func (s *Store) UpdateListing(ctx context.Context, l transfer.Listing) error {
 		"transfer_modes": r.TransferModes, "countries": r.Countries, "amount_min": r.AmountMin, "amount_max": r.AmountMax,
 		"currency": r.Currency, "visibility": r.Visibility, "status": r.Status, "status_reason": r.StatusReason,
 		"ends_at": r.EndsAt, "published_at": r.PublishedAt, "version": r.Version, "updated_at": r.UpdatedAt,
+		"search_title": r.SearchTitle, "search_terms": r.SearchTerms,
 	})
 }
 
@@ -175,7 +283,7 @@ func (s *Store) UpdateListing(ctx context.Context, l transfer.Listing) error {
 func (s *Store) ExpireListings(ctx context.Context, now time.Time) ([]transfer.Listing, error) {
 	var rows []listingRow
 	err := s.db.WithContext(ctx).Raw(`UPDATE listings SET status = 'expired', version = version + 1, updated_at = ?
-		WHERE status = 'published' AND ends_at IS NOT NULL AND ends_at <= ? RETURNING *`, ts(now), ts(now)).Scan(&rows).Error
+		WHERE status = 'published' AND ends_at IS NOT NULL AND ends_at <= ? RETURNING `+strings.Join(listingReadColumns, ", "), ts(now), ts(now)).Scan(&rows).Error
 	return listingRows(rows), TranslateError(err)
 }
 
@@ -200,7 +308,7 @@ func (s *Store) ExistingInstitutions(ctx context.Context, ids []string) (map[str
 // never holds every listing's text at once.
 func (s *Store) LiveListings(ctx context.Context, now time.Time, fn func([]transfer.Listing) error) error {
 	var batch []listingRow
-	err := s.db.WithContext(ctx).Where("status = 'published' AND (ends_at IS NULL OR ends_at > ?)", ts(now)).
+	err := s.db.WithContext(ctx).Select(listingReadColumns).Where("status = 'published' AND (ends_at IS NULL OR ends_at > ?)", ts(now)).
 		FindInBatches(&batch, 2000, func(*gorm.DB, int) error { return fn(listingRows(batch)) }).Error
 	return TranslateError(err)
 }
@@ -210,7 +318,7 @@ func (s *Store) LiveListings(ctx context.Context, now time.Time, fn func([]trans
 // empty afterID starts at since itself.
 func (s *Store) ListingsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]transfer.Listing, error) {
 	var rows []listingRow
-	db := s.db.WithContext(ctx)
+	db := s.db.WithContext(ctx).Select(listingReadColumns)
 	if afterID == "" {
 		db = db.Where("updated_at >= ?", ts(since))
 	} else {
@@ -225,7 +333,7 @@ func (s *Store) ListingsByIDs(ctx context.Context, ids []string) ([]transfer.Lis
 	var rows []listingRow
 	for start := 0; start < len(ids); start += 500 {
 		var batch []listingRow
-		if err := s.db.WithContext(ctx).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
+		if err := s.db.WithContext(ctx).Select(listingReadColumns).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
 			return nil, TranslateError(err)
 		}
 		rows = append(rows, batch...)

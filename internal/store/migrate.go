@@ -43,6 +43,7 @@ func (s *Store) migrator() (*goose.Provider, error) {
 		}
 		opts = []goose.ProviderOption{goose.WithSessionLocker(locker)}
 	}
+	opts = append(opts, s.goMigrations())
 	return goose.NewProvider(dialect, s.sqlDB, dir, opts...)
 }
 

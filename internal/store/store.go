@@ -17,14 +17,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/ncruces/go-sqlite3"
+	"github.com/ncruces/go-sqlite3/ext/fts5"
 	"github.com/ncruces/go-sqlite3/gormlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 
 	"github.com/techbridge/techbridge/internal/transfer"
-
-	_ "github.com/ncruces/go-sqlite3/embed" // the SQLite build, compiled to WebAssembly: no cgo
 )
 
 // Dialects.
@@ -51,15 +51,21 @@ type Config struct {
 
 // Store implements transfer.Store.
 type Store struct {
-	db      *gorm.DB
-	sqlDB   *sql.DB
-	dialect string
-	lockID  int64
-	conn    *sql.Conn // set inside Tx: the transaction's connection
-	aead    cipher.AEAD
+	db         *gorm.DB
+	sqlDB      *sql.DB
+	dialect    string
+	lockID     int64
+	conn       *sql.Conn // set inside Tx: the transaction's connection
+	aead       cipher.AEAD
+	countLimit int // lists of listings count exactly up to this many rows
 }
 
 var _ transfer.Store = (*Store)(nil)
+
+// The SQLite build (since v0.33 WebAssembly translated to Go ahead of time:
+// no cgo, and nothing to compile at start) keeps FTS5 apart as an extension;
+// every connection gets it.
+func init() { sqlite3.AutoExtension(fts5.Register) }
 
 // Open connects to the configured database. It does not migrate; call Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
@@ -99,7 +105,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	sqlDB.SetMaxOpenConns(maxOpen)
 	sqlDB.SetMaxIdleConns(maxOpen)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, lockID: cfg.MigrationLockID, aead: newAEAD(cfg.SecretKey)}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, lockID: cfg.MigrationLockID, aead: newAEAD(cfg.SecretKey), countLimit: exactCountLimit}
 	if err := s.Ping(ctx); err != nil {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dialect, err)

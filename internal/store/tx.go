@@ -45,7 +45,7 @@ func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) (err erro
 	}
 	db := s.db.Session(&gorm.Session{Context: ctx, NewDB: true})
 	db.Statement.ConnPool = tx
-	inner := &Store{db: db, sqlDB: s.sqlDB, dialect: s.dialect, lockID: s.lockID, conn: conn, aead: s.aead}
+	inner := &Store{db: db, sqlDB: s.sqlDB, dialect: s.dialect, lockID: s.lockID, conn: conn, aead: s.aead, countLimit: s.countLimit}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()

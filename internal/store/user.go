@@ -134,6 +134,11 @@ func page(db *gorm.DB, q transfer.ListQuery, columns map[string]sortColumn, dest
 	if err := db.Session(&gorm.Session{}).Count(&total).Error; err != nil {
 		return 0, TranslateError(err)
 	}
+	return total, pageRows(db, q, columns, dest)
+}
+
+// pageRows fetches q.Limit+1 rows after the cursor in keyset order.
+func pageRows(db *gorm.DB, q transfer.ListQuery, columns map[string]sortColumn, dest any) error {
 	col := columns[q.Sort.Key]
 	dir, cmp := "ASC", ">"
 	if q.Sort.Desc {
@@ -149,19 +154,19 @@ func page(db *gorm.DB, q transfer.ListQuery, columns map[string]sortColumn, dest
 			case col.time:
 				t, err := time.Parse(time.RFC3339Nano, q.After.Value)
 				if err != nil {
-					return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+					return transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
 				}
 				v = ts(t)
 			case col.number:
 				n, err := strconv.Atoi(q.After.Value)
 				if err != nil {
-					return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+					return transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
 				}
 				v = n
 			case col.real:
 				f, err := strconv.ParseFloat(q.After.Value, 64)
 				if err != nil {
-					return 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+					return transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
 				}
 				v = f
 			}
@@ -171,6 +176,5 @@ func page(db *gorm.DB, q transfer.ListQuery, columns map[string]sortColumn, dest
 	if col.name != "" {
 		db = db.Order(col.name + " " + dir)
 	}
-	err := db.Order("id " + dir).Limit(q.Limit + 1).Find(dest).Error
-	return total, TranslateError(err)
+	return TranslateError(db.Order("id " + dir).Limit(q.Limit + 1).Find(dest).Error)
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/techbridge/techbridge/internal/match"
 )
 
 // ListingFilter narrows a listing list. Scope is set by the service from the
@@ -23,6 +25,7 @@ type ListingFilter struct {
 	TransferMode  string
 	Language      string
 	Q             string
+	Search        SearchQuery // Q analysed, set by the service
 	UpdatedSince  *time.Time
 	Scope         ListingScope
 }
@@ -35,8 +38,10 @@ type ListingScope struct {
 	Now         time.Time
 }
 
-// ListingSorts are the keys listings may be sorted by.
-var ListingSorts = []string{"created_at", "updated_at", "title", "trl"}
+// ListingSorts are the keys listings may be sorted by. "relevance" needs q
+// and is its default: listings whose title holds more of the query's terms
+// first, then the newest.
+var ListingSorts = []string{"created_at", "updated_at", "title", "trl", "relevance"}
 
 // ListingPatch changes a listing; unset fields stay as they are.
 type ListingPatch struct {
@@ -209,10 +214,20 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 	if len(f.Q) > 200 {
 		p.Add("q", "must be at most 200 characters")
 	}
+	defaultSort := "created_at"
+	if f.Q != "" {
+		defaultSort = "relevance"
+		f.Search = match.ParseSearch(f.Q)
+	} else if strings.TrimPrefix(r.Sort, "-") == "relevance" {
+		p.Add("sort", "relevance needs q")
+	}
+	if r.Sort == "-relevance" {
+		p.Add("sort", "relevance sorts one way only")
+	}
 	if err := p.Err(); err != nil {
 		return Page[Listing]{}, err
 	}
-	q, err := r.query(ListingSorts, "created_at")
+	q, err := r.query(ListingSorts, defaultSort)
 	if err != nil {
 		return Page[Listing]{}, err
 	}
@@ -221,14 +236,14 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 	if a.Role != RolePartner {
 		f.Scope.Institution = ""
 	}
-	items, total, err := s.db(ctx).ListListings(ctx, f, q)
+	items, total, estimated, err := s.db(ctx).ListListings(ctx, f, q)
 	if err != nil {
 		return Page[Listing]{}, fmt.Errorf("list %ss: %w", f.Kind, err)
 	}
 	for i := range items {
 		items[i] = items[i].shown(now)
 	}
-	return makePage(items, total, q, func(l Listing) (string, string) {
+	page := makePage(items, total, q, func(l Listing) (string, string) {
 		switch q.Sort.Key {
 		case "updated_at":
 			return l.UpdatedAt.Format(time.RFC3339Nano), l.ID
@@ -236,9 +251,15 @@ func (s *Service) ListListings(ctx context.Context, a Actor, f ListingFilter, r 
 			return l.Title, l.ID
 		case "trl":
 			return fmt.Sprint(l.TRL), l.ID
+		case "relevance":
+			// Relevance is not a column: the cursor counts the items
+			// already shown.
+			return fmt.Sprint(q.Offset() + q.Limit), l.ID
 		}
 		return "", l.ID
-	}), nil
+	})
+	page.TotalEstimated = estimated
+	return page, nil
 }
 
 func sectorNames() []string {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -16,10 +17,13 @@ const (
 )
 
 // Page is one page of a list, with the total that matches the filters.
+// TotalEstimated says the total is an estimate: lists whose counts would cost
+// a scan of a large table count exactly only up to a limit.
 type Page[T any] struct {
-	Items      []T
-	NextCursor string
-	Total      int64
+	Items          []T
+	NextCursor     string
+	Total          int64
+	TotalEstimated bool
 }
 
 // PageRequest asks for a page. Limit is clamped to MaxLimit; Sort is one of
@@ -116,6 +120,19 @@ type ListQuery struct {
 	Limit int
 	Sort  Sort
 	After *Cursor
+}
+
+// Offset is how many items came before the page when the cursor counts
+// them (orders without a column to continue after, such as relevance).
+func (q ListQuery) Offset() int {
+	if q.After == nil {
+		return 0
+	}
+	n, err := strconv.Atoi(q.After.Value)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }
 
 // SortString renders the sort for a cursor.

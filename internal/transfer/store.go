@@ -80,7 +80,7 @@ type ListingStore interface {
 	// CreateListings inserts many listings in batches (imports).
 	CreateListings(ctx context.Context, ls []Listing) error
 	ListingByID(ctx context.Context, kind Kind, id string) (Listing, error)
-	ListListings(ctx context.Context, f ListingFilter, q ListQuery) ([]Listing, int64, error)
+	ListListings(ctx context.Context, f ListingFilter, q ListQuery) (items []Listing, total int64, estimated bool, err error)
 	// UpdateListing writes l if the stored version is l.Version-1, else ErrPrecondition.
 	UpdateListing(ctx context.Context, l Listing) error
 	// ExpireListings moves published listings whose end is at or before now

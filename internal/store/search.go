@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+// searchColumns are the listing's search terms as the row stores them:
+// space-separated, title terms apart for ranking.
+func searchColumns(l transfer.Listing) (title, all string) {
+	t, a := l.SearchTerms()
+	return strings.Join(t, " "), strings.Join(a, " ")
+}
+
+// backfillSearchTerms is migration 00011: it computes the search terms of
+// every listing written before 00010 added them, in batches of 1,000 in id
+// order. On SQLite the update trigger of 00010 feeds the FTS5 table.
+func (s *Store) backfillSearchTerms(ctx context.Context, tx *sql.Tx) error {
+	first := `SELECT id, title, summary, keywords FROM listings ORDER BY id LIMIT 1000`
+	next := `SELECT id, title, summary, keywords FROM listings WHERE id > ? ORDER BY id LIMIT 1000`
+	upd := `UPDATE listings SET search_title = ?, search_terms = ? WHERE id = ?`
+	if s.dialect == Postgres {
+		next = `SELECT id, title, summary, keywords FROM listings WHERE id > $1 ORDER BY id LIMIT 1000`
+		upd = `UPDATE listings SET search_title = $1, search_terms = $2 WHERE id = $3`
+	}
+	stmt, err := tx.PrepareContext(ctx, upd)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	after := ""
+	for {
+		var rows *sql.Rows
+		if after == "" {
+			rows, err = tx.QueryContext(ctx, first)
+		} else {
+			rows, err = tx.QueryContext(ctx, next, after)
+		}
+		if err != nil {
+			return err
+		}
+		var batch []transfer.Listing
+		for rows.Next() {
+			var l transfer.Listing
+			var keywords string
+			if err := rows.Scan(&l.ID, &l.Title, &l.Summary, &keywords); err != nil {
+				rows.Close()
+				return err
+			}
+			l.Keywords = splitSet(keywords)
+			batch = append(batch, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(batch) == 0 {
+			return nil
+		}
+		for _, l := range batch {
+			title, all := searchColumns(l)
+			if _, err := stmt.ExecContext(ctx, title, all, l.ID); err != nil {
+				return fmt.Errorf("listing %s: %w", l.ID, err)
+			}
+		}
+		after = batch[len(batch)-1].ID
+	}
+}
+
+// goMigrations are the migrations that need Go: 00011 computes search terms.
+func (s *Store) goMigrations() goose.ProviderOption {
+	return goose.WithGoMigrations(
+		goose.NewGoMigration(11, &goose.GoFunc{RunTx: s.backfillSearchTerms}, &goose.GoFunc{Mode: goose.TransactionEnabled}),
+	)
+}
+
+// whereSearch keeps the listings that hold every term of the query, through
+// the dialect's index: a GIN index over the terms as tsvector lexemes on
+// Postgres, the FTS5 table on SQLite. Both see the same terms (computed in
+// Go), so both find the same set. A query without terms finds nothing.
+func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
+	if len(q.Terms) == 0 {
+		return db.Where("1 = 0")
+	}
+	parts := make([]string, len(q.Terms))
+	if s.dialect == Postgres {
+		for i, t := range q.Terms {
+			parts[i] = "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", "''") + "'"
+		}
+		if q.Prefix {
+			parts[len(parts)-1] += ":*"
+		}
+		return db.Where("array_to_tsvector(array_remove(string_to_array(search_terms, ' '), '')) @@ CAST(? AS tsquery)",
+			strings.Join(parts, " & "))
+	}
+	for i, t := range q.Terms {
+		parts[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
+	}
+	if q.Prefix {
+		parts[len(parts)-1] += "*"
+	}
+	return db.Where(`listings.id IN (SELECT r.listing_id FROM listing_search JOIN listing_search_rows r ON r.rid = listing_search.rowid
+		WHERE listing_search MATCH ?)`, strings.Join(parts, " "))
+}
+
+// orderByRelevance ranks listings by how many of the query's terms their
+// title holds, then newest first: the same order on both dialects.
+func (s *Store) orderByRelevance(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
+	var sum []string
+	var vars []any
+	for i, t := range q.Terms {
+		needle := " " + t + " "
+		if q.Prefix && i == len(q.Terms)-1 {
+			needle = " " + t
+		}
+		if s.dialect == Postgres {
+			sum = append(sum, "(CASE WHEN strpos(' ' || search_title || ' ', ?) > 0 THEN 1 ELSE 0 END)")
+		} else {
+			sum = append(sum, "(instr(' ' || search_title || ' ', ?) > 0)")
+		}
+		vars = append(vars, needle)
+	}
+	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: "(" + strings.Join(sum, " + ") + ") DESC, created_at DESC, id", Vars: vars}})
+}
+
+// pageByRelevance returns q.Limit+1 matches in relevance order and how many
+// there are; the cursor counts the items already shown.
+func (s *Store) pageByRelevance(db *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery) ([]listingRow, int64, error) {
+	offset := 0
+	if q.After != nil {
+		n, err := strconv.Atoi(q.After.Value)
+		if err != nil || n < 0 {
+			return nil, 0, transfer.Errorf(transfer.ErrBadRequest, "cursor is malformed")
+		}
+		offset = n
+	}
+	var ranked []listingRow
+	cols := "listings." + strings.Join(listingReadColumns, ", listings.") + ", count(*) OVER () AS total_matches"
+	err := s.orderByRelevance(db.Session(&gorm.Session{}).Select(cols), search).Offset(offset).Limit(q.Limit + 1).Find(&ranked).Error
+	if err != nil {
+		return nil, 0, TranslateError(err)
+	}
+	if len(ranked) == 0 { // past the end: nothing to count with
+		var total int64
+		err := db.Session(&gorm.Session{}).Count(&total).Error
+		return nil, total, TranslateError(err)
+	}
+	return ranked, ranked[0].TotalMatches, nil
+}

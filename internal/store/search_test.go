@@ -1,0 +1,275 @@
+package store_test
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/techbridge/techbridge/internal/auth"
+	"github.com/techbridge/techbridge/internal/store"
+	"github.com/techbridge/techbridge/internal/store/dbtest"
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+// searchFixture is a small corpus in the first-class languages; the keys
+// name the listings in the expectations below.
+var searchFixture = []struct {
+	key, lang, title, summary string
+	keywords                  []string
+}{
+	{"en-solar", "en", "Solar PV panels for rooftops", "High efficiency photovoltaic modules", []string{"solar", "pv"}},
+	{"zh-solar", "zh", "太阳能光伏组件", "高效单晶硅光伏电池", []string{"光伏"}},
+	{"th-solar", "th", "ระบบพลังงานแสงอาทิตย์", "แผงโซลาร์เซลล์สำหรับหลังคาบ้าน", []string{"โซลาร์เซลล์"}},
+	{"vi-solar", "vi", "Hệ thống điện mặt trời", "Pin năng lượng mặt trời hiệu suất cao", nil},
+	{"id-cassava", "id", "Pengolahan singkong", "Teknologi tepung CASSAVA untuk industri", nil},
+	{"en-battery", "en", "Battery storage for grids", "Lithium batteries with long life", nil},
+	{"en-grid", "en", "Grid controller", "Works with battery storage of any size", nil},
+	{"zh-battery", "zh", "锂电池储能系统", "电网储能", nil},
+	{"ms-odd", "ms", "Ｆｕｌｌ－width ＡＩ tools", "naïve café résumé", nil},
+}
+
+// searchCases: the set each query must find on every dialect. An ordered
+// want is the relevance order (title hits first, then newest).
+var searchCases = []struct {
+	q       string
+	want    []string
+	ordered bool
+}{
+	{"solar", []string{"en-solar"}, false},
+	{"Solar panel", []string{"en-solar"}, false},
+	{"sol", []string{"en-solar"}, false}, // still typing
+	{"光伏", []string{"zh-solar"}, false},
+	{"光", []string{"zh-solar"}, false},
+	{"电池", []string{"zh-solar", "zh-battery"}, false},
+	{"储能", []string{"zh-battery"}, false},
+	{"โซลาร์", []string{"th-solar"}, false},
+	{"แสงอาทิตย์", []string{"th-solar"}, false},
+	{"mặt trời", []string{"vi-solar"}, false},
+	{"mat troi", []string{"vi-solar"}, false},
+	{"ĐIỆN", []string{"vi-solar"}, false},
+	{"cassava", []string{"id-cassava"}, false},
+	{"batteries", []string{"en-battery", "en-grid"}, false},
+	{"storage", []string{"en-battery", "en-grid"}, true}, // en-grid is newer, but en-battery has it in the title
+	{"ai", []string{"ms-odd"}, false},
+	{"FULL", []string{"ms-odd"}, false},
+	{"cafe", []string{"ms-odd"}, false},
+	{"the", nil, false},
+	{"50%_off", nil, false},
+	{"\x00", nil, false},
+	{"a\x00b\xff", nil, false},
+	{"'\"*:&|!()", nil, false},
+	{"solar' | 'x", []string{"en-solar"}, false}, // quotes and operators are punctuation
+	{`"solar" OR "pv"`, []string{"en-solar"}, false},
+	{"NEAR(solar pv)", nil, false},
+	{"\u200b\u202e", nil, false},
+}
+
+func seedSearchFixture(t *testing.T, s *store.Store) map[string]string {
+	t.Helper()
+	in := institution("Search University")
+	if err := s.CreateInstitution(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	var ls []transfer.Listing
+	for i, f := range searchFixture {
+		l := transfer.Listing{ID: id(), Kind: transfer.KindOffer, InstitutionID: in.ID, Title: f.title, Summary: f.summary,
+			Language: f.lang, Sector: "new_energy", Keywords: f.keywords, TRL: 5, Visibility: "public",
+			Status: transfer.StatusPublished, Version: 1, CreatedAt: at(i), UpdatedAt: at(i),
+			TransferModes: []string{}, Countries: []string{}}
+		if l.Keywords == nil {
+			l.Keywords = []string{}
+		}
+		ids[l.ID] = f.key
+		ls = append(ls, l)
+	}
+	if err := s.CreateListings(ctx, ls); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func searchService(t *testing.T, s *store.Store) *transfer.Service {
+	t.Helper()
+	tokens, err := auth.NewTokens([]byte(strings.Repeat("k", auth.MinSecretLength)), time.Minute, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := transfer.NewService(s, auth.FastArgon2, tokens, transfer.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
+// searchAll pages through a search one item at a time, so that the cursor
+// is exercised, and returns the keys found in order.
+func searchAll(t *testing.T, svc *transfer.Service, ids map[string]string, q string) ([]string, error) {
+	t.Helper()
+	staff := transfer.Actor{ID: id(), Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+	var keys []string
+	cursor := ""
+	for range 20 {
+		p, err := svc.ListListings(ctx, staff, transfer.ListingFilter{Kind: transfer.KindOffer, Q: q},
+			transfer.PageRequest{Limit: 1, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range p.Items {
+			keys = append(keys, ids[l.ID])
+		}
+		if p.Total != int64(len(keys)) && p.NextCursor == "" {
+			t.Errorf("q=%q: total %d, but %d items over the pages", q, p.Total, len(keys))
+		}
+		if cursor = p.NextCursor; cursor == "" {
+			return keys, nil
+		}
+	}
+	t.Fatalf("q=%q: more pages than listings", q)
+	return nil, nil
+}
+
+func TestSearchFindsTheSameListingsOnEveryDialect(t *testing.T) {
+	found := map[string]map[string][]string{} // dialect → q → keys
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		ids := seedSearchFixture(t, s)
+		svc := searchService(t, s)
+		got := map[string][]string{}
+		for _, c := range searchCases {
+			keys, err := searchAll(t, svc, ids, c.q)
+			if err != nil {
+				t.Errorf("q=%q: %v", c.q, err)
+				continue
+			}
+			got[c.q] = keys
+			want := slices.Clone(c.want)
+			if !c.ordered {
+				slices.Sort(keys)
+				slices.Sort(want)
+			}
+			if !slices.Equal(keys, want) {
+				t.Errorf("q=%q: found %v, want %v", c.q, keys, want)
+			}
+		}
+		found[s.Dialect()] = got
+	})
+	if len(found) == 2 {
+		if a, b := found[store.SQLite], found[store.Postgres]; !maps.EqualFunc(a, b, slices.Equal) {
+			t.Errorf("the dialects differ:\nsqlite   %v\npostgres %v", a, b)
+		}
+	}
+}
+
+// Migration 00011 computes the terms of listings written before 00010.
+func TestSearchMigrationFillsExistingListings(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		ids := seedSearchFixture(t, s)
+		if err := s.MigrateDownTo(ctx, 9); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		svc := searchService(t, s)
+		for _, q := range []string{"光伏", "โซลาร์", "mat troi", "batteries"} {
+			keys, err := searchAll(t, svc, ids, q)
+			if err != nil || len(keys) == 0 {
+				t.Errorf("q=%q after migrating existing rows: %v, %v", q, keys, err)
+			}
+		}
+	})
+}
+
+// Edits change what a listing is found under.
+func TestSearchFollowsEdits(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		ids := seedSearchFixture(t, s)
+		svc := searchService(t, s)
+		var target transfer.Listing
+		for lid, key := range ids {
+			if key == "id-cassava" {
+				l, err := s.ListingByID(ctx, transfer.KindOffer, lid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				target = l
+			}
+		}
+		target.Title, target.Summary, target.Version = "Pengolahan sagu", "Teknologi tepung sagu", 2
+		if err := s.UpdateListing(ctx, target); err != nil {
+			t.Fatal(err)
+		}
+		if keys, _ := searchAll(t, svc, ids, "cassava"); len(keys) != 0 {
+			t.Errorf("cassava still finds %v after the edit", keys)
+		}
+		if keys, _ := searchAll(t, svc, ids, "sagu"); !slices.Equal(keys, []string{"id-cassava"}) {
+			t.Errorf("sagu finds %v, want the edited listing", keys)
+		}
+	})
+}
+
+func TestRelevanceNeedsQ(t *testing.T) {
+	s := dbtest.New(t, store.SQLite)
+	svc := searchService(t, s)
+	staff := transfer.Actor{ID: id(), Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+	for _, r := range []struct {
+		q, sort string
+	}{{"", "relevance"}, {"solar", "-relevance"}} {
+		_, err := svc.ListListings(ctx, staff, transfer.ListingFilter{Kind: transfer.KindOffer, Q: r.q}, transfer.PageRequest{Sort: r.sort})
+		if !errors.Is(err, transfer.ErrInvalid) {
+			t.Errorf("q=%q sort=%q: %v, want invalid", r.q, r.sort, err)
+		}
+	}
+}
+
+// Past the count limit a total is an estimate and says so; below it, exact.
+// The partner's total adds its own listings to the others' live public ones.
+func TestListTotalsPastTheLimitAreEstimates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		seedSearchFixture(t, s) // nine published public offers of one institution
+		own := institution("Own")
+		if err := s.CreateInstitution(ctx, own); err != nil {
+			t.Fatal(err)
+		}
+		draft := transfer.Listing{ID: id(), Kind: transfer.KindOffer, InstitutionID: own.ID, Title: "Own draft", Summary: "s",
+			Language: "en", Sector: "biomedicine", Keywords: []string{}, TRL: 5, Visibility: "confidential",
+			Status: transfer.StatusDraft, Version: 1, CreatedAt: at(1), UpdatedAt: at(1), TransferModes: []string{}, Countries: []string{}}
+		if err := s.CreateListing(ctx, draft); err != nil {
+			t.Fatal(err)
+		}
+		svc := searchService(t, s)
+		staff := transfer.Actor{ID: id(), Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+		partner := transfer.Actor{ID: id(), Kind: transfer.ActorClient, Role: transfer.RolePartner, InstitutionID: own.ID}
+		list := func(a transfer.Actor, f transfer.ListingFilter) transfer.Page[transfer.Listing] {
+			t.Helper()
+			f.Kind = transfer.KindOffer
+			p, err := svc.ListListings(ctx, a, f, transfer.PageRequest{Limit: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		if p := list(staff, transfer.ListingFilter{}); p.Total != 10 || p.TotalEstimated {
+			t.Errorf("staff, limit 10,000: total %d estimated %v, want exactly 10", p.Total, p.TotalEstimated)
+		}
+		if p := list(partner, transfer.ListingFilter{}); p.Total != 10 || p.TotalEstimated {
+			t.Errorf("partner: total %d estimated %v, want exactly 10 (9 public + its draft)", p.Total, p.TotalEstimated)
+		}
+		s.SetCountLimit(4)
+		if err := s.Analyze(ctx); err != nil { // Postgres asks its planner first
+			t.Fatal(err)
+		}
+		if p := list(staff, transfer.ListingFilter{}); !p.TotalEstimated || p.Total < 4 {
+			t.Errorf("staff, limit 4: total %d estimated %v, want an estimate of at least 4", p.Total, p.TotalEstimated)
+		}
+		if p := list(partner, transfer.ListingFilter{}); !p.TotalEstimated || p.Total < 5 {
+			t.Errorf("partner, limit 4: total %d estimated %v, want an estimate of at least 4 + 1", p.Total, p.TotalEstimated)
+		}
+		if p := list(partner, transfer.ListingFilter{Sector: "biomedicine"}); p.Total != 1 || p.TotalEstimated {
+			t.Errorf("partner, biomedicine: total %d estimated %v, want exactly 1", p.Total, p.TotalEstimated)
+		}
+	})
+}
