@@ -166,8 +166,16 @@ func storedIDs(t *testing.T, base, token string) []string {
 	t.Helper()
 	var ids []string
 	cursor := ""
+	deadline := time.Now().Add(30 * time.Second)
 	for {
-		_, page := call(t, "GET", base+"/api/v1/institutions?limit=100&cursor="+cursor, token, nil)
+		status, page := call(t, "GET", base+"/api/v1/institutions?limit=100&cursor="+cursor, token, nil)
+		if status != http.StatusOK { // the pool is still replacing connections the crash broke
+			if time.Now().After(deadline) {
+				t.Fatalf("listing institutions: %d %v", status, page)
+			}
+			time.Sleep(200 * time.Millisecond)
+			continue
+		}
 		items, _ := page["items"].([]any)
 		for _, it := range items {
 			if m := it.(map[string]any); strings.HasPrefix(m["name"].(string), "Fault test ") {

@@ -220,7 +220,7 @@ func TestListingFiltersSortAndSync(t *testing.T) {
 		for q, n := range map[string]int{"sector=modern_agriculture&subsector=agri_processing": 5, "sector=biomedicine": 0,
 			"trl_min=8&trl_max=8": 5, "trl_min=9": 0, "transfer_mode=technical_service": 5, "transfer_mode=licensing": 0,
 			"language=en": 5, "language=zh": 0, "q=CASSAVA": 5, "q=" + url.QueryEscape("50%_off"): 0,
-			"q=%00": 0, "q=%FF%FE": 0, "q=" + url.QueryEscape("\u202e\u0301"): 0, "q=cassava&sort=title": 5} {
+			"q=" + url.QueryEscape("\u202e\u0301"): 0, "q=cassava&sort=title": 5} {
 			if got := api.listIDs("staff", q); len(got) != n {
 				t.Errorf("%s: %d results, want %d", q, len(got), n)
 			}
