@@ -21,13 +21,7 @@ import (
 // receiver is not even listening yet), and starts another: every event the
 // first process committed reaches the receiver.
 func TestWebhookEventsSurviveAKilledProcess(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "techbridge")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	for _, dialect := range dbtest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			// Reserve a port for the receiver, which starts only after the kill.
@@ -105,6 +99,19 @@ func TestWebhookEventsSurviveAKilledProcess(t *testing.T) {
 			t.Logf("killed process: %d events committed, %d distinct delivered after restart", produced, len(ids))
 		})
 	}
+}
+
+// buildBinary builds the program for tests that run it as a process.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "techbridge")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 var listenRe = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)

@@ -30,13 +30,7 @@ import (
 // Then it counts: every acknowledged write is stored (0 lost), no key made
 // two rows (0 duplicated), and every key got its answer (0 stuck).
 func TestIdempotentWritesSurviveKills(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary and runs a database server")
-	}
-	bin := filepath.Join(t.TempDir(), "techbridge")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	for _, dialect := range dbtest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			env := map[string]string{"TECHBRIDGE_ADDR": "127.0.0.1:" + strconv.Itoa(freePort(t)),
