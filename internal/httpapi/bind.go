@@ -208,6 +208,10 @@ func (q *queryParams) time(name string) *time.Time {
 		q.problems.Add(name, "must be an RFC 3339 timestamp such as 2026-11-01T00:00:00Z")
 		return nil
 	}
+	if y := t.UTC().Year(); y < 1 || y > 9999 {
+		q.problems.Add(name, "must fall in the years 0001 to 9999 (UTC)")
+		return nil
+	}
 	return &t
 }
 

@@ -220,8 +220,10 @@ func (s *Store) RawAgreementStats(ctx context.Context, q transfer.StatsQuery) ([
 		case "quarter":
 			exprs = append(exprs, quarterOf("a.signed_on"))
 		case "country":
-			with = append(with, ctes["dc"])
-			withArgs = append(withArgs, partyArgs...)
+			if !slices.Contains(with, ctes["dc"]) { // corridor may have brought it
+				with = append(with, ctes["dc"])
+				withArgs = append(withArgs, partyArgs...)
+			}
 			from += " JOIN dc ON dc.agreement_id = a.id"
 			exprs = append(exprs, "dc.country")
 		case "corridor":

@@ -43,10 +43,22 @@ func (s *Service) suppressSmallGroups(res *StatsResult) {
 	suppress(&res.Total, s.minGroup)
 }
 
+// suppress blanks a group of fewer than k agreements, and inside a larger
+// group the currencies that fewer than k of its agreements are valued in:
+// a group of five whose one MYR deal showed its value would name that deal.
 func suppress(r *StatsRow, k int) {
-	if r.Count == 0 || r.Count >= int64(k) {
+	if r.Count == 0 {
 		return
 	}
-	r.Count, r.Suppressed = 0, true
-	r.ValueByCurrency, r.CountByCurrency = map[string]int64{}, map[string]int64{}
+	if r.Count < int64(k) {
+		r.Count, r.Suppressed = 0, true
+		r.ValueByCurrency, r.CountByCurrency = map[string]int64{}, map[string]int64{}
+		return
+	}
+	for cur, n := range r.CountByCurrency {
+		if cur != "" && n < int64(k) {
+			delete(r.CountByCurrency, cur)
+			delete(r.ValueByCurrency, cur)
+		}
+	}
 }

@@ -216,7 +216,10 @@ func (l Listing) Validate(now time.Time) error {
 	if !slices.Contains(Visibilities, l.Visibility) {
 		p.Add("visibility", "must be public or confidential")
 	}
-	if l.EndsAt != nil && !l.EndsAt.After(now) && l.Status != StatusExpired && l.Status != StatusWithdrawn {
+	switch {
+	case l.EndsAt != nil && l.EndsAt.UTC().Year() > 9999:
+		p.Add(l.Kind.endsField(), "must be before the year 10000 (UTC)") // RFC 3339 has four-digit years
+	case l.EndsAt != nil && !l.EndsAt.After(now) && l.Status != StatusExpired && l.Status != StatusWithdrawn:
 		p.Add(l.Kind.endsField(), "must be in the future")
 	}
 	return p.Err()

@@ -1,0 +1,34 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+// Found by an outside review: timestamps past year 9999 in UTC could be
+// stored and then broke every read (500); year 0 in updated_since was a 500
+// on Postgres; corridor before country in group_by was a 500.
+func TestReviewFindingsAreClientErrors(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		offer := listingBody(transfer.KindOffer, api.ownInst.ID)
+		offer["expires_at"] = "9999-12-31T23:59:59-01:00" // year 10000 in UTC
+		p := api.do("partner", http.MethodPost, "/api/v1/offers", offer).want(422).problem()
+		if f := p.fields(); len(f) != 1 || f[0] != "expires_at" {
+			t.Fatalf("fields %v", f)
+		}
+		var res struct{ Created, Failed int }
+		api.do("staff", http.MethodPost, "/api/v1/offers/import", []any{offer}).want(200).json(&res)
+		if res.Created != 0 || res.Failed != 1 {
+			t.Fatalf("import stored a year-10000 expiry: %+v", res)
+		}
+		api.do("partner", http.MethodGet, "/api/v1/offers?limit=100", nil).want(200)
+		for _, q := range []string{"0000-01-01T00:00:00Z", "0000-12-31T23:59:59Z"} {
+			api.do("partner", http.MethodGet, "/api/v1/offers?updated_since="+q, nil).want(422)
+		}
+		for _, g := range []string{"corridor,country", "sector,corridor,country", "country,corridor"} {
+			api.do("staff", http.MethodGet, "/api/v1/stats/agreements?group_by="+g, nil).want(200)
+		}
+	})
+}
