@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/techbridge/techbridge/internal/transfer"
@@ -29,6 +31,53 @@ func TestReviewFindingsAreClientErrors(t *testing.T) {
 		}
 		for _, g := range []string{"corridor,country", "sector,corridor,country", "country,corridor"} {
 			api.do("staff", http.MethodGet, "/api/v1/stats/agreements?group_by="+g, nil).want(200)
+		}
+	})
+}
+
+// Found by an outside review: of twenty concurrent refreshes with one
+// token, one won and another detected the reuse and revoked the family, yet
+// the winner's new refresh token still worked when it was issued after the
+// revocation. Using a token and issuing its successor now commit together.
+func TestRefreshRaceLeavesNoLiveToken(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		for round := range 5 {
+			var login struct {
+				RefreshToken string `json:"refresh_token"`
+			}
+			api.do("", http.MethodPost, "/api/v1/auth/login", map[string]string{"email": api.partner.Email,
+				"password": api.password}, "X-Forwarded-For", "").want(200).json(&login)
+			var mu sync.Mutex
+			var issued []string
+			reuse := 0
+			var wg sync.WaitGroup
+			for range 20 {
+				wg.Go(func() {
+					r := api.do("", http.MethodPost, "/api/v1/auth/refresh", map[string]string{"refresh_token": login.RefreshToken})
+					mu.Lock()
+					defer mu.Unlock()
+					switch r.Code {
+					case http.StatusOK:
+						var out struct {
+							RefreshToken string `json:"refresh_token"`
+						}
+						r.json(&out)
+						issued = append(issued, out.RefreshToken)
+					case http.StatusUnauthorized:
+						if strings.Contains(r.Body.String(), "already used") {
+							reuse++
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if len(issued) > 1 {
+				t.Fatalf("round %d: one refresh token was used %d times", round, len(issued))
+			}
+			if reuse == 0 || len(issued) == 0 {
+				continue // no race this round: nothing to check
+			}
+			api.do("", http.MethodPost, "/api/v1/auth/refresh", map[string]string{"refresh_token": issued[0]}).want(401)
 		}
 	})
 }

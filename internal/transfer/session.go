@@ -58,10 +58,10 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err := s.attemptSucceeded(ctx, keys); err != nil {
 		return Tokens{}, fmt.Errorf("login: %w", err)
 	}
-	return s.issueUserTokens(ctx, u, newID(), s.now())
+	return s.issueUserTokens(ctx, s.db(ctx), u, newID(), s.now())
 }
 
-func (s *Service) issueUserTokens(ctx context.Context, u User, family string, now time.Time) (Tokens, error) {
+func (s *Service) issueUserTokens(ctx context.Context, st SessionStore, u User, family string, now time.Time) (Tokens, error) {
 	access, ttl, err := s.tokens.IssueAccessToken(u.Actor())
 	if err != nil {
 		return Tokens{}, fmt.Errorf("issue access token: %w", err)
@@ -69,7 +69,7 @@ func (s *Service) issueUserTokens(ctx context.Context, u User, family string, no
 	secret := randomToken(32)
 	rt := RefreshToken{ID: newID(), UserID: u.ID, FamilyID: family, Hash: hashSecret(secret),
 		CreatedAt: now, ExpiresAt: now.Add(s.refreshTTL)}
-	if err := s.db(ctx).CreateRefreshToken(ctx, rt); err != nil {
+	if err := st.CreateRefreshToken(ctx, rt); err != nil {
 		return Tokens{}, fmt.Errorf("store refresh token: %w", err)
 	}
 	return Tokens{AccessToken: access, RefreshToken: secret, ExpiresIn: ttl}, nil
@@ -92,25 +92,41 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	if rt.RevokedAt != nil || !now.Before(rt.ExpiresAt) {
 		return Tokens{}, errBadRefresh
 	}
-	fresh, err := s.db(ctx).UseRefreshToken(ctx, rt.ID, now)
-	if err != nil {
+	// Using the token and issuing its successor commit together: a
+	// concurrent use of the same token waits for this one and, finding it
+	// used, revokes the family with the successor in it, so no token issued
+	// during such a race outlives the revocation.
+	var out Tokens
+	reused, refused := false, false
+	err = s.write(ctx, systemActor, func(w *unit) error {
+		fresh, err := w.UseRefreshToken(ctx, rt.ID, now)
+		if err != nil || !fresh {
+			reused = !fresh
+			return err
+		}
+		u, err := w.UserByID(ctx, rt.UserID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err != nil || u.Disabled {
+			refused = true
+			return w.RevokeRefreshFamily(ctx, rt.FamilyID, now)
+		}
+		out, err = s.issueUserTokens(ctx, w, u, rt.FamilyID, now)
+		return err
+	})
+	switch {
+	case err != nil:
 		return Tokens{}, fmt.Errorf("refresh: %w", err)
-	}
-	if !fresh {
-		if err := s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, now); err != nil {
+	case refused:
+		return Tokens{}, errBadRefresh
+	case reused:
+		if err := s.write(ctx, systemActor, func(w *unit) error { return w.RevokeRefreshFamily(ctx, rt.FamilyID, now) }); err != nil {
 			return Tokens{}, fmt.Errorf("refresh: revoke family: %w", err)
 		}
 		return Tokens{}, Errorf(ErrUnauthenticated, "refresh token was already used; every session of this login is revoked")
 	}
-	u, err := s.db(ctx).UserByID(ctx, rt.UserID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Tokens{}, fmt.Errorf("refresh: %w", err)
-	}
-	if err != nil || u.Disabled {
-		_ = s.db(ctx).RevokeRefreshFamily(ctx, rt.FamilyID, now)
-		return Tokens{}, errBadRefresh
-	}
-	return s.issueUserTokens(ctx, u, rt.FamilyID, now)
+	return out, nil
 }
 
 // Logout revokes the family of a refresh token. Unknown tokens are ignored,
