@@ -285,7 +285,7 @@ func ifMatch(c echo.Context) (int, error) {
 	}
 	h = strings.TrimPrefix(h, "W/")
 	v, err := strconv.Atoi(strings.Trim(h, `"`))
-	if err != nil || v <= 0 || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
+	if err != nil || v <= 0 || h != etag(v) { // exactly as sent in ETag: "01" and "+1" are not "1"
 		return 0, transfer.Errorf(transfer.ErrBadRequest, `If-Match must be an entity tag such as "3", as sent in ETag`)
 	}
 	return v, nil

@@ -81,3 +81,14 @@ func TestRefreshRaceLeavesNoLiveToken(t *testing.T) {
 		}
 	})
 }
+
+// If-Match compares entity tags exactly as ETag sent them.
+func TestIfMatchIsExact(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		path := "/api/v1/institutions/" + api.ownInst.ID
+		for _, tag := range []string{`"01"`, `"+1"`, `" 1"`, `1`} {
+			api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", tag).want(400)
+		}
+		api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", `"1"`).want(200)
+	})
+}
