@@ -23,10 +23,11 @@ type unit struct {
 
 	audit     []AuditEvent
 	events    []pendingEvent
-	published []Listing // newly published: their new matches are announced
-	listings  []Listing // to re-index after commit
-	deltas    [][2][]Agreement
-	queued    bool // deliveries were written: wake the delivery loop
+	published []Listing   // newly published: their new matches are announced
+	listings  []Listing   // to re-index after commit
+	removed   []Agreement // agreements whose statistics counts go…
+	added     []Agreement // …and those whose counts come, summed at commit
+	queued    bool        // deliveries were written: wake the delivery loop
 }
 
 // pendingEvent is a webhook event waiting for the commit: to the active
@@ -123,7 +124,8 @@ func (u *unit) send(typ, institution string, endpoints []string, data any) {
 
 // countAgreements moves the statistics from the agreements removed to those added.
 func (u *unit) countAgreements(removed, added []Agreement) {
-	u.deltas = append(u.deltas, [2][]Agreement{removed, added})
+	u.removed = append(u.removed, removed...)
+	u.added = append(u.added, added...)
 }
 
 // listingMoved is the one place that decides what a listing's change
@@ -154,11 +156,11 @@ func (u *unit) flush() error {
 			return err
 		}
 	}
-	for _, d := range u.deltas {
-		if ds := StatsDeltas(d[0], d[1]); len(ds) > 0 {
-			if err := u.AddStatsDeltas(u.ctx, ds); err != nil {
-				return err
-			}
+	// One sorted batch for the whole unit, so that concurrent writers lock
+	// the counting rows in one order.
+	if ds := StatsDeltas(u.removed, u.added); len(ds) > 0 {
+		if err := u.AddStatsDeltas(u.ctx, ds); err != nil {
+			return err
 		}
 	}
 	return u.enqueueEvents()
