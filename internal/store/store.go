@@ -56,6 +56,7 @@ type Store struct {
 	dialect    string
 	lockID     int64
 	conn       *sql.Conn // set inside Tx: the transaction's connection
+	savepoints *int      // set inside Tx: savepoints made so far, to name the next
 	aead       cipher.AEAD
 	countLimit int // lists of listings count exactly up to this many rows
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,7 +20,8 @@ import (
 // statement would otherwise doom all of it).
 func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) (err error) {
 	if s.conn != nil {
-		name := fmt.Sprintf("sp%d", savepoints.Add(1))
+		*s.savepoints++ // a transaction is used by one goroutine at a time
+		name := fmt.Sprintf("sp%d", *s.savepoints)
 		db := s.db.WithContext(ctx)
 		if err := db.Exec("SAVEPOINT " + name).Error; err != nil {
 			return TranslateError(err)
@@ -45,7 +45,8 @@ func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) (err erro
 	}
 	db := s.db.Session(&gorm.Session{Context: ctx, NewDB: true})
 	db.Statement.ConnPool = tx
-	inner := &Store{db: db, sqlDB: s.sqlDB, dialect: s.dialect, lockID: s.lockID, conn: conn, aead: s.aead, countLimit: s.countLimit}
+	inner := &Store{db: db, sqlDB: s.sqlDB, dialect: s.dialect, lockID: s.lockID, conn: conn, aead: s.aead, countLimit: s.countLimit,
+		savepoints: new(int)}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = tx.Rollback()
@@ -59,8 +60,6 @@ func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) (err erro
 	return TranslateError(tx.Commit())
 }
 
-// savepoints names savepoints uniquely (within a transaction is enough).
-var savepoints atomic.Uint64
 
 // canCopy reports whether COPY is at hand: Postgres, inside Tx.
 func (s *Store) canCopy() bool { return s.dialect == Postgres && s.conn != nil }
