@@ -60,7 +60,6 @@ func (s *Store) Tx(ctx context.Context, fn func(transfer.Store) error) (err erro
 	return TranslateError(tx.Commit())
 }
 
-
 // canCopy reports whether COPY is at hand: Postgres, inside Tx.
 func (s *Store) canCopy() bool { return s.dialect == Postgres && s.conn != nil }
 
