@@ -129,11 +129,7 @@ func TestDisabledPartnerCannotRegisterWebhook(t *testing.T) {
 // (with its own revocation table) and router, on the same database.
 func replica(t *testing.T, cfg store.Config, tokens *auth.Tokens) (*httpapi.Server, *store.Store) {
 	t.Helper()
-	st, err := store.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := dbtest.Open(t, cfg)
 	svc, err := transfer.NewService(st, auth.FastArgon2, tokens, transfer.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -148,14 +144,7 @@ func TestRevocationReachesEveryReplica(t *testing.T) {
 	for _, dialect := range dbtest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			cfg := dbtest.Config(t, dialect)
-			st, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if _, err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			st := dbtest.Open(t, cfg)
 			api := newTestAPI(t, st, emptyConfig) // replica A
 			b, _ := replica(t, cfg, api.tokens)   // replica B
 			onB := func(bearer string) int {
@@ -259,14 +248,7 @@ func TestRevocationsFailClosed(t *testing.T) {
 	for _, dialect := range dbtest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			cfg := dbtest.Config(t, dialect)
-			st, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if _, err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			st := dbtest.Open(t, cfg)
 			api := newTestAPI(t, st, emptyConfig)
 			b, bStore := replica(t, cfg, api.tokens)
 			get := func() int {

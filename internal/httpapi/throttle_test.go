@@ -135,14 +135,7 @@ func TestLoginThrottleIsSharedByReplicas(t *testing.T) {
 	for _, dialect := range dbtest.Dialects(t) {
 		t.Run(dialect, func(t *testing.T) {
 			cfg := dbtest.Config(t, dialect)
-			st, err := store.Open(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
-			if _, err := st.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			st := dbtest.Open(t, cfg)
 			api := newTestAPI(t, st, emptyConfig)
 			b, _ := replica(t, cfg, api.tokens)
 			for i := range 6 {

@@ -87,13 +87,20 @@ func Config(t testing.TB, dialect string) store.Config {
 // New returns a migrated store on a fresh database of the dialect.
 func New(t testing.TB, dialect string) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), Config(t, dialect))
+	return Open(t, Config(t, dialect))
+}
+
+// Open opens and migrates a store on cfg (from Config), closed when the
+// test ends; a second Open on the same cfg is a second process's store.
+func Open(t testing.TB, cfg store.Config) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), cfg)
 	if err != nil {
-		t.Fatalf("open %s: %v", dialect, err)
+		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
 	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate %s: %v", dialect, err)
+		t.Fatalf("migrate: %v", err)
 	}
 	return s
 }
