@@ -82,6 +82,9 @@ func TestSmallStatisticsGroupsAreSuppressed(t *testing.T) {
 			a.Rows[1]["count"] != nil || a.Rows[1]["value_by_currency"] != nil || a.Rows[1]["month"] != "2026-05" {
 			t.Fatalf("rows %+v", a.Rows)
 		}
+		if !a.Total.Suppressed { // else the total minus March gives May back
+			t.Fatalf("total beside a blanked row %+v", a.Total)
+		}
 		api.do("analyst", http.MethodGet, "/api/v1/stats/agreements?from=2026-05-01", nil).want(200).json(&a)
 		if !a.Total.Suppressed || a.Total.Count != nil {
 			t.Fatalf("total of one agreement %+v", a.Total)

@@ -92,3 +92,12 @@ func TestIfMatchIsExact(t *testing.T) {
 		api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", `"1"`).want(200)
 	})
 }
+
+// A long account name is cut for the throttle's key at a character
+// boundary: cut inside a character it was not text, and Postgres answered 500.
+func TestLongNonASCIILoginIsRefusedNotAnError(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		email := strings.Repeat("电", 200) + "@x.example"
+		api.do("", http.MethodPost, "/api/v1/auth/login", map[string]string{"email": email, "password": api.password}).want(401)
+	})
+}

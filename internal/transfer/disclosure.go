@@ -36,29 +36,41 @@ func (s *Service) statsParts(ctx context.Context, a Actor, q StatsQuery) ([]Stat
 }
 
 // suppressSmallGroups blanks the groups, and the total, of fewer than k agreements.
+//
+// When anything in the rows was blanked, so is the total: the total minus
+// the rows shown would give the blanked group back.
 func (s *Service) suppressSmallGroups(res *StatsResult) {
+	blanked := false
 	for i := range res.Rows {
-		suppress(&res.Rows[i], s.minGroup)
+		blanked = suppress(&res.Rows[i], s.minGroup) || blanked
 	}
-	suppress(&res.Total, s.minGroup)
+	if suppress(&res.Total, s.minGroup) || !blanked || res.Total.Count == 0 {
+		return
+	}
+	res.Total.Count, res.Total.Suppressed = 0, true
+	res.Total.ValueByCurrency, res.Total.CountByCurrency = map[string]int64{}, map[string]int64{}
 }
 
 // suppress blanks a group of fewer than k agreements, and inside a larger
 // group the currencies that fewer than k of its agreements are valued in:
 // a group of five whose one MYR deal showed its value would name that deal.
-func suppress(r *StatsRow, k int) {
+// It reports whether it blanked anything.
+func suppress(r *StatsRow, k int) bool {
 	if r.Count == 0 {
-		return
+		return false
 	}
 	if r.Count < int64(k) {
 		r.Count, r.Suppressed = 0, true
 		r.ValueByCurrency, r.CountByCurrency = map[string]int64{}, map[string]int64{}
-		return
+		return true
 	}
+	blanked := false
 	for cur, n := range r.CountByCurrency {
 		if cur != "" && n < int64(k) {
 			delete(r.CountByCurrency, cur)
 			delete(r.ValueByCurrency, cur)
+			blanked = true
 		}
 	}
+	return blanked
 }

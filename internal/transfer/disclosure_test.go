@@ -26,3 +26,30 @@ func TestSuppressHidesSmallCurrencyGroups(t *testing.T) {
 		t.Fatalf("a group of 2 shows: %+v", small)
 	}
 }
+
+// A blanked row blanks the total too: the total minus the rows shown would
+// give the blanked group back (found in review: 427,242 − 3,000 = 424,242).
+func TestSuppressedRowsBlankTheTotal(t *testing.T) {
+	s := &Service{minGroup: 3}
+	res := StatsResult{
+		Rows: []StatsRow{
+			{Keys: []string{"2026-03"}, Count: 3, ValueByCurrency: map[string]int64{"USD": 3000}, CountByCurrency: map[string]int64{"USD": 3}},
+			{Keys: []string{"2026-05"}, Count: 1, ValueByCurrency: map[string]int64{"USD": 424242}, CountByCurrency: map[string]int64{"USD": 1}},
+		},
+		Total: StatsRow{Count: 4, ValueByCurrency: map[string]int64{"USD": 427242}, CountByCurrency: map[string]int64{"USD": 4}},
+	}
+	s.suppressSmallGroups(&res)
+	if !res.Rows[1].Suppressed || res.Rows[0].Suppressed {
+		t.Fatalf("rows %+v", res.Rows)
+	}
+	if !res.Total.Suppressed || len(res.Total.ValueByCurrency) != 0 {
+		t.Fatalf("the total %+v gives the blanked row back", res.Total)
+	}
+	whole := StatsResult{Rows: res.Rows[:1], Total: StatsRow{Count: 3, ValueByCurrency: map[string]int64{"USD": 3000},
+		CountByCurrency: map[string]int64{"USD": 3}}}
+	whole.Rows[0].Suppressed = false
+	s.suppressSmallGroups(&whole)
+	if whole.Total.Suppressed {
+		t.Fatal("nothing was blanked, yet the total was")
+	}
+}

@@ -61,7 +61,11 @@ func (s *Service) reloadRevocations(ctx context.Context, maxAge time.Duration) (
 		return 0, nil
 	}
 	started := time.Now()
-	fresh, err := s.db(ctx).TokenCutoffsAfter(ctx, s.now().Add(-s.tokenTTL-2*time.Minute))
+	// Its own short deadline: callers queue behind this reload, and a hung
+	// database must not hold them longer than the grace period.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(outside(ctx)), revocationGrace/2)
+	defer cancel()
+	fresh, err := s.store.TokenCutoffsAfter(ctx, s.now().Add(-s.tokenTTL-2*time.Minute))
 	if err != nil {
 		return 0, fmt.Errorf("reload token cutoffs: %w", err)
 	}

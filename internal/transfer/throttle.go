@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // ThrottleStore counts authentication attempts in the database, so that
@@ -49,7 +50,11 @@ const maxAccountLen = 320
 // address first, so that an address over its limit adds no rows.
 func (t throttle) keys(kind, account, ip string) []attemptKey {
 	if len(account) > maxAccountLen {
-		account = account[:maxAccountLen]
+		n := maxAccountLen
+		for n > 0 && !utf8.RuneStart(account[n]) { // never split a character: keys are text
+			n--
+		}
+		account = account[:n]
 	}
 	var keys []attemptKey
 	if ip != "" {
