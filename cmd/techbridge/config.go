@@ -25,6 +25,7 @@ type config struct {
 	AdminEmail          string
 	AdminPassword       string
 	CORSOrigins         []string
+	PublicURL           string // origin browser sessions of the console come from; empty: the request's Host
 	TrustedProxies      []*net.IPNet
 	WebhookAllowedCIDRs []*net.IPNet
 	DBMaxConns          int           // connections per process
@@ -107,6 +108,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 			continue
 		}
 		c.CORSOrigins = append(c.CORSOrigins, u.Scheme+"://"+u.Host)
+	}
+	if pu := strings.TrimSpace(getenv("TECHBRIDGE_PUBLIC_URL")); pu != "" {
+		u, err := url.Parse(pu)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TECHBRIDGE_PUBLIC_URL: %q is not a URL such as https://techbridge.example.org", pu))
+		} else {
+			c.PublicURL = u.Scheme + "://" + u.Host
+		}
 	}
 	if c.TrustedProxies, err = parseCIDRs("TECHBRIDGE_TRUSTED_PROXIES", getenv); err != nil {
 		errs = append(errs, err)
@@ -208,6 +217,7 @@ func (c config) LogValue() slog.Value {
 		slog.String("admin_email", c.AdminEmail),
 		slog.String("admin_password", mask(c.AdminPassword)),
 		slog.Any("cors_origins", c.CORSOrigins),
+		slog.String("public_url", c.PublicURL),
 		slog.Any("trusted_proxies", nets(c.TrustedProxies)),
 		slog.Any("webhook_allowed_cidrs", nets(c.WebhookAllowedCIDRs)),
 		slog.Int("db_max_conns", c.DBMaxConns),

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/techbridge/techbridge/internal/auth"
+	"github.com/techbridge/techbridge/internal/console"
 	"github.com/techbridge/techbridge/internal/httpapi"
 	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/store"
@@ -228,8 +229,12 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		}
 	}
 
+	ui, err := console.New()
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
 	handler := httpapi.NewServer(a.svc, a.tokens, httpapi.Config{Logger: log, CORSOrigins: cfg.CORSOrigins,
-		TrustedProxies: cfg.TrustedProxies, Version: version})
+		TrustedProxies: cfg.TrustedProxies, Version: version, PublicURL: cfg.PublicURL, Console: ui})
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,

@@ -17,12 +17,13 @@ type loginRequest struct {
 }
 
 type refreshRequest struct {
-	RefreshToken string `json:"refresh_token"`
+	// Empty or left out with X-Token-Delivery: cookie, which reads the cookie instead.
+	RefreshToken string `json:"refresh_token,omitempty" binding:"optional"`
 }
 
 type tokenResponse struct {
 	AccessToken  string `json:"access_token"`
-	RefreshToken string `json:"refresh_token,omitempty"`
+	RefreshToken string `json:"refresh_token,omitempty" binding:"optional"` // left out with X-Token-Delivery: cookie
 	TokenType    string `json:"token_type" enums:"Bearer" example:"Bearer"`
 	ExpiresIn    int    `json:"expires_in" example:"900"`
 }
@@ -46,10 +47,12 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
-//	@Param			body	body		loginRequest	true	"credentials"
+//	@Param			X-Token-Delivery	header		string			false	"cookie: for browsers; the refresh token is set in an HttpOnly cookie (techbridge_refresh, Path=/api/v1/auth) instead of the body, with a script-readable CSRF cookie (techbridge_csrf) to echo in X-CSRF-Token on refresh and logout; the Origin must be this service"	Enums(cookie)
+//	@Param			body				body		loginRequest	true	"credentials"
 //	@Success		200		{object}	tokenResponse
 //	@Failure		400		{object}	problem
 //	@Failure		401		{object}	problem
+//	@Failure		403		{object}	problem	"cookie delivery asked from another origin"
 //	@Failure		422		{object}	problem
 //	@Failure		429		{object}	problem
 //	@Failure		503		{object}	problem
@@ -59,9 +62,16 @@ func (s *Server) login(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	browser := wantsCookie(c)
+	if browser && !s.sameOrigin(c) { // no login CSRF: a foreign page cannot sign a browser in
+		return errCrossSite()
+	}
 	t, err := s.accounts.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
+	}
+	if browser {
+		return writeBrowserTokens(c, t)
 	}
 	return writeTokens(c, t)
 }
@@ -74,19 +84,35 @@ func (s *Server) login(c echo.Context) error {
 //	@Tags			auth
 //	@Accept			json
 //	@Produce		json
-//	@Param			body	body		refreshRequest	true	"the current refresh token"
+//	@Param			X-Token-Delivery	header		string			false	"cookie: read the refresh token from the techbridge_refresh cookie and set its successor there; needs X-CSRF-Token and a same-origin Origin"	Enums(cookie)
+//	@Param			X-CSRF-Token		header		string			false	"with X-Token-Delivery: cookie, the value of the techbridge_csrf cookie"
+//	@Param			body				body		refreshRequest	true	"the current refresh token ({} with X-Token-Delivery: cookie)"
 //	@Success		200		{object}	tokenResponse
 //	@Failure		400		{object}	problem
 //	@Failure		401		{object}	problem
+//	@Failure		403		{object}	problem	"cookie mode without a matching X-CSRF-Token or from another origin"
 //	@Router			/auth/refresh [post]
 func (s *Server) refresh(c echo.Context) error {
 	var req refreshRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
+	browser := wantsCookie(c)
+	if browser {
+		if err := s.checkBrowserRequest(c); err != nil {
+			return err
+		}
+		req.RefreshToken = refreshFromCookie(c)
+		if req.RefreshToken == "" {
+			return transfer.Errorf(transfer.ErrUnauthenticated, "no browser session: sign in again")
+		}
+	}
 	t, err := s.accounts.Refresh(c.Request().Context(), req.RefreshToken)
 	if err != nil {
 		return err
+	}
+	if browser {
+		return writeBrowserTokens(c, t)
 	}
 	return writeTokens(c, t)
 }
@@ -98,14 +124,28 @@ func (s *Server) refresh(c echo.Context) error {
 //	@ID			logout
 //	@Tags			auth
 //	@Accept			json
-//	@Param			body	body	refreshRequest	true	"the refresh token to revoke"
+//	@Param			X-Token-Delivery	header	string			false	"cookie: revoke the refresh token of the techbridge_refresh cookie and clear both session cookies; needs X-CSRF-Token and a same-origin Origin"	Enums(cookie)
+//	@Param			X-CSRF-Token		header	string			false	"with X-Token-Delivery: cookie, the value of the techbridge_csrf cookie"
+//	@Param			body				body	refreshRequest	true	"the refresh token to revoke ({} with X-Token-Delivery: cookie)"
 //	@Success		204
 //	@Failure		400	{object}	problem
+//	@Failure		403	{object}	problem	"cookie mode without a matching X-CSRF-Token or from another origin"
 //	@Router			/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
 	var req refreshRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
+	}
+	if wantsCookie(c) {
+		if err := s.checkBrowserRequest(c); err != nil {
+			return err
+		}
+		tok := refreshFromCookie(c)
+		clearSessionCookies(c)
+		if tok == "" {
+			return c.NoContent(http.StatusNoContent)
+		}
+		req.RefreshToken = tok
 	}
 	if err := s.accounts.Logout(c.Request().Context(), req.RefreshToken); err != nil {
 		return err

@@ -62,6 +62,13 @@ func (s *Server) routes(cfg Config) {
 	e.GET("/swagger/*", swaggerUI(), public...)
 	e.GET("/openapi.json", s.openAPI, public...)
 	e.GET("/problems/:type", s.problemType, public...)
+	if cfg.Console != nil { // the staff console: static files, it calls the API like any client
+		toConsole := func(c echo.Context) error { return c.Redirect(http.StatusFound, "/console/") }
+		e.GET("/", toConsole)
+		e.GET("/console", toConsole)
+		e.GET("/console/*", echo.WrapHandler(cfg.Console))
+		e.HEAD("/console/*", echo.WrapHandler(cfg.Console))
+	}
 
 	// Route-level middleware, not group middleware: an Echo group with
 	// middleware registers a catch-all that would turn 405 into 404.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 
 	"github.com/labstack/echo/v4"
@@ -66,6 +67,11 @@ type Config struct {
 	TrustedProxies []*net.IPNet // peers whose X-Forwarded-For is believed
 	BodyLimit      string       // e.g. "1M"
 	Version        string
+	// PublicURL is the service's external URL (TECHBRIDGE_PUBLIC_URL): the
+	// Origin browser sessions must come from. Unset, the request's Host is.
+	PublicURL string
+	// Console serves the staff console under /console/ when set.
+	Console http.Handler
 	// ImportSlots is how many imports (up to 64 MB each) one process reads
 	// at once; more wait briefly, then get 503. Default 2.
 	ImportSlots int
@@ -88,6 +94,7 @@ type Server struct {
 	version      string
 	draining     atomic.Bool
 	imports      chan struct{} // one token per import being read and run
+	publicURL    *url.URL      // nil: browser sessions must come from the request's Host
 }
 
 // Route is one registered method and path template.
@@ -115,6 +122,9 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 		cfg.ImportSlots = 2
 	}
 	s.imports = make(chan struct{}, cfg.ImportSlots)
+	if u, err := url.Parse(cfg.PublicURL); err == nil && cfg.PublicURL != "" && u.Host != "" {
+		s.publicURL = u
+	}
 	e.HTTPErrorHandler = s.handleError
 	s.routes(cfg)
 	return s
