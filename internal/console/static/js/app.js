@@ -96,11 +96,12 @@ export async function render() {
     else content = [h('h1', {}, t('err.title')), notice(err.message || String(err), 'bad')];
   }
   if (gen !== generation) return; // a newer navigation won
-  main.replaceChildren(...[content].flat());
+  main.replaceChildren(...[content].flat(Infinity).filter((x) => x !== null && x !== undefined && x !== false && x !== ''));
   const h1 = main.querySelector('h1');
   if (h1) { document.title = h1.textContent + ' · ' + t('app.title'); announce(h1.textContent); }
   main.focus({ preventScroll: true });
   main.setAttribute('data-ready', route.path);
+  if (route.path !== '/signin' && !performance.getEntriesByName('console-ready').length) performance.mark('console-ready');
 }
 
 api.onBusy((on) => {
