@@ -449,6 +449,15 @@ const docTemplate = `{
                 "operationId": "login",
                 "parameters": [
                     {
+                        "enum": [
+                            "cookie"
+                        ],
+                        "type": "string",
+                        "description": "cookie: for browsers; the refresh token is set in an HttpOnly cookie (techbridge_refresh, Path=/api/v1/auth) instead of the body, with a script-readable CSRF cookie (techbridge_csrf) to echo in X-CSRF-Token on refresh and logout; the Origin must be this service",
+                        "name": "X-Token-Delivery",
+                        "in": "header"
+                    },
+                    {
                         "description": "credentials",
                         "name": "body",
                         "in": "body",
@@ -473,6 +482,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cookie delivery asked from another origin",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -511,7 +526,22 @@ const docTemplate = `{
                 "operationId": "logout",
                 "parameters": [
                     {
-                        "description": "the refresh token to revoke",
+                        "enum": [
+                            "cookie"
+                        ],
+                        "type": "string",
+                        "description": "cookie: revoke the refresh token of the techbridge_refresh cookie and clear both session cookies; needs X-CSRF-Token and a same-origin Origin",
+                        "name": "X-Token-Delivery",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "with X-Token-Delivery: cookie, the value of the techbridge_csrf cookie",
+                        "name": "X-CSRF-Token",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the refresh token to revoke ({} with X-Token-Delivery: cookie)",
                         "name": "body",
                         "in": "body",
                         "required": true,
@@ -526,6 +556,12 @@ const docTemplate = `{
                     },
                     "400": {
                         "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cookie mode without a matching X-CSRF-Token or from another origin",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -549,7 +585,22 @@ const docTemplate = `{
                 "operationId": "refreshToken",
                 "parameters": [
                     {
-                        "description": "the current refresh token",
+                        "enum": [
+                            "cookie"
+                        ],
+                        "type": "string",
+                        "description": "cookie: read the refresh token from the techbridge_refresh cookie and set its successor there; needs X-CSRF-Token and a same-origin Origin",
+                        "name": "X-Token-Delivery",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "with X-Token-Delivery: cookie, the value of the techbridge_csrf cookie",
+                        "name": "X-CSRF-Token",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the current refresh token ({} with X-Token-Delivery: cookie)",
                         "name": "body",
                         "in": "body",
                         "required": true,
@@ -573,6 +624,12 @@ const docTemplate = `{
                     },
                     "401": {
                         "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "cookie mode without a matching X-CSRF-Token or from another origin",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -6867,11 +6924,9 @@ const docTemplate = `{
         },
         "httpapi.refreshRequest": {
             "type": "object",
-            "required": [
-                "refresh_token"
-            ],
             "properties": {
                 "refresh_token": {
+                    "description": "Empty or left out with X-Token-Delivery: cookie, which reads the cookie instead.",
                     "type": "string"
                 }
             }
@@ -7092,6 +7147,7 @@ const docTemplate = `{
                     "example": 900
                 },
                 "refresh_token": {
+                    "description": "left out with X-Token-Delivery: cookie",
                     "type": "string"
                 },
                 "token_type": {
