@@ -105,7 +105,9 @@ func (s *site) login(name, email string) {
 		s.t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var tok struct{ AccessToken string `json:"access_token"` }
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
 	_ = json.NewDecoder(res.Body).Decode(&tok)
 	if res.StatusCode != 200 {
 		s.t.Fatalf("login %s: %d", email, res.StatusCode)
