@@ -455,3 +455,22 @@ func TestFirstLoad(t *testing.T) {
 		t.Errorf("first load is %.1f KB compressed, over the 300 KB budget", m.Console/1024)
 	}
 }
+
+// A problem document's field errors appear beside the fields they name.
+func TestFieldErrorsNextToFields(t *testing.T) {
+	s := startSite(t, dbtest.Dialects(t)[0])
+	ctx := browser(t)
+	signIn(t, ctx, s, "staff@test.example")
+	go_(t, ctx, s, "#/institutions/new", chromedp.WaitVisible(button("Save")))
+	run(t, ctx, "submit",
+		chromedp.SendKeys(`//label[.="Name"]/following-sibling::input`, "Hanoi Tech"),
+		chromedp.SendKeys(`//label[.="Country (ISO code)"]/following-sibling::input`, "XX"),
+		chromedp.Click(button("Save")),
+		chromedp.WaitVisible(css(`[data-field="country"] .err:not(:empty)`)))
+	msg := value(t, ctx, "error", chromedp.Text(css(`[data-field="country"] .err`)))
+	invalid := value(t, ctx, "aria", chromedp.AttributeValue(css(`[data-field="country"] input`), "aria-invalid"))
+	if msg == "" || invalid.Value != "true" {
+		t.Fatalf("country error %q, aria-invalid %+v", msg, invalid)
+	}
+	docShot(t, ctx, "field-errors")
+}

@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -109,6 +112,44 @@ func TestSecurityHeaders(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/console/" {
 			t.Errorf("%s: %d %s", p, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+}
+
+// Every key the code asks for is in the English catalogue, and the Chinese
+// catalogue has exactly the English keys.
+func TestCatalogues(t *testing.T) {
+	keysOf := func(path string) map[string]bool {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]bool{}
+		for _, m := range regexp.MustCompile(`'([a-zA-Z_.-]+)':`).FindAllStringSubmatch(string(b), -1) {
+			out[m[1]] = true
+		}
+		return out
+	}
+	en, zh := keysOf("static/i18n/en.js"), keysOf("static/i18n/zh-Hans.js")
+	for k := range en {
+		if !zh[k] {
+			t.Errorf("zh-Hans lacks %q", k)
+		}
+	}
+	for k := range zh {
+		if !en[k] {
+			t.Errorf("zh-Hans has %q, en does not", k)
+		}
+	}
+	files, _ := filepath.Glob("static/js/*.js")
+	more, _ := filepath.Glob("static/js/pages/*.js")
+	used := regexp.MustCompile(`\bt\('([a-zA-Z_.-]+)'`)
+	for _, f := range append(files, more...) {
+		b, _ := os.ReadFile(f)
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			if k := m[1]; !strings.HasSuffix(k, ".") && !en[k] {
+				t.Errorf("%s uses %q, which is in no catalogue", f, k)
+			}
 		}
 	}
 }

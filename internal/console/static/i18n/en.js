@@ -35,6 +35,7 @@ export default {
   'matches.create': 'Create match record',
   'comp.text': 'Text', 'comp.concepts': 'Concepts', 'comp.sector': 'Sector fit', 'comp.trl': 'TRL fit', 'comp.transfer_mode': 'Transfer modes',
   'comp.geography': 'Geography', 'comp.budget': 'Budget vs price', 'comp.freshness': 'Freshness',
+  'match.demand': 'Demand', 'match.offer': 'Offer',
   'match.card': 'Score {score}', 'match.title': 'Match, score {score}', 'match.components': 'Score components', 'match.move': 'Change status',
   'match.interest': 'Interest', 'match.interest.demand': 'Demand side interest', 'match.interest.offer': 'Offer side interest',
   'match.side': 'Side', 'match.side.demand': 'Demand side', 'match.side.offer': 'Offer side', 'match.note': 'Note',

@@ -34,6 +34,7 @@ export default {
   'matches.create': '建立对接记录',
   'comp.text': '文本', 'comp.concepts': '概念', 'comp.sector': '领域契合', 'comp.trl': '成熟度契合', 'comp.transfer_mode': '转移方式',
   'comp.geography': '地域', 'comp.budget': '预算与价格', 'comp.freshness': '时效',
+  'match.demand': '需求', 'match.offer': '供给',
   'match.card': '得分 {score}', 'match.title': '对接，得分 {score}', 'match.components': '得分构成', 'match.move': '变更状态',
   'match.interest': '意向', 'match.interest.demand': '需求方意向', 'match.interest.offer': '供给方意向',
   'match.side': '代表方', 'match.side.demand': '需求方', 'match.side.offer': '供给方', 'match.note': '备注',

@@ -86,8 +86,8 @@ export async function agreementForm(route) {
           location.hash = '#/agreements/' + r.data.id;
         }
       } catch (err) {
-        showErrors(form, err);
-        if (err.status === 412) {
+        if (err.status !== 412) showErrors(form, err);
+        else {
           after.replaceChildren(notice(t('agr.conflict'), 'bad'), h('button', { type: 'button', class: 'primary', onclick: reload }, t('agr.reload')));
           after.querySelector('button').focus();
         }
