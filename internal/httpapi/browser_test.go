@@ -89,7 +89,10 @@ func TestBrowserLoginFromAnotherOriginIsRefused(t *testing.T) {
 		api.do("", "POST", "/api/v1/auth/login", map[string]string{"email": "staff@test.example", "password": api.password},
 			"X-Token-Delivery", "cookie", "Origin", "https://evil.example").want(403)
 	})
-	// Behind a proxy the configured public URL is the origin.
+}
+
+// Behind a proxy the configured public URL is the origin.
+func TestBrowserLoginOriginIsThePublicURL(t *testing.T) {
 	eachWith(t, httpapi.Config{PublicURL: "https://techbridge.example.org"}, func(t *testing.T, pub *testAPI) {
 		pub.do("", "POST", "/api/v1/auth/login", map[string]string{"email": "staff@test.example", "password": pub.password},
 			"X-Token-Delivery", "cookie", "Origin", "http://example.com").want(403)
