@@ -474,3 +474,72 @@ func TestFieldErrorsNextToFields(t *testing.T) {
 	}
 	docShot(t, ctx, "field-errors")
 }
+
+// A listing rejected, edited and submitted again shows in the review queue
+// what changed since that review.
+func TestReviewShowsChangesSinceLastReview(t *testing.T) {
+	s := startSite(t, dbtest.Dialects(t)[0])
+	s.call("staff", "POST", "/offers/"+s.offer+"/reject", map[string]any{"reason": "say which cells"})
+	s.call("staff", "PATCH", "/offers/"+s.offer, map[string]any{"title": "LFP storage cabinets with CATL cells"})
+	s.call("staff", "POST", "/offers/"+s.offer+"/submit", map[string]any{})
+	ctx := browser(t)
+	signIn(t, ctx, s, "staff@test.example")
+	go_(t, ctx, s, "#/review", text("Changed since the last review"))
+	run(t, ctx, "diff", chromedp.WaitVisible(`//td[.="LFP battery storage cabinets for micro-grids"]/following-sibling::td[.="LFP storage cabinets with CATL cells"]`))
+	docShot(t, ctx, "review-changes")
+}
+
+// Lists load one page (20) with the total, and the next page follows the cursor in the URL.
+func TestListsArePaged(t *testing.T) {
+	s := startSite(t, dbtest.Dialects(t)[0])
+	for i := 0; i < 22; i++ {
+		s.call("staff", "POST", "/offers", map[string]any{"institution_id": s.cnInst, "title": fmt.Sprintf("Paged offer %02d", i),
+			"summary": "x", "language": "en", "sector": "biomedicine", "trl": 4, "ip_status": "none"})
+	}
+	ctx := browser(t)
+	signIn(t, ctx, s, "staff@test.example")
+	go_(t, ctx, s, "#/offers?sector=biomedicine&sort=title", text("22 in total"))
+	if n := value(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll('main tbody tr').length`)); n != 20 {
+		t.Fatalf("first page has %d rows", n)
+	}
+	run(t, ctx, "next", chromedp.Click(`//a[.="Next page"]`), text("Paged offer 21"))
+	if n := value(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll('main tbody tr').length`)); n != 2 {
+		t.Fatalf("second page has %d rows", n)
+	}
+	if h := value(t, ctx, "hash", chromedp.Evaluate[string](`location.hash`)); !strings.Contains(h, "cursor=") || !strings.Contains(h, "sector=biomedicine") {
+		t.Fatalf("the page's URL does not say which page it is: %q", h)
+	}
+}
+
+// Analysts see statistics and agreements, read-only, and sign in with the keyboard alone.
+func TestAnalystNavigation(t *testing.T) {
+	s := startSite(t, dbtest.Dialects(t)[0])
+	s.call("staff", "POST", "/agreements", map[string]any{"title": "Licence of LFP cabinets", "type": "licensing", "sector": "new_energy",
+		"parties": []map[string]string{{"institution_id": s.cnInst, "role": "provider"}, {"institution_id": s.thInst, "role": "recipient"}}})
+	ctx := browser(t)
+	run(t, ctx, "keyboard sign in",
+		chromedp.Navigate(s.base+"/console/"),
+		chromedp.WaitVisible(css(`input[type=email]`)),
+		chromedp.Focus(css(`input[type=email]`)),
+		chromedp.KeyEvent("analyst@test.example\t"+password+"\r"),
+		chromedp.WaitVisible(css(`#nav a`)))
+	nav := value(t, ctx, "nav", chromedp.Text(css(`#nav`)))
+	for _, want := range []string{"Statistics", "Agreements"} {
+		if !strings.Contains(nav, want) {
+			t.Errorf("analyst navigation lacks %s: %q", want, nav)
+		}
+	}
+	for _, not := range []string{"Review queue", "Institutions", "Webhooks", "Offers"} {
+		if strings.Contains(nav, not) {
+			t.Errorf("analyst navigation offers %s: %q", not, nav)
+		}
+	}
+	go_(t, ctx, s, "#/agreements", text("Licence of LFP cabinets"))
+	if n := value(t, ctx, "new", chromedp.Evaluate[int](`document.querySelectorAll('a[href="#/agreements/new"]').length`)); n != 0 {
+		t.Fatal("analysts are offered to record agreements")
+	}
+	run(t, ctx, "open", chromedp.Click(`//a[.="Licence of LFP cabinets"]`), chromedp.WaitVisible(`//h1[.="Licence of LFP cabinets"]`))
+	if n := value(t, ctx, "save", chromedp.Evaluate[int](`document.querySelectorAll('main button[type=submit]').length`)); n != 0 {
+		t.Fatal("analysts can save an agreement")
+	}
+}
