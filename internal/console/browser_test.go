@@ -543,3 +543,33 @@ func TestAnalystNavigation(t *testing.T) {
 		t.Fatal("analysts can save an agreement")
 	}
 }
+
+// Staff create a machine client for an institution and a webhook for it;
+// each secret is shown once.
+func TestClientsAndWebhooks(t *testing.T) {
+	s := startSite(t, dbtest.Dialects(t)[0])
+	ctx := browser(t)
+	signIn(t, ctx, s, "staff@test.example")
+	go_(t, ctx, s, "#/institutions/"+s.cnInst, text("Machine clients"))
+	run(t, ctx, "client",
+		chromedp.SendKeys(`//label[.="Client name"]/following-sibling::input`, "ERP"),
+		chromedp.Click(button("Create client")),
+		chromedp.WaitVisible(css(`code.secret`)))
+	if secret := value(t, ctx, "secret", chromedp.Text(css(`code.secret`))); !strings.HasPrefix(secret, "tbs_") {
+		t.Fatalf("client secret %q", secret)
+	}
+	go_(t, ctx, s, "#/webhooks/new", chromedp.WaitVisible(button("Save")))
+	run(t, ctx, "webhook",
+		chromedp.SendKeys(`//label[.="Institution ID"]/following-sibling::input`, s.cnInst),
+		chromedp.SendKeys(`//label[.="URL"]/following-sibling::input`, "https://erp.partner.example/techbridge/events"),
+		chromedp.Click(button("Save")),
+		chromedp.WaitVisible(css(`code.secret`)),
+		chromedp.Click(`//a[.="Open the webhook"]`),
+		chromedp.WaitVisible(`//h1[.="https://erp.partner.example/techbridge/events"]`),
+		chromedp.Click(button("Pause")),
+		chromedp.WaitVisible(button("Resume")))
+	list := s.call("staff", "GET", "/webhooks", nil)
+	if list["total"].(float64) != 1 {
+		t.Fatalf("webhooks: %v", list)
+	}
+}
