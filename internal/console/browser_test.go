@@ -295,6 +295,8 @@ func TestStaffJourney(t *testing.T) {
 			run(t, ctx, "create match", chromedp.Click(button("Create match record")), chromedp.WaitVisible(css(`#match-status`)))
 			run(t, ctx, "introduce", chromedp.Click(button("Introduce")), text("introduced"))
 			run(t, ctx, "wait introduced", chromedp.WaitVisible(`//dd[@id="match-status" and contains(., "introduced")]`))
+			run(t, ctx, "interest", chromedp.SendKeys(`//label[.="Note"]/following-sibling::input`, "wants a site visit"),
+				chromedp.Click(button("Record interest")), text("Yes — wants a site visit"))
 			docShot(t, ctx, "match")
 
 			run(t, ctx, "record agreement",
@@ -316,6 +318,10 @@ func TestStaffJourney(t *testing.T) {
 				t.Fatalf("the statistics chart does not show the agreement: %q", chart)
 			}
 			docShot(t, ctx, "statistics")
+			run(t, ctx, "csv", chromedp.Click(button("Download CSV")))
+			if ok := value(t, ctx, "csv fetched", chromedp.Poll[bool](`performance.getEntriesByType('resource').some(r => r.name.includes('format=csv') && r.responseStatus === 200)`)); !ok {
+				t.Fatal("the CSV was not fetched")
+			}
 			go_(t, ctx, s, "#/board", text("Match board"))
 			docShot(t, ctx, "board")
 			go_(t, ctx, s, "#/offers", text("LFP battery storage cabinets for micro-grids"))

@@ -98,7 +98,7 @@ export async function request(path, opts = {}, retried = false) {
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   } finally { busy(-1); }
   if (res.status === 401 && !retried && me) {
-    try { await refresh(); } catch { location.hash = '#/signin'; throw new ApiError(401, null); }
+    try { await refresh(); } catch { me = null; access = null; location.hash = '#/signin'; throw new ApiError(401, null); }
     return request(path, { ...opts, headers: { ...(opts.headers || {}), ...(headers['Idempotency-Key'] ? { 'Idempotency-Key': headers['Idempotency-Key'] } : {}) } }, true);
   }
   if (opts.raw) {
