@@ -143,6 +143,14 @@ func (s *site) call(as, method, path string, body any, headers ...string) map[st
 	return out
 }
 
+// eachDialect runs fn once per database of this run: SQLite, and
+// PostgreSQL when TEST_DATABASE_URL is set.
+func eachDialect(t *testing.T, fn func(t *testing.T, dialect string)) {
+	for _, d := range dbtest.Dialects(t) {
+		t.Run(d, func(t *testing.T) { fn(t, d) })
+	}
+}
+
 // browser starts a headless chromium for the test, or skips without one.
 func browser(t *testing.T) context.Context {
 	t.Helper()
@@ -262,9 +270,9 @@ func go_(t *testing.T, ctx context.Context, s *site, hash string, wait action) {
 }
 
 func TestStaffJourney(t *testing.T) {
-	for _, d := range dbtest.Dialects(t) {
-		t.Run(d, func(t *testing.T) {
-			s := startSite(t, d)
+	eachDialect(t, func(t *testing.T, dialect string) {
+		{
+			s := startSite(t, dialect)
 			ctx := browser(t)
 			signIn(t, ctx, s, "staff@test.example")
 			run(t, ctx, "dashboard", text("Funnel"))
@@ -328,70 +336,76 @@ func TestStaffJourney(t *testing.T) {
 			docShot(t, ctx, "offers")
 			go_(t, ctx, s, "#/institutions/"+s.cnInst, text("Machine clients"))
 			docShot(t, ctx, "institution")
-		})
-	}
+		}
+	})
 }
 
 func TestPartnerCannotSeeAnotherInstitutionsConfidentialListing(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	ctx := browser(t)
-	signIn(t, ctx, s, "partner@test.example")
-	go_(t, ctx, s, "#/offers/"+s.secretOf, text("Page not found"))
-	go_(t, ctx, s, "#/offers?status=published", chromedp.WaitVisible(css(`main[data-ready="/offers"]`)))
-	body := value(t, ctx, "list", chromedp.Text(css(`main`)))
-	if strings.Contains(body, "Confidential sodium-ion") {
-		t.Fatal("a partner sees another institution's confidential offer in the list")
-	}
-	// The staff-only pages are not offered to a partner.
-	nav := value(t, ctx, "nav", chromedp.Text(css(`#nav`)))
-	if strings.Contains(nav, "Review queue") || strings.Contains(nav, "Statistics") {
-		t.Fatalf("partner navigation offers staff pages: %q", nav)
-	}
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		ctx := browser(t)
+		signIn(t, ctx, s, "partner@test.example")
+		go_(t, ctx, s, "#/offers/"+s.secretOf, text("Page not found"))
+		go_(t, ctx, s, "#/offers?status=published", chromedp.WaitVisible(css(`main[data-ready="/offers"]`)))
+		body := value(t, ctx, "list", chromedp.Text(css(`main`)))
+		if strings.Contains(body, "Confidential sodium-ion") {
+			t.Fatal("a partner sees another institution's confidential offer in the list")
+		}
+		// The staff-only pages are not offered to a partner.
+		nav := value(t, ctx, "nav", chromedp.Text(css(`#nav`)))
+		if strings.Contains(nav, "Review queue") || strings.Contains(nav, "Statistics") {
+			t.Fatalf("partner navigation offers staff pages: %q", nav)
+		}
+	})
 }
 
 func TestStaleIfMatchShowsConflict(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	a := s.call("staff", "POST", "/agreements", map[string]any{"title": "Licence of LFP cabinets", "type": "licensing", "sector": "new_energy",
-		"parties": []map[string]string{{"institution_id": s.cnInst, "role": "provider"}, {"institution_id": s.thInst, "role": "recipient"}}})
-	id := a["id"].(string)
-	ctx := browser(t)
-	signIn(t, ctx, s, "staff@test.example")
-	go_(t, ctx, s, "#/agreements/"+id, chromedp.WaitVisible(button("Save")))
-	// Someone else changes the agreement while the form is open.
-	s.call("staff", "PATCH", "/agreements/"+id, map[string]any{"title": "Licence of LFP cabinets (amended)"}, "If-Match", `"1"`)
-	run(t, ctx, "save stale",
-		chromedp.SetValue(`//label[.="Title"]/following-sibling::input`, "My edit"),
-		chromedp.Click(button("Save")),
-		text("Someone else changed this agreement after you opened it."))
-	docShot(t, ctx, "agreement-conflict")
-	run(t, ctx, "reload",
-		chromedp.Click(button("Reload the current version")),
-		chromedp.WaitVisible(`//h1[.="Licence of LFP cabinets (amended)"]`))
-	title := value(t, ctx, "title", chromedp.Value(`//label[.="Title"]/following-sibling::input`))
-	if title != "Licence of LFP cabinets (amended)" {
-		t.Fatalf("after reload the form shows %q", title)
-	}
-	if got := s.call("staff", "GET", "/agreements/"+id, nil)["title"]; got != "Licence of LFP cabinets (amended)" {
-		t.Fatalf("the stale save changed the agreement: %v", got)
-	}
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		a := s.call("staff", "POST", "/agreements", map[string]any{"title": "Licence of LFP cabinets", "type": "licensing", "sector": "new_energy",
+			"parties": []map[string]string{{"institution_id": s.cnInst, "role": "provider"}, {"institution_id": s.thInst, "role": "recipient"}}})
+		id := a["id"].(string)
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		go_(t, ctx, s, "#/agreements/"+id, chromedp.WaitVisible(button("Save")))
+		// Someone else changes the agreement while the form is open.
+		s.call("staff", "PATCH", "/agreements/"+id, map[string]any{"title": "Licence of LFP cabinets (amended)"}, "If-Match", `"1"`)
+		run(t, ctx, "save stale",
+			chromedp.SetValue(`//label[.="Title"]/following-sibling::input`, "My edit"),
+			chromedp.Click(button("Save")),
+			text("Someone else changed this agreement after you opened it."))
+		docShot(t, ctx, "agreement-conflict")
+		run(t, ctx, "reload",
+			chromedp.Click(button("Reload the current version")),
+			chromedp.WaitVisible(`//h1[.="Licence of LFP cabinets (amended)"]`))
+		title := value(t, ctx, "title", chromedp.Value(`//label[.="Title"]/following-sibling::input`))
+		if title != "Licence of LFP cabinets (amended)" {
+			t.Fatalf("after reload the form shows %q", title)
+		}
+		if got := s.call("staff", "GET", "/agreements/"+id, nil)["title"]; got != "Licence of LFP cabinets (amended)" {
+			t.Fatalf("the stale save changed the agreement: %v", got)
+		}
+	})
 }
 
 func TestChineseUI(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	ctx := browser(t)
-	signIn(t, ctx, s, "staff@test.example")
-	run(t, ctx, "switch",
-		chromedp.SetValue(css(`#tools select`), "zh-Hans"),
-		eval(`document.querySelector('#tools select').dispatchEvent(new Event('change'))`),
-		text("审核队列"))
-	// The choice is remembered and the session survives a reload (silent refresh from the cookie).
-	run(t, ctx, "reload the page", chromedp.Navigate(s.base+"/console/#/review"), chromedp.WaitVisible(`//h1[.="审核队列"]`), chromedp.WaitVisible(`//button[.="发布"]`))
-	lang := value(t, ctx, "lang", chromedp.Evaluate[string](`document.documentElement.lang`))
-	if lang != "zh-Hans" {
-		t.Fatalf("html lang %q", lang)
-	}
-	run(t, ctx, "nav", text("统计"), text("技术供给"))
-	docShot(t, ctx, "review-zh")
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		run(t, ctx, "switch",
+			chromedp.SetValue(css(`#tools select`), "zh-Hans"),
+			eval(`document.querySelector('#tools select').dispatchEvent(new Event('change'))`),
+			text("审核队列"))
+		// The choice is remembered and the session survives a reload (silent refresh from the cookie).
+		run(t, ctx, "reload the page", chromedp.Navigate(s.base+"/console/#/review"), chromedp.WaitVisible(`//h1[.="审核队列"]`), chromedp.WaitVisible(`//button[.="发布"]`))
+		lang := value(t, ctx, "lang", chromedp.Evaluate[string](`document.documentElement.lang`))
+		if lang != "zh-Hans" {
+			t.Fatalf("html lang %q", lang)
+		}
+		run(t, ctx, "nav", text("统计"), text("技术供给"))
+		docShot(t, ctx, "review-zh")
+	})
 }
 
 func TestAccessibility(t *testing.T) {
@@ -399,55 +413,58 @@ func TestAccessibility(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := startSite(t, dbtest.Dialects(t)[0])
-	ctx := browser(t)
-	run(t, ctx, "signin page", chromedp.Navigate(s.base+"/console/"), chromedp.WaitVisible(css(`input[type=email]`)))
-	check := func(page string) {
-		t.Helper()
-		type violation struct {
-			ID     string `json:"id"`
-			Impact string `json:"impact"`
-			Help   string `json:"help"`
-			Nodes  []struct {
-				Target []any `json:"target"`
-			} `json:"nodes"`
-		}
-		run(t, ctx, "axe "+page, eval(string(axe)))
-		out := value(t, ctx, "axe "+page, chromedp.Evaluate[[]violation](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => ({target: n.target}))})))`,
-			chromedp.EvalAwaitPromise))
-		for _, v := range out {
-			if v.Impact == "serious" || v.Impact == "critical" {
-				t.Errorf("%s: %s violation %s (%s) at %v", page, v.Impact, v.ID, v.Help, v.Nodes)
-			} else {
-				t.Logf("%s: %s %s", page, v.Impact, v.ID)
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		ctx := browser(t)
+		run(t, ctx, "signin page", chromedp.Navigate(s.base+"/console/"), chromedp.WaitVisible(css(`input[type=email]`)))
+		check := func(page string) {
+			t.Helper()
+			type violation struct {
+				ID     string `json:"id"`
+				Impact string `json:"impact"`
+				Help   string `json:"help"`
+				Nodes  []struct {
+					Target []any `json:"target"`
+				} `json:"nodes"`
+			}
+			run(t, ctx, "axe "+page, eval(string(axe)))
+			out := value(t, ctx, "axe "+page, chromedp.Evaluate[[]violation](`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => ({target: n.target}))})))`,
+				chromedp.EvalAwaitPromise))
+			for _, v := range out {
+				if v.Impact == "serious" || v.Impact == "critical" {
+					t.Errorf("%s: %s violation %s (%s) at %v", page, v.Impact, v.ID, v.Help, v.Nodes)
+				} else {
+					t.Logf("%s: %s %s", page, v.Impact, v.ID)
+				}
 			}
 		}
-	}
-	check("sign in")
-	signIn(t, ctx, s, "staff@test.example")
-	pages := map[string]string{"#/": "Funnel", "#/review": "LFP battery", "#/offers": "LFP battery", "#/institutions": "Guangxi University",
-		"#/demands/" + s.demand + "/matches": "Algorithm", "#/board": "Match board", "#/agreements/new": "Record an agreement",
-		"#/stats": "Download CSV", "#/webhooks": "New webhook", "#/institutions/" + s.cnInst: "Machine clients"}
-	for hash, wait := range pages {
-		go_(t, ctx, s, hash, text(wait))
-		check(hash)
-	}
+		check("sign in")
+		signIn(t, ctx, s, "staff@test.example")
+		pages := map[string]string{"#/": "Funnel", "#/review": "LFP battery", "#/offers": "LFP battery", "#/institutions": "Guangxi University",
+			"#/demands/" + s.demand + "/matches": "Algorithm", "#/board": "Match board", "#/agreements/new": "Record an agreement",
+			"#/stats": "Download CSV", "#/webhooks": "New webhook", "#/institutions/" + s.cnInst: "Machine clients"}
+		for hash, wait := range pages {
+			go_(t, ctx, s, hash, text(wait))
+			check(hash)
+		}
+	})
 }
 
 // TestFirstLoad reports what the browser fetched to show the first signed-in
 // page, compressed, and when the page was ready (no assertion on time).
 func TestFirstLoad(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	ctx := browser(t)
-	signIn(t, ctx, s, "staff@test.example")
-	run(t, ctx, "reload", chromedp.Navigate("about:blank"), chromedp.Navigate(s.base+"/console/#/"), text("Funnel"))
-	type load struct {
-		Ready    float64 `json:"ready"`
-		Transfer float64 `json:"transfer"`
-		Console  float64 `json:"console"`
-		Files    int     `json:"files"`
-	}
-	m := value(t, ctx, "measure", chromedp.Evaluate[load](`(() => {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		run(t, ctx, "reload", chromedp.Navigate("about:blank"), chromedp.Navigate(s.base+"/console/#/"), text("Funnel"))
+		type load struct {
+			Ready    float64 `json:"ready"`
+			Transfer float64 `json:"transfer"`
+			Console  float64 `json:"console"`
+			Files    int     `json:"files"`
+		}
+		m := value(t, ctx, "measure", chromedp.Evaluate[load](`(() => {
 		const nav = performance.getEntriesByType('navigation')[0];
 		const res = performance.getEntriesByType('resource');
 		const mine = res.filter(r => r.name.includes('/console/'));
@@ -456,126 +473,137 @@ func TestFirstLoad(t *testing.T) {
 			transfer: nav.encodedBodySize + mine.reduce((a, r) => a + r.encodedBodySize, 0),
 			console: nav.encodedBodySize + mine.reduce((a, r) => a + r.encodedBodySize, 0), files: 1 + mine.length};
 	})()`))
-	t.Logf("first load: %d console files, %.1f KB compressed; ready (signed in, dashboard drawn) %.0f ms after navigation start", m.Files, m.Console/1024, m.Ready)
-	if m.Console > 300*1024 {
-		t.Errorf("first load is %.1f KB compressed, over the 300 KB budget", m.Console/1024)
-	}
+		t.Logf("first load: %d console files, %.1f KB compressed; ready (signed in, dashboard drawn) %.0f ms after navigation start", m.Files, m.Console/1024, m.Ready)
+		if m.Console > 300*1024 {
+			t.Errorf("first load is %.1f KB compressed, over the 300 KB budget", m.Console/1024)
+		}
+	})
 }
 
 // A problem document's field errors appear beside the fields they name.
 func TestFieldErrorsNextToFields(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	ctx := browser(t)
-	signIn(t, ctx, s, "staff@test.example")
-	go_(t, ctx, s, "#/institutions/new", chromedp.WaitVisible(button("Save")))
-	run(t, ctx, "submit",
-		chromedp.SendKeys(`//label[.="Name"]/following-sibling::input`, "Hanoi Tech"),
-		chromedp.SendKeys(`//label[.="Country (ISO code)"]/following-sibling::input`, "XX"),
-		chromedp.Click(button("Save")),
-		chromedp.WaitVisible(css(`[data-field="country"] .err:not(:empty)`)))
-	msg := value(t, ctx, "error", chromedp.Text(css(`[data-field="country"] .err`)))
-	invalid := value(t, ctx, "aria", chromedp.AttributeValue(css(`[data-field="country"] input`), "aria-invalid"))
-	if msg == "" || invalid.Value != "true" {
-		t.Fatalf("country error %q, aria-invalid %+v", msg, invalid)
-	}
-	docShot(t, ctx, "field-errors")
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		go_(t, ctx, s, "#/institutions/new", chromedp.WaitVisible(button("Save")))
+		run(t, ctx, "submit",
+			chromedp.SendKeys(`//label[.="Name"]/following-sibling::input`, "Hanoi Tech"),
+			chromedp.SendKeys(`//label[.="Country (ISO code)"]/following-sibling::input`, "XX"),
+			chromedp.Click(button("Save")),
+			chromedp.WaitVisible(css(`[data-field="country"] .err:not(:empty)`)))
+		msg := value(t, ctx, "error", chromedp.Text(css(`[data-field="country"] .err`)))
+		invalid := value(t, ctx, "aria", chromedp.AttributeValue(css(`[data-field="country"] input`), "aria-invalid"))
+		if msg == "" || invalid.Value != "true" {
+			t.Fatalf("country error %q, aria-invalid %+v", msg, invalid)
+		}
+		docShot(t, ctx, "field-errors")
+	})
 }
 
 // A listing rejected, edited and submitted again shows in the review queue
 // what changed since that review.
 func TestReviewShowsChangesSinceLastReview(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	s.call("staff", "POST", "/offers/"+s.offer+"/reject", map[string]any{"reason": "say which cells"})
-	s.call("staff", "PATCH", "/offers/"+s.offer, map[string]any{"title": "LFP storage cabinets with CATL cells"})
-	s.call("staff", "POST", "/offers/"+s.offer+"/submit", map[string]any{})
-	ctx := browser(t)
-	signIn(t, ctx, s, "staff@test.example")
-	go_(t, ctx, s, "#/review", text("Changed since the last review"))
-	run(t, ctx, "diff", chromedp.WaitVisible(`//td[.="LFP battery storage cabinets for micro-grids"]/following-sibling::td[.="LFP storage cabinets with CATL cells"]`))
-	docShot(t, ctx, "review-changes")
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		s.call("staff", "POST", "/offers/"+s.offer+"/reject", map[string]any{"reason": "say which cells"})
+		s.call("staff", "PATCH", "/offers/"+s.offer, map[string]any{"title": "LFP storage cabinets with CATL cells"})
+		s.call("staff", "POST", "/offers/"+s.offer+"/submit", map[string]any{})
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		go_(t, ctx, s, "#/review", text("Changed since the last review"))
+		run(t, ctx, "diff", chromedp.WaitVisible(`//td[.="LFP battery storage cabinets for micro-grids"]/following-sibling::td[.="LFP storage cabinets with CATL cells"]`))
+		docShot(t, ctx, "review-changes")
+	})
 }
 
 // Lists load one page (20) with the total, and the next page follows the cursor in the URL.
 func TestListsArePaged(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	for i := 0; i < 22; i++ {
-		s.call("staff", "POST", "/offers", map[string]any{"institution_id": s.cnInst, "title": fmt.Sprintf("Paged offer %02d", i),
-			"summary": "x", "language": "en", "sector": "biomedicine", "trl": 4, "ip_status": "none"})
-	}
-	ctx := browser(t)
-	signIn(t, ctx, s, "staff@test.example")
-	go_(t, ctx, s, "#/offers?sector=biomedicine&sort=title", text("22 in total"))
-	if n := value(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll('main tbody tr').length`)); n != 20 {
-		t.Fatalf("first page has %d rows", n)
-	}
-	run(t, ctx, "next", chromedp.Click(`//a[.="Next page"]`), text("Paged offer 21"))
-	if n := value(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll('main tbody tr').length`)); n != 2 {
-		t.Fatalf("second page has %d rows", n)
-	}
-	if h := value(t, ctx, "hash", chromedp.Evaluate[string](`location.hash`)); !strings.Contains(h, "cursor=") || !strings.Contains(h, "sector=biomedicine") {
-		t.Fatalf("the page's URL does not say which page it is: %q", h)
-	}
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		for i := 0; i < 22; i++ {
+			s.call("staff", "POST", "/offers", map[string]any{"institution_id": s.cnInst, "title": fmt.Sprintf("Paged offer %02d", i),
+				"summary": "x", "language": "en", "sector": "biomedicine", "trl": 4, "ip_status": "none"})
+		}
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		go_(t, ctx, s, "#/offers?sector=biomedicine&sort=title", text("22 in total"))
+		if n := value(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll('main tbody tr').length`)); n != 20 {
+			t.Fatalf("first page has %d rows", n)
+		}
+		run(t, ctx, "next", chromedp.Click(`//a[.="Next page"]`), text("Paged offer 21"))
+		if n := value(t, ctx, "rows", chromedp.Evaluate[int](`document.querySelectorAll('main tbody tr').length`)); n != 2 {
+			t.Fatalf("second page has %d rows", n)
+		}
+		if h := value(t, ctx, "hash", chromedp.Evaluate[string](`location.hash`)); !strings.Contains(h, "cursor=") || !strings.Contains(h, "sector=biomedicine") {
+			t.Fatalf("the page's URL does not say which page it is: %q", h)
+		}
+	})
 }
 
 // Analysts see statistics and agreements, read-only, and sign in with the keyboard alone.
 func TestAnalystNavigation(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	s.call("staff", "POST", "/agreements", map[string]any{"title": "Licence of LFP cabinets", "type": "licensing", "sector": "new_energy",
-		"parties": []map[string]string{{"institution_id": s.cnInst, "role": "provider"}, {"institution_id": s.thInst, "role": "recipient"}}})
-	ctx := browser(t)
-	run(t, ctx, "keyboard sign in",
-		chromedp.Navigate(s.base+"/console/"),
-		chromedp.WaitVisible(css(`input[type=email]`)),
-		chromedp.Focus(css(`input[type=email]`)),
-		chromedp.KeyEvent("analyst@test.example\t"+password+"\r"),
-		chromedp.WaitVisible(css(`#nav a`)))
-	nav := value(t, ctx, "nav", chromedp.Text(css(`#nav`)))
-	for _, want := range []string{"Statistics", "Agreements"} {
-		if !strings.Contains(nav, want) {
-			t.Errorf("analyst navigation lacks %s: %q", want, nav)
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		s.call("staff", "POST", "/agreements", map[string]any{"title": "Licence of LFP cabinets", "type": "licensing", "sector": "new_energy",
+			"parties": []map[string]string{{"institution_id": s.cnInst, "role": "provider"}, {"institution_id": s.thInst, "role": "recipient"}}})
+		ctx := browser(t)
+		run(t, ctx, "keyboard sign in",
+			chromedp.Navigate(s.base+"/console/"),
+			chromedp.WaitVisible(css(`input[type=email]`)),
+			chromedp.Focus(css(`input[type=email]`)),
+			chromedp.KeyEvent("analyst@test.example\t"+password+"\r"),
+			chromedp.WaitVisible(css(`#nav a`)))
+		nav := value(t, ctx, "nav", chromedp.Text(css(`#nav`)))
+		for _, want := range []string{"Statistics", "Agreements"} {
+			if !strings.Contains(nav, want) {
+				t.Errorf("analyst navigation lacks %s: %q", want, nav)
+			}
 		}
-	}
-	for _, not := range []string{"Review queue", "Institutions", "Webhooks", "Offers"} {
-		if strings.Contains(nav, not) {
-			t.Errorf("analyst navigation offers %s: %q", not, nav)
+		for _, not := range []string{"Review queue", "Institutions", "Webhooks", "Offers"} {
+			if strings.Contains(nav, not) {
+				t.Errorf("analyst navigation offers %s: %q", not, nav)
+			}
 		}
-	}
-	go_(t, ctx, s, "#/agreements", text("Licence of LFP cabinets"))
-	if n := value(t, ctx, "new", chromedp.Evaluate[int](`document.querySelectorAll('a[href="#/agreements/new"]').length`)); n != 0 {
-		t.Fatal("analysts are offered to record agreements")
-	}
-	run(t, ctx, "open", chromedp.Click(`//a[.="Licence of LFP cabinets"]`), chromedp.WaitVisible(`//h1[.="Licence of LFP cabinets"]`))
-	if n := value(t, ctx, "save", chromedp.Evaluate[int](`document.querySelectorAll('main button[type=submit]').length`)); n != 0 {
-		t.Fatal("analysts can save an agreement")
-	}
+		go_(t, ctx, s, "#/agreements", text("Licence of LFP cabinets"))
+		if n := value(t, ctx, "new", chromedp.Evaluate[int](`document.querySelectorAll('a[href="#/agreements/new"]').length`)); n != 0 {
+			t.Fatal("analysts are offered to record agreements")
+		}
+		run(t, ctx, "open", chromedp.Click(`//a[.="Licence of LFP cabinets"]`), chromedp.WaitVisible(`//h1[.="Licence of LFP cabinets"]`))
+		if n := value(t, ctx, "save", chromedp.Evaluate[int](`document.querySelectorAll('main button[type=submit]').length`)); n != 0 {
+			t.Fatal("analysts can save an agreement")
+		}
+	})
 }
 
 // Staff create a machine client for an institution and a webhook for it;
 // each secret is shown once.
 func TestClientsAndWebhooks(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	ctx := browser(t)
-	signIn(t, ctx, s, "staff@test.example")
-	go_(t, ctx, s, "#/institutions/"+s.cnInst, text("Machine clients"))
-	run(t, ctx, "client",
-		chromedp.SendKeys(`//label[.="Client name"]/following-sibling::input`, "ERP"),
-		chromedp.Click(button("Create client")),
-		chromedp.WaitVisible(css(`code.secret`)))
-	if secret := value(t, ctx, "secret", chromedp.Text(css(`code.secret`))); !strings.HasPrefix(secret, "tbs_") {
-		t.Fatalf("client secret %q", secret)
-	}
-	go_(t, ctx, s, "#/webhooks/new", chromedp.WaitVisible(button("Save")))
-	run(t, ctx, "webhook",
-		chromedp.SendKeys(`//label[.="Institution ID"]/following-sibling::input`, s.cnInst),
-		chromedp.SendKeys(`//label[.="URL"]/following-sibling::input`, "https://erp.partner.example/techbridge/events"),
-		chromedp.Click(button("Save")),
-		chromedp.WaitVisible(css(`code.secret`)),
-		chromedp.Click(`//a[.="Open the webhook"]`),
-		chromedp.WaitVisible(`//h1[.="https://erp.partner.example/techbridge/events"]`),
-		chromedp.Click(button("Pause")),
-		chromedp.WaitVisible(button("Resume")))
-	list := s.call("staff", "GET", "/webhooks", nil)
-	if list["total"].(float64) != 1 {
-		t.Fatalf("webhooks: %v", list)
-	}
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		go_(t, ctx, s, "#/institutions/"+s.cnInst, text("Machine clients"))
+		run(t, ctx, "client",
+			chromedp.SendKeys(`//label[.="Client name"]/following-sibling::input`, "ERP"),
+			chromedp.Click(button("Create client")),
+			chromedp.WaitVisible(css(`code.secret`)))
+		if secret := value(t, ctx, "secret", chromedp.Text(css(`code.secret`))); !strings.HasPrefix(secret, "tbs_") {
+			t.Fatalf("client secret %q", secret)
+		}
+		go_(t, ctx, s, "#/webhooks/new", chromedp.WaitVisible(button("Save")))
+		run(t, ctx, "webhook",
+			chromedp.SendKeys(`//label[.="Institution ID"]/following-sibling::input`, s.cnInst),
+			chromedp.SendKeys(`//label[.="URL"]/following-sibling::input`, "https://erp.partner.example/techbridge/events"),
+			chromedp.Click(button("Save")),
+			chromedp.WaitVisible(css(`code.secret`)),
+			chromedp.Click(`//a[.="Open the webhook"]`),
+			chromedp.WaitVisible(`//h1[.="https://erp.partner.example/techbridge/events"]`),
+			chromedp.Click(button("Pause")),
+			chromedp.WaitVisible(button("Resume")))
+		list := s.call("staff", "GET", "/webhooks", nil)
+		if list["total"].(float64) != 1 {
+			t.Fatalf("webhooks: %v", list)
+		}
+	})
 }

@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/techbridge/techbridge/internal/console"
-	"github.com/techbridge/techbridge/internal/store/dbtest"
 )
 
 // Everything the console has is what a first load may fetch (no lazy
@@ -84,36 +83,38 @@ func TestServing(t *testing.T) {
 // The console is served by the API's router with a policy that allows its
 // own files only: no inline script or style, no other origin.
 func TestSecurityHeaders(t *testing.T) {
-	s := startSite(t, dbtest.Dialects(t)[0])
-	res, err := http.Get(s.base + "/console/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	csp := res.Header.Get("Content-Security-Policy")
-	for _, want := range []string{"script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"} {
-		if !strings.Contains(csp, want) {
-			t.Errorf("CSP %q lacks %q", csp, want)
-		}
-	}
-	if strings.Contains(csp, "unsafe") {
-		t.Errorf("CSP allows unsafe sources: %q", csp)
-	}
-	if res.Header.Get("X-Frame-Options") != "DENY" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
-		t.Errorf("headers: %v", res.Header)
-	}
-	// / and /console lead to the console.
-	cl := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, p := range []string{"/", "/console"} {
-		res, err := cl.Get(s.base + p)
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		res, err := http.Get(s.base + "/console/")
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Body.Close()
-		if res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/console/" {
-			t.Errorf("%s: %d %s", p, res.StatusCode, res.Header.Get("Location"))
+		csp := res.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("CSP %q lacks %q", csp, want)
+			}
 		}
-	}
+		if strings.Contains(csp, "unsafe") {
+			t.Errorf("CSP allows unsafe sources: %q", csp)
+		}
+		if res.Header.Get("X-Frame-Options") != "DENY" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("headers: %v", res.Header)
+		}
+		// / and /console lead to the console.
+		cl := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		for _, p := range []string{"/", "/console"} {
+			res, err := cl.Get(s.base + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusFound || res.Header.Get("Location") != "/console/" {
+				t.Errorf("%s: %d %s", p, res.StatusCode, res.Header.Get("Location"))
+			}
+		}
+	})
 }
 
 // Every key the code asks for is in the English catalogue, and the Chinese
