@@ -129,6 +129,12 @@ func TestEndToEnd(t *testing.T) {
 				t.Fatalf("login: %d %v", status, tok)
 			}
 			access := tok["access_token"].(string)
+			// The staff console is served by the same process.
+			if res, err := http.Get(srv.base + "/console/"); err != nil || res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Type"), "text/html") {
+				t.Fatalf("console: %v %v", res, err)
+			} else {
+				res.Body.Close()
+			}
 			status, inst := call(t, "POST", srv.base+"/api/v1/institutions", access, map[string]any{"name": "Mahidol University", "country": "TH", "type": "university"})
 			if status != 201 {
 				t.Fatalf("create institution: %d %v", status, inst)
@@ -280,5 +286,20 @@ func TestMatchWeightsComeFromConfiguration(t *testing.T) {
 	plain, _ := match.New(match.Config{})
 	if tuned.Version() == plain.Version() {
 		t.Fatal("other weights, same algorithm version")
+	}
+}
+
+func TestPublicURLIsAnOrigin(t *testing.T) {
+	cfg, err := loadConfig(func(k string) string {
+		return map[string]string{"TECHBRIDGE_PUBLIC_URL": "https://techbridge.example.org/console/"}[k]
+	})
+	if err != nil || cfg.PublicURL != "https://techbridge.example.org" {
+		t.Fatalf("public URL %q, %v", cfg.PublicURL, err)
+	}
+	for _, bad := range []string{"techbridge.example.org", "ftp://x.example", "https://"} {
+		_, err := loadConfig(func(k string) string { return map[string]string{"TECHBRIDGE_PUBLIC_URL": bad}[k] })
+		if err == nil || !strings.Contains(err.Error(), "TECHBRIDGE_PUBLIC_URL") {
+			t.Errorf("%q: %v", bad, err)
+		}
 	}
 }
