@@ -607,3 +607,26 @@ func TestClientsAndWebhooks(t *testing.T) {
 		}
 	})
 }
+
+// A listing is edited with If-Match: a save after someone else's change is
+// refused and said so; a save on the current version goes through.
+func TestEditListing(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		ctx := browser(t)
+		signIn(t, ctx, s, "staff@test.example")
+		go_(t, ctx, s, "#/offers/"+s.offer, chromedp.WaitVisible(`//a[.="Edit"]`))
+		run(t, ctx, "edit", chromedp.Click(`//a[.="Edit"]`), chromedp.WaitVisible(button("Save")))
+		s.call("staff", "PATCH", "/offers/"+s.offer, map[string]any{"summary": "changed meanwhile"})
+		title := `//label[.="Title"]/following-sibling::input`
+		run(t, ctx, "stale save", chromedp.SetValue(title, "LFP cabinets, 280 Ah cells"), chromedp.Click(button("Save")),
+			text("Someone else changed this record since you opened it."))
+		run(t, ctx, "reload and save", chromedp.Click(button("Reload")), chromedp.WaitVisible(`//textarea[.="changed meanwhile"]`),
+			chromedp.SetValue(title, "LFP cabinets, 280 Ah cells"), chromedp.Click(button("Save")),
+			chromedp.WaitVisible(`//h1[.="LFP cabinets, 280 Ah cells"]`))
+		got := s.call("staff", "GET", "/offers/"+s.offer, nil)
+		if got["title"] != "LFP cabinets, 280 Ah cells" || got["summary"] != "changed meanwhile" {
+			t.Fatalf("after the edit: %v", got)
+		}
+	})
+}

@@ -30,6 +30,7 @@ export default {
   'review.nochange': 'No field changed since the last review.', 'review.empty': 'No listing waits for review.',
   'act.submit': 'Submit for review', 'act.publish': 'Publish', 'act.reject': 'Reject', 'act.withdraw': 'Withdraw', 'act.reason': 'Reason',
   'listing.actions': 'Actions', 'listing.history': 'History', 'listing.matches': 'See ranked matches', 'listing.translations': 'Translations',
+  'listing.edit': 'Edit',
   'hist.field': 'Field', 'hist.before': 'Before', 'hist.after': 'After',
   'matches.title': 'Matches for “{title}”', 'matches.algorithm': 'Algorithm {v}', 'matches.none': 'Nothing fits this listing yet.',
   'matches.create': 'Create match record',

@@ -29,6 +29,7 @@ export default {
   'review.nochange': '自上次审核以来没有字段改动。', 'review.empty': '没有待审核的信息。',
   'act.submit': '提交审核', 'act.publish': '发布', 'act.reject': '驳回', 'act.withdraw': '撤回', 'act.reason': '理由',
   'listing.actions': '操作', 'listing.history': '历史记录', 'listing.matches': '查看匹配排名', 'listing.translations': '译文',
+  'listing.edit': '编辑',
   'hist.field': '字段', 'hist.before': '修改前', 'hist.after': '修改后',
   'matches.title': '“{title}”的匹配', 'matches.algorithm': '算法 {v}', 'matches.none': '暂无合适的匹配。',
   'matches.create': '建立对接记录',

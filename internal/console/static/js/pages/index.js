@@ -16,12 +16,14 @@ export function pages(p) {
       if (!b) return listingList;
       if (b === 'new') return listingForm;
       if (c === 'matches') return listingMatches;
+      if (c === 'edit') return listingForm;
       return c ? null : listingDetail;
     case 'board': return board;
     case 'matches': return b ? matchDetail : board;
     case 'agreements': return !b ? agreementList : agreementForm;
     case 'institutions': return !b ? institutionList : b === 'new' ? institutionForm : institutionDetail;
     case 'webhooks': return !b ? webhookList : b === 'new' ? webhookForm : webhookDetail;
+    // events and notifications: their pages are added here when they land.
     default: return null;
   }
 }

@@ -99,12 +99,14 @@ export async function listingDetail(route) {
       : ['field.budget', o.budget_min != null ? money(o.budget_min, o.currency) + ' – ' + money(o.budget_max, o.currency) : '—'],
     ['field.updated', dateTime(o.updated_at)], ['field.version', o.version],
   ];
-  const tr = o.translations ? Object.entries(o.translations) : [];
+  // translations, when the API sends them: a list of {language, title, summary} or a map by language
+  const tr = Array.isArray(o.translations) ? o.translations.map((x) => [x.language || x.lang || '', x])
+    : o.translations ? Object.entries(o.translations) : [];
   return [h('h1', {}, o.title), h('p', {}, o.summary),
     h('dl', { class: 'props' }, props.map(([k, v]) => [h('dt', {}, t(k)), h('dd', {}, v ?? '—')])),
     o.description ? h('p', {}, o.description) : '',
     tr.length ? [h('h2', {}, t('listing.translations')), tr.map(([lang, x]) => h('div', { class: 'card', lang }, h('strong', {}, lang + ': ' + (x.title || '')), h('p', {}, x.summary || '')))] : '',
-    h('h2', {}, t('listing.actions')), reviewActions(kind, o, etag),
+    h('h2', {}, t('listing.actions')), h('p', {}, link('#/' + kind + '/' + id + '/edit', t('listing.edit'))), reviewActions(kind, o, etag),
     o.status === 'published' ? h('p', {}, link('#/' + kind + '/' + id + '/matches', t('listing.matches'))) : '',
     h('h2', {}, t('listing.history')),
     h('ol', {}, (history.items || []).map((e) => h('li', {}, h('strong', {}, e.action), ' · ', dateTime(e.at), ' · ', e.actor_role || e.actor_kind || '', changesTable(e.changes))))];
@@ -158,38 +160,56 @@ export async function listingMatches(route) {
   return out;
 }
 
+// listingForm creates a listing, or edits one (route …/{id}/edit) with If-Match.
 export async function listingForm(route) {
   const kind = route.parts[0];
+  const id = route.parts[2] === 'edit' ? route.parts[1] : null;
   const voc = await vocabulary();
   const me = user();
-  const title = input({ maxlength: 200, required: true });
-  const summary = h('textarea', { maxlength: 500 });
-  const lang = select(voc.first_class_languages.map((l) => [l, l]), 'en');
-  const sector = select(voc.sectors.map((s) => [s.sector, code('sector', s.sector)]), voc.sectors[0].sector);
-  const trl = input({ type: 'number', min: 1, max: 9, value: '5' });
+  let o = { language: 'en', sector: voc.sectors[0].sector, trl: 5, min_trl: 5, visibility: 'public', transfer_modes: [] };
+  let etag = null;
+  if (id) ({ data: o, etag } = await request('/' + kind + '/' + id));
+  const trlName = kind === 'offers' ? 'trl' : 'min_trl';
+  const title = input({ maxlength: 200, required: true, value: o.title || '' });
+  const summary = h('textarea', { maxlength: 500 }, o.summary || '');
+  const lang = select(voc.first_class_languages.map((l) => [l, l]), o.language);
+  const sector = select(voc.sectors.map((s) => [s.sector, code('sector', s.sector)]), o.sector);
+  const trl = input({ type: 'number', min: 1, max: 9, value: String(o[trlName] || '') });
   const inst = input({ value: me.institution_id || route.query.institution_id || '' });
-  const vis = select([['public', t('vis.public')], ['confidential', t('vis.confidential')]], 'public');
-  const modes = voc.transfer_modes.map((m) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: m, name: 'transfer_modes' }), code('mode', m)));
+  const vis = select([['public', t('vis.public')], ['confidential', t('vis.confidential')]], o.visibility || 'public');
+  const modes = voc.transfer_modes.map((m) => h('label', { class: 'check' },
+    h('input', { type: 'checkbox', value: m, name: 'transfer_modes', checked: (o.transfer_modes || []).includes(m) }), code('mode', m)));
   const form = h('form', { class: 'grid', novalidate: true },
-    me.role === 'partner' ? '' : field('institution_id', t('field.institution_id'), inst),
+    me.role === 'partner' || id ? '' : field('institution_id', t('field.institution_id'), inst),
     field('title', t('field.title'), title), field('summary', t('field.summary'), summary),
     field('language', t('field.language'), lang), field('sector', t('field.sector'), sector),
-    field(kind === 'offers' ? 'trl' : 'min_trl', t(kind === 'offers' ? 'field.trl' : 'field.min_trl'), trl),
+    field(trlName, t('field.' + trlName), trl),
     field('visibility', t('field.visibility'), vis),
     h('fieldset', { 'data-field': 'transfer_modes' }, h('legend', {}, t('field.modes')), modes, h('p', { class: 'err' })),
     h('div', {}, h('button', { class: 'primary', type: 'submit' }, t('save'))));
+  const after = h('div', {});
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     submitting(form, async () => {
       const body = { title: title.value, summary: summary.value, language: lang.value, sector: sector.value, visibility: vis.value,
         transfer_modes: modes.map((l) => l.firstChild).filter((c) => c.checked).map((c) => c.value) };
-      if (me.role !== 'partner') body.institution_id = inst.value;
-      if (kind === 'offers') { body.trl = Number(trl.value); body.ip_status = 'none'; } else body.min_trl = Number(trl.value);
+      body[trlName] = Number(trl.value);
       try {
+        if (id) {
+          if (body.sector === o.sector) delete body.sector; // keeps a subsector the form does not show
+          await request('/' + kind + '/' + id, { method: 'PATCH', body, headers: { 'If-Match': etag } });
+          location.hash = '#/' + kind + '/' + id;
+          return;
+        }
+        if (me.role !== 'partner') body.institution_id = inst.value;
+        if (kind === 'offers') body.ip_status = 'none';
         const r = await request('/' + kind, { method: 'POST', body });
         location.hash = '#/' + kind + '/' + r.data.id;
-      } catch (err) { showErrors(form, err); }
+      } catch (err) {
+        if (err.status !== 412) { showErrors(form, err); return; }
+        after.replaceChildren(notice(t('err.conflict'), 'bad'), h('button', { type: 'button', class: 'primary', onclick: reload }, t('reload')));
+      }
     });
   });
-  return [h('h1', {}, t(kind + '.new')), form];
+  return [h('h1', {}, id ? t('listing.edit') + ': ' + o.title : t(kind + '.new')), form, after];
 }
