@@ -276,6 +276,10 @@ func TestStaffJourney(t *testing.T) {
 			ctx := browser(t)
 			signIn(t, ctx, s, "staff@test.example")
 			run(t, ctx, "dashboard", text("Funnel"))
+			// No token is where a script could find it: not in document.cookie, not in storage.
+			if leak := value(t, ctx, "storage", chromedp.Evaluate[string](`document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)`)); strings.Contains(leak, "techbridge_refresh") || strings.Contains(leak, "eyJ") {
+				t.Fatalf("a token is readable by scripts: %q", leak)
+			}
 			docShot(t, ctx, "dashboard")
 
 			go_(t, ctx, s, "#/review", text("LFP battery storage cabinets for micro-grids"))
@@ -541,7 +545,8 @@ func TestListsArePaged(t *testing.T) {
 	})
 }
 
-// Analysts see statistics and agreements, read-only, and sign in with the keyboard alone.
+// Analysts see statistics and agreements, read-only, and sign in with the
+// keyboard alone; signing out ends the session.
 func TestAnalystNavigation(t *testing.T) {
 	eachDialect(t, func(t *testing.T, dialect string) {
 		s := startSite(t, dialect)
@@ -573,6 +578,12 @@ func TestAnalystNavigation(t *testing.T) {
 		if n := value(t, ctx, "save", chromedp.Evaluate[int](`document.querySelectorAll('main button[type=submit]').length`)); n != 0 {
 			t.Fatal("analysts can save an agreement")
 		}
+		// Sign-out clears the session: the CSRF cookie is gone and a reload asks to sign in.
+		run(t, ctx, "sign out", chromedp.Click(button("Sign out")), chromedp.WaitVisible(css(`input[type=email]`)))
+		if c := value(t, ctx, "cookie", chromedp.Evaluate[string](`document.cookie`)); strings.Contains(c, "techbridge_csrf") {
+			t.Fatalf("cookies after sign-out: %q", c)
+		}
+		run(t, ctx, "reload", chromedp.Navigate(s.base+"/console/#/agreements"), chromedp.WaitVisible(css(`input[type=email]`)))
 	})
 }
 
