@@ -194,6 +194,8 @@ type state struct {
 	cnt      []int   // participant -> meetings
 	used     []int   // slot -> meetings
 	seatUsed []int   // slot*nL+language -> seats taken
+	seatFree []int   // slot -> seats left, all languages
+	byLang   [][]int // slot*nL+language -> meetings seated there
 	at       []int   // candidate -> slot, or -1
 	lang     []int   // candidate -> interpreter language, or -1
 	inSlot   [][]int // slot -> placed candidates
@@ -220,6 +222,13 @@ func newState(m *model) *state {
 		inSlot: make([][]int, m.nS), byPart: make([][]int, nP), why: make([]Reason, len(m.cand)), vis: make([]int, m.nL)}
 	for i := range st.at {
 		st.at[i], st.lang[i] = -1, -1
+	}
+	st.seatFree = make([]int, m.nS)
+	st.byLang = make([][]int, m.nS*m.nL)
+	for s := 0; s < m.nS; s++ {
+		for l := 0; l < m.nL; l++ {
+			st.seatFree[s] += max(m.seats[s*m.nL+l], 0)
+		}
 	}
 	return st
 }
@@ -273,36 +282,59 @@ func (st *state) add(c, s int) bool {
 // the bipartite graph meetings × language seats of the slot, so a slot's
 // seats are always used as well as a maximum matching would use them.
 func (st *state) seat(c, s int) bool {
-	cm := &st.m.cand[c]
-	opts := cm.opts
-	if cm.flang >= 0 {
-		opts = []int{cm.flang}
+	nL := st.m.nL
+	if st.seatFree[s] == 0 {
+		return false // no path can end anywhere
 	}
+	opts := st.m.cand[c].opts
+	if fl := st.m.cand[c].flang; fl >= 0 {
+		opts = []int{fl}
+	}
+	for _, l := range opts {
+		if st.seatUsed[s*nL+l] < st.m.seats[s*nL+l] {
+			st.assign(c, s, l)
+			return true
+		}
+	}
+	return st.augment(c, s, opts)
+}
+
+func (st *state) augment(c, s int, opts []int) bool {
 	nL := st.m.nL
 	for _, l := range opts {
 		if st.vis[l] == st.stamp {
 			continue
 		}
 		st.vis[l] = st.stamp
-		ok := st.seatUsed[s*nL+l] < st.m.seats[s*nL+l]
-		if !ok {
-			for _, d := range st.inSlot[s] {
-				if st.lang[d] == l && st.m.cand[d].flang < 0 && d != c && st.seat(d, s) {
-					ok = true
-					break
-				}
-			}
-		}
-		if ok {
-			if old := st.lang[c]; old >= 0 {
-				st.seatUsed[s*nL+old]--
-			}
-			st.seatUsed[s*nL+l]++
-			st.lang[c] = l
+		if st.seatUsed[s*nL+l] < st.m.seats[s*nL+l] {
+			st.assign(c, s, l)
 			return true
+		}
+		for _, d := range st.byLang[s*nL+l] {
+			if d == c || st.m.cand[d].flang >= 0 {
+				continue
+			}
+			if st.augment(d, s, st.m.cand[d].opts) {
+				st.assign(c, s, l)
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// assign gives c the seat of language l in slot s, releasing its old one.
+func (st *state) assign(c, s, l int) {
+	nL := st.m.nL
+	if old := st.lang[c]; old >= 0 {
+		st.seatUsed[s*nL+old]--
+		st.seatFree[s]++
+		st.byLang[s*nL+old] = del(st.byLang[s*nL+old], c)
+	}
+	st.seatUsed[s*nL+l]++
+	st.seatFree[s]--
+	st.byLang[s*nL+l] = append(st.byLang[s*nL+l], c)
+	st.lang[c] = l
 }
 
 func (st *state) remove(c int) {
@@ -311,6 +343,8 @@ func (st *state) remove(c int) {
 	st.log = append(st.log, op{c: c, slot: s})
 	if l := st.lang[c]; l >= 0 {
 		st.seatUsed[s*st.m.nL+l]--
+		st.seatFree[s]++
+		st.byLang[s*st.m.nL+l] = del(st.byLang[s*st.m.nL+l], c)
 		st.lang[c] = -1
 	}
 	nS := st.m.nS

@@ -1,5 +1,7 @@
 package schedule
 
+import "sort"
+
 // maxPasses bounds the improvement phase; every accepted move raises the
 // objective, so the loop also ends on its own, but a bound keeps the worst
 // case predictable on large events.
@@ -9,13 +11,17 @@ const maxPasses = 8
 // cycling between equal schedules.
 const eps = 1e-9
 
-// searchDepth and searchBudget bound the ejection chains of relocate: how
+// searchDepth and the budgets bound the ejection chains of relocate: how
 // many times a pushed meeting may push others, and how many slots one
-// attempt may try in all. A budget counted in steps, not time, keeps Solve
-// deterministic.
+// attempt may try in all: searchBudget, shrunk on large problems so that a
+// pass tries at most passBudget slots. Budgets counted in steps, not time,
+// keep Solve deterministic.
 const (
-	searchDepth  = 3
-	searchBudget = 200
+	searchDepth  = 5
+	searchBudget = 2000
+	passBudget   = 200000
+	lnsSize      = 24
+	lnsNodes     = 5000
 )
 
 // Solve places the pinned candidates, then the others heaviest first (ties
@@ -30,7 +36,7 @@ func Solve(p Problem) Result {
 	for _, c := range order {
 		st.insert(c)
 	}
-	st.improve(order, searchDepth, searchBudget)
+	st.improve(order, searchDepth, max(4, min(searchBudget, passBudget/max(len(order), 1))))
 	return st.result()
 }
 
@@ -56,6 +62,12 @@ func (st *state) improve(order []int, depth, budget int) {
 		for i := len(order) - 1; i >= 0; i-- {
 			if d := order[i]; st.at[d] >= 0 {
 				st.swapOut(d)
+				st.log = st.log[:0]
+			}
+		}
+		for _, c := range order {
+			if st.at[c] < 0 {
+				st.reoptimize(c)
 				st.log = st.log[:0]
 			}
 		}
@@ -96,6 +108,109 @@ func (st *state) swapOut(d int) bool {
 	}
 	st.rollback(mark)
 	return false
+}
+
+// reoptimize re-solves exactly, by branch and bound, the neighbourhood of
+// unplaced candidate c: the free candidates of its two participants, then
+// of their counterparts and so on while they fit in lnsSize, with the rest
+// of the schedule held still. It is skipped when the
+// neighbourhood has more than lnsSize candidates, and the search stops
+// after lnsNodes steps (keeping the best schedule seen), so large events
+// pay little for it.
+func (st *state) reoptimize(c int) bool {
+	m := st.m
+	if len(m.adj[m.cand[c].a])+len(m.adj[m.cand[c].b]) > lnsSize+1 {
+		return false
+	}
+	// Grow the neighbourhood participant by participant (breadth first from
+	// c's two sides) while it stays within lnsSize candidates.
+	var nb []int
+	inNb := map[int]bool{}
+	inPart := map[int]bool{}
+	queue := []int{m.cand[c].a, m.cand[c].b}
+	inPart[queue[0]], inPart[queue[1]] = true, true
+	for qi := 0; qi < len(queue); qi++ {
+		q := queue[qi]
+		var add []int
+		for _, d := range m.adj[q] {
+			if !inNb[d] {
+				add = append(add, d)
+			}
+		}
+		if len(nb)+len(add) > lnsSize {
+			if qi < 2 {
+				return false
+			}
+			continue
+		}
+		for _, d := range add {
+			inNb[d] = true
+			nb = append(nb, d)
+			for _, o := range [2]int{m.cand[d].a, m.cand[d].b} {
+				if !inPart[o] {
+					inPart[o] = true
+					queue = append(queue, o)
+				}
+			}
+		}
+	}
+	sort.Slice(nb, func(i, j int) bool {
+		wi, wj := m.cand[nb[i]].w, m.cand[nb[j]].w
+		return wi > wj || wi == wj && nb[i] < nb[j]
+	})
+	mark := len(st.log)
+	old := 0.0
+	for _, d := range nb {
+		if st.at[d] >= 0 {
+			old += m.cand[d].w
+			st.remove(d)
+		}
+	}
+	base := len(st.log)
+	rest := make([]float64, len(nb)+1)
+	for i := len(nb) - 1; i >= 0; i-- {
+		rest[i] = rest[i+1] + m.cand[nb[i]].w
+	}
+	cur, best := make([]int, len(nb)), make([]int, len(nb))
+	bestW, w, nodes := old, 0.0, lnsNodes
+	found := false
+	var search func(i int)
+	search = func(i int) {
+		if w+rest[i] <= bestW+eps || nodes <= 0 {
+			return
+		}
+		nodes--
+		if i == len(nb) {
+			bestW, found = w, true
+			copy(best, cur)
+			return
+		}
+		d := nb[i]
+		if st.capOK(d) {
+			for _, s := range m.cand[d].slots {
+				if st.fits(d, s) && st.add(d, s) {
+					cur[i], w = s, w+m.cand[d].w
+					search(i + 1)
+					w -= m.cand[d].w
+					st.remove(d)
+				}
+			}
+		}
+		cur[i] = -1
+		search(i + 1)
+	}
+	search(0)
+	st.log = st.log[:base]
+	if !found {
+		st.rollback(mark)
+		return false
+	}
+	for i, d := range nb {
+		if best[i] >= 0 {
+			st.add(d, best[i])
+		}
+	}
+	return true
 }
 
 // victim is the meeting of participant p to drop so that a new one can
