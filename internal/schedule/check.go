@@ -92,9 +92,9 @@ func Check(p Problem, r Result) error {
 		if pa.Institution != "" && pa.Institution == pb.Institution {
 			fail("candidate %d: participants %d and %d are of one institution", c, cd.A, cd.B)
 		}
-		if shared(pa.Languages, pb.Languages) {
+		if !needsInterpreter(pa.Languages, pb.Languages) {
 			if a.Interpreter != "" {
-				fail("candidate %d: interpreter %q though the sides share a language", c, a.Interpreter)
+				fail("candidate %d: interpreter %q though the sides need none", c, a.Interpreter)
 			}
 		} else {
 			switch {

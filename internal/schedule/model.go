@@ -118,7 +118,7 @@ func newModel(p Problem) *model {
 			cm.bad = ReasonSameInstitution
 			continue
 		}
-		cm.interp = !shared(pa.Languages, pb.Languages)
+		cm.interp = needsInterpreter(pa.Languages, pb.Languages)
 		if cm.interp {
 			seen := map[int]bool{}
 			for _, l := range append(append([]int{}, plangs[c.A]...), plangs[c.B]...) {
@@ -165,6 +165,12 @@ func newModel(p Problem) *model {
 	return m
 }
 
+// needsInterpreter: both sides name their languages and share none. A side
+// that names none is taken to need no help (nothing to plan for).
+func needsInterpreter(a, b []string) bool {
+	return len(a) > 0 && len(b) > 0 && !shared(a, b)
+}
+
 func shared(a, b []string) bool {
 	for _, x := range a {
 		for _, y := range b {
@@ -206,6 +212,7 @@ type state struct {
 	stamp    int
 	log      []op // adds and removes since the last mark, to roll back
 	nodes    int  // budget of the current improving search
+	lnsLeft  int  // budget left for neighbourhood searches
 }
 
 // op is one logged add (slot >= 0 was the slot it went to) or remove (the

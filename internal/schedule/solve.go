@@ -11,24 +11,29 @@ const maxPasses = 8
 // cycling between equal schedules.
 const eps = 1e-9
 
-// searchDepth and the budgets bound the ejection chains of relocate: how
-// many times a pushed meeting may push others, and how many slots one
-// attempt may try in all: searchBudget, shrunk on large problems so that a
-// pass tries at most passBudget slots. Budgets counted in steps, not time,
-// keep Solve deterministic.
-const (
-	searchDepth  = 5
-	searchBudget = 2000
-	passBudget   = 200000
-	lnsSize      = 24
-	lnsNodes     = 5000
-)
-
 // Solve places the pinned candidates, then the others heaviest first (ties
 // by index) each in the first allowed slot where it fits, then improves the
 // schedule by local moves until none helps (see improve). It never breaks a
 // hard constraint and is deterministic: no map iteration, no clock.
 func Solve(p Problem) Result {
+	return solve(p, defaults)
+}
+
+// options tune the improvement phase (tests measure the parts apart).
+type options struct {
+	depth    int // how many times a pushed meeting may push others
+	budget   int // slots one relocation may try, before scaling
+	passWork int // slots all relocations of a pass may try
+	lnsSize  int // largest neighbourhood re-solved exactly; 0 turns it off
+	lnsNodes int // steps of one neighbourhood search
+	lnsWork  int // steps of all neighbourhood searches of one Solve, plus
+	lnsPer   int // this many per free candidate
+}
+
+// Budgets are counted in steps, not time, which keeps Solve deterministic.
+var defaults = options{depth: 3, budget: 200, passWork: 200000, lnsSize: 24, lnsNodes: 5000, lnsWork: 10000, lnsPer: 20}
+
+func solve(p Problem, o options) Result {
 	m := newModel(p)
 	st := newState(m)
 	st.placeFixed()
@@ -36,7 +41,11 @@ func Solve(p Problem) Result {
 	for _, c := range order {
 		st.insert(c)
 	}
-	st.improve(order, searchDepth, max(4, min(searchBudget, passBudget/max(len(order), 1))))
+	// Relocation budget per candidate, shrunk on large problems so a pass
+	// stays within passWork.
+	o.budget = max(4, min(o.budget, o.passWork/max(len(order), 1)))
+	st.lnsLeft = o.lnsWork + o.lnsPer*len(order)
+	st.improve(order, o)
 	return st.result()
 }
 
@@ -45,7 +54,7 @@ func Solve(p Problem) Result {
 // chain to make room for it. Then swapOut tries taking each placed meeting
 // out, lightest first, to let heavier pairs of lighter ones in. A pass that
 // gains nothing ends the phase.
-func (st *state) improve(order []int, depth, budget int) {
+func (st *state) improve(order []int, o options) {
 	st.log = st.log[:0]
 	for pass := 0; pass < maxPasses; pass++ {
 		before := st.obj
@@ -54,8 +63,8 @@ func (st *state) improve(order []int, depth, budget int) {
 				continue
 			}
 			if !st.insert(c) {
-				st.nodes = budget
-				st.relocate(c, depth)
+				st.nodes = o.budget
+				st.relocate(c, o.depth)
 			}
 			st.log = st.log[:0]
 		}
@@ -66,8 +75,8 @@ func (st *state) improve(order []int, depth, budget int) {
 			}
 		}
 		for _, c := range order {
-			if st.at[c] < 0 {
-				st.reoptimize(c)
+			if o.lnsSize > 0 && st.lnsLeft > 0 && st.at[c] < 0 {
+				st.reoptimize(c, o)
 				st.log = st.log[:0]
 			}
 		}
@@ -117,9 +126,9 @@ func (st *state) swapOut(d int) bool {
 // neighbourhood has more than lnsSize candidates, and the search stops
 // after lnsNodes steps (keeping the best schedule seen), so large events
 // pay little for it.
-func (st *state) reoptimize(c int) bool {
+func (st *state) reoptimize(c int, o options) bool {
 	m := st.m
-	if len(m.adj[m.cand[c].a])+len(m.adj[m.cand[c].b]) > lnsSize+1 {
+	if len(m.adj[m.cand[c].a])+len(m.adj[m.cand[c].b]) > o.lnsSize+1 {
 		return false
 	}
 	// Grow the neighbourhood participant by participant (breadth first from
@@ -137,7 +146,7 @@ func (st *state) reoptimize(c int) bool {
 				add = append(add, d)
 			}
 		}
-		if len(nb)+len(add) > lnsSize {
+		if len(nb)+len(add) > o.lnsSize {
 			if qi < 2 {
 				return false
 			}
@@ -172,7 +181,8 @@ func (st *state) reoptimize(c int) bool {
 		rest[i] = rest[i+1] + m.cand[nb[i]].w
 	}
 	cur, best := make([]int, len(nb)), make([]int, len(nb))
-	bestW, w, nodes := old, 0.0, lnsNodes
+	nodes := min(o.lnsNodes, st.lnsLeft)
+	bestW, w := old, 0.0
 	found := false
 	var search func(i int)
 	search = func(i int) {
@@ -200,6 +210,7 @@ func (st *state) reoptimize(c int) bool {
 		search(i + 1)
 	}
 	search(0)
+	st.lnsLeft -= min(o.lnsNodes, st.lnsLeft) - max(nodes, 0)
 	st.log = st.log[:base]
 	if !found {
 		st.rollback(mark)
