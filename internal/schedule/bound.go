@@ -112,7 +112,7 @@ func UpperBound(p Problem) float64 {
 	mu, nu := 0.0, 0.0
 	best := math.Inf(1)
 	theta, stall := 1.0, 0
-	for it := 0; it < 300; it++ {
+	for it := 0; it < 200; it++ {
 		val := mu*T + nu*I
 		for q := range lam {
 			val += lam[q] * capq[q]

@@ -210,9 +210,10 @@ type state struct {
 	obj      float64
 	vis      []int // language -> visit stamp of the current augmenting search
 	stamp    int
-	log      []op // adds and removes since the last mark, to roll back
-	nodes    int  // budget of the current improving search
-	lnsLeft  int  // budget left for neighbourhood searches
+	log      []op  // adds and removes since the last mark, to roll back
+	nodes    int   // budget of the current improving search
+	lnsLeft  int   // budget left for neighbourhood searches
+	ver      []int // participant -> count of committed changes to its meetings
 }
 
 // op is one logged add (slot >= 0 was the slot it went to) or remove (the
@@ -230,6 +231,7 @@ func newState(m *model) *state {
 	for i := range st.at {
 		st.at[i], st.lang[i] = -1, -1
 	}
+	st.ver = make([]int, nP)
 	st.seatFree = make([]int, m.nS)
 	st.byLang = make([][]int, m.nS*m.nL)
 	for s := 0; s < m.nS; s++ {
@@ -440,7 +442,10 @@ func (m *model) byWeight() []int {
 			order = append(order, c)
 		}
 	}
-	sort.SliceStable(order, func(i, j int) bool { return m.cand[order[i]].w > m.cand[order[j]].w })
+	sort.Slice(order, func(i, j int) bool {
+		wi, wj := m.cand[order[i]].w, m.cand[order[j]].w
+		return wi > wj || wi == wj && order[i] < order[j]
+	})
 	m.adj = make([][]int, len(m.p.Participants))
 	for _, c := range order {
 		m.adj[m.cand[c].a] = append(m.adj[m.cand[c].a], c)

@@ -7,6 +7,10 @@ import "sort"
 // case predictable on large events.
 const maxPasses = 8
 
+// scanLimit bounds the scans of a full slot's meetings and of a popular
+// participant's unplaced candidates.
+const scanLimit = 32
+
 // eps is the least gain a move must bring; it keeps float rounding from
 // cycling between equal schedules.
 const eps = 1e-9
@@ -55,29 +59,39 @@ func solve(p Problem, o options) Result {
 // out, lightest first, to let heavier pairs of lighter ones in. A pass that
 // gains nothing ends the phase.
 func (st *state) improve(order []int, o options) {
-	st.log = st.log[:0]
+	st.commit()
+	// A move around c is tried again only once a meeting of one of its two
+	// participants has changed since it last failed.
+	n := len(st.m.cand)
+	triedReloc, triedSwap, triedLNS := stamps(n), stamps(n), stamps(n)
 	for pass := 0; pass < maxPasses; pass++ {
 		before := st.obj
 		for _, c := range order {
-			if st.at[c] >= 0 {
+			if st.at[c] >= 0 || triedReloc[c] == st.version(c) {
 				continue
 			}
 			if !st.insert(c) {
 				st.nodes = o.budget
-				st.relocate(c, o.depth)
+				if !st.relocate(c, o.depth) {
+					triedReloc[c] = st.version(c)
+				}
 			}
-			st.log = st.log[:0]
+			st.commit()
 		}
 		for i := len(order) - 1; i >= 0; i-- {
-			if d := order[i]; st.at[d] >= 0 {
-				st.swapOut(d)
-				st.log = st.log[:0]
+			if d := order[i]; st.at[d] >= 0 && triedSwap[d] != st.version(d) {
+				if !st.swapOut(d) {
+					triedSwap[d] = st.version(d)
+				}
+				st.commit()
 			}
 		}
 		for _, c := range order {
-			if o.lnsSize > 0 && st.lnsLeft > 0 && st.at[c] < 0 {
-				st.reoptimize(c, o)
-				st.log = st.log[:0]
+			if o.lnsSize > 0 && st.lnsLeft > 0 && st.at[c] < 0 && triedLNS[c] != st.version(c) {
+				if !st.reoptimize(c, o) {
+					triedLNS[c] = st.version(c)
+				}
+				st.commit()
 			}
 		}
 		if st.obj <= before+eps {
@@ -89,23 +103,68 @@ func (st *state) improve(order []int, o options) {
 			st.insert(c)
 		}
 	}
+	st.commit()
+}
+
+func stamps(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = -1
+	}
+	return s
+}
+
+// commit keeps the logged changes: the participants they touch get a new
+// version, and the log starts afresh.
+func (st *state) commit() {
+	for _, o := range st.log {
+		cm := &st.m.cand[o.c]
+		st.ver[cm.a]++
+		st.ver[cm.b]++
+	}
 	st.log = st.log[:0]
 }
 
+// version of candidate c's surroundings: changes whenever a meeting of
+// either participant does.
+func (st *state) version(c int) int {
+	cm := &st.m.cand[c]
+	return st.ver[cm.a] + st.ver[cm.b]
+}
+
 // swapOut takes placed meeting d out, lets the unplaced candidates of its
-// two participants in (heaviest first), then puts d back if it still fits
+// two participants in (heaviest first, at most scanLimit each), then puts d back if it still fits
 // anywhere; the change is kept only if the objective rose. This is the move
 // the weight order misses: one heavy meeting blocking two lighter ones that
 // together weigh more.
 func (st *state) swapOut(d int) bool {
 	m := st.m
+	// Cheap test first: the unplaced candidates that d's removal could let
+	// in must outweigh d.
+	gain := 0.0
+	for _, side := range [2]int{m.cand[d].a, m.cand[d].b} {
+		for i, k := 0, 0; i < len(m.adj[side]) && k < scanLimit; i++ {
+			if c := m.adj[side][i]; c != d && st.at[c] < 0 {
+				k++
+				if st.capOKWithout(c, d) {
+					gain += m.cand[c].w
+				}
+			}
+		}
+	}
+	if gain <= m.cand[d].w+eps {
+		return false
+	}
 	before, mark := st.obj, len(st.log)
 	st.remove(d)
 	in := false
 	for _, side := range [2]int{m.cand[d].a, m.cand[d].b} {
-		for _, c := range m.adj[side] {
-			if c != d && st.at[c] < 0 && st.insert(c) {
-				in = true
+		for i, k := 0, 0; i < len(m.adj[side]) && k < scanLimit; i++ {
+			if c := m.adj[side][i]; c != d && st.at[c] < 0 {
+				k++
+				if st.insert(c) {
+					in = true
+				}
 			}
 		}
 	}
@@ -224,6 +283,21 @@ func (st *state) reoptimize(c int, o options) bool {
 	return true
 }
 
+// capOKWithout is capOK as if placed meeting d were out.
+func (st *state) capOKWithout(c, d int) bool {
+	cm, dm := &st.m.cand[c], &st.m.cand[d]
+	for _, x := range [2]int{cm.a, cm.b} {
+		n := st.cnt[x]
+		if x == dm.a || x == dm.b {
+			n--
+		}
+		if n >= st.m.capP[x] {
+			return false
+		}
+	}
+	return true
+}
+
 // victim is the meeting of participant p to drop so that a new one can
 // take the slot s: the lightest unpinned one, preferring one that also
 // holds p at the time of s. ok is false when p's meetings are all pinned.
@@ -249,7 +323,7 @@ func (st *state) holds(d, s int) bool {
 
 // clear takes out what keeps c from slot s: the meetings holding either
 // participant at that time and, when the slot is full, its lightest
-// unpinned meeting. It returns them (to be placed again) or ok=false when
+// unpinned meeting lighter than c. It returns them (to be placed again) or ok=false when
 // a pinned meeting is in the way (the caller rolls back).
 func (st *state) clear(c, s int) (moved []int, ok bool) {
 	m := st.m
@@ -269,10 +343,14 @@ func (st *state) clear(c, s int) (moved []int, ok bool) {
 		}
 	}
 	if st.used[s] >= m.p.Slots[s].Tables {
+		// The slot is full: move one of its unpinned meetings lighter than
+		// c away, the latest seated (a bounded scan: slots can hold
+		// hundreds).
 		t := -1
-		for _, d := range st.inSlot[s] {
-			if !m.cand[d].fixed && (t < 0 || m.cand[d].w < m.cand[t].w || m.cand[d].w == m.cand[t].w && d < t) {
+		for i, k := len(st.inSlot[s])-1, 0; i >= 0 && k < scanLimit; i, k = i-1, k+1 {
+			if d := st.inSlot[s][i]; !m.cand[d].fixed && m.cand[d].w <= cm.w {
 				t = d
+				break
 			}
 		}
 		if t < 0 {
