@@ -331,3 +331,32 @@ func TestCheckCatchesEachViolation(t *testing.T) {
 		})
 	}
 }
+
+func TestSolveOnOddInput(t *testing.T) {
+	cases := map[string]Problem{
+		"empty":    {},
+		"no slots": {Participants: []Participant{{}, {}}, Candidates: []Candidate{{A: 0, B: 1, Weight: 1}}},
+		"no tables and negative seats": {
+			Slots:        []Slot{{Start: 0, End: 10, Tables: 0}, {Start: 10, End: 20, Tables: -3, Interpreters: map[string]int{"th": -1}}},
+			Participants: []Participant{{Languages: []string{"zh"}}, {Languages: []string{"th"}, Unavailable: []int{-1, 99}}},
+			Candidates:   []Candidate{{A: 0, B: 1, Weight: 1}, {A: 0, B: 1, Weight: 1, Fixed: &Place{Slot: 1}}},
+		},
+		"zero-length slots": {
+			Slots:        []Slot{{Start: 5, End: 5, Tables: 1}, {Start: 5, End: 5, Tables: 1}, {Start: 0, End: 10, Tables: 1}},
+			Participants: []Participant{{}, {}, {}},
+			Candidates:   []Candidate{{A: 0, B: 1, Weight: 1}, {A: 0, B: 2, Weight: 1}, {A: 1, B: 2, Weight: 1}, {A: 0, B: 1, Weight: math.Inf(1)}},
+		},
+	}
+	for name, p := range cases {
+		t.Run(name, func(t *testing.T) {
+			for _, r := range []Result{Solve(p), Greedy(p), Exhaustive(p)} {
+				if err := Check(p, r); err != nil {
+					t.Fatal(err)
+				}
+				if ub := UpperBound(p); ub < r.Objective-1e-9 {
+					t.Fatalf("UpperBound %g below %g", ub, r.Objective)
+				}
+			}
+		})
+	}
+}

@@ -25,13 +25,14 @@ func Solve(p Problem) Result {
 
 // options tune the improvement phase (tests measure the parts apart).
 type options struct {
-	depth    int // how many times a pushed meeting may push others
-	budget   int // slots one relocation may try, before scaling
-	passWork int // slots all relocations of a pass may try
-	lnsSize  int // largest neighbourhood re-solved exactly; 0 turns it off
-	lnsNodes int // steps of one neighbourhood search
-	lnsWork  int // steps of all neighbourhood searches of one Solve, plus
-	lnsPer   int // this many per free candidate
+	greedyOnly bool // stop after the weight-ordered greedy (a benchmark baseline)
+	depth      int  // how many times a pushed meeting may push others
+	budget     int  // slots one relocation may try, before scaling
+	passWork   int  // slots all relocations of a pass may try
+	lnsSize    int  // largest neighbourhood re-solved exactly; 0 turns it off
+	lnsNodes   int  // steps of one neighbourhood search
+	lnsWork    int  // steps of all neighbourhood searches of one Solve, plus
+	lnsPer     int  // this many per free candidate
 }
 
 // Budgets are counted in steps, not time, which keeps Solve deterministic.
@@ -47,6 +48,9 @@ func solve(p Problem, o options) Result {
 	}
 	// Relocation budget per candidate, shrunk on large problems so a pass
 	// stays within passWork.
+	if o.greedyOnly {
+		return st.result()
+	}
 	o.budget = max(4, min(o.budget, o.passWork/max(len(order), 1)))
 	st.lnsLeft = o.lnsWork + o.lnsPer*len(order)
 	st.improve(order, o)
