@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"math"
 	"syscall"
 	"testing"
 	"time"
@@ -12,13 +13,22 @@ import (
 // reports each one's objective as a share of UpperBound.
 // 1,000 participants: 4 sessions of 16 slots, 100 tables, 20,000
 // candidates (the target); 10,000 participants: the same agenda with 1,000
-// tables and 200,000 candidates.
+// tables and 200,000 candidates; 1000-flat: the first event with all
+// candidates in one tier.
 func BenchmarkSchedule(b *testing.B) {
-	for _, size := range []struct{ participants, tables, candidates int }{
-		{1000, 100, 20000},
-		{10000, 1000, 200000},
+	for _, size := range []struct {
+		participants, tables, candidates int
+		flat                             bool
+	}{
+		{1000, 100, 20000, false},
+		{10000, 1000, 200000, false},
+		{1000, 100, 20000, true},
 	} {
 		p := Random(1, size.participants, 4, 16, size.tables, size.candidates)
+		name := fmt.Sprint(size.participants)
+		if size.flat {
+			p, name = flatten(p), name+"-flat"
+		}
 		ub := UpperBound(p)
 		for _, solver := range []struct {
 			name string
@@ -28,7 +38,7 @@ func BenchmarkSchedule(b *testing.B) {
 			{"ByWeight", func(p Problem) Result { return solve(p, options{greedyOnly: true}) }},
 			{"Greedy", Greedy},
 		} {
-			b.Run(fmt.Sprintf("%d/%s", size.participants, solver.name), func(b *testing.B) {
+			b.Run(name+"/"+solver.name, func(b *testing.B) {
 				var r Result
 				cpu := cpuTime()
 				for b.Loop() {
@@ -41,12 +51,24 @@ func BenchmarkSchedule(b *testing.B) {
 				b.ReportMetric(tierShare(p, r, WeightAccepted), "accepted-placed")
 			})
 		}
-		b.Run(fmt.Sprintf("%d/UpperBound", size.participants), func(b *testing.B) {
+		b.Run(name+"/UpperBound", func(b *testing.B) {
 			for b.Loop() {
 				UpperBound(p)
 			}
 		})
 	}
+}
+
+// flatten puts every candidate in one tier, its weight a score in (0, 1]:
+// without tiers the objective no longer hides how well the lower tiers are
+// served.
+func flatten(p Problem) Problem {
+	q := p
+	q.Candidates = append([]Candidate(nil), p.Candidates...)
+	for i := range q.Candidates {
+		q.Candidates[i].Weight = math.Mod(q.Candidates[i].Weight, 1) + 0.001
+	}
+	return q
 }
 
 // tierShare is the share of the candidates of one weight tier (weights in

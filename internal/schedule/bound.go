@@ -112,7 +112,7 @@ func UpperBound(p Problem) float64 {
 	mu, nu := 0.0, 0.0
 	best := math.Inf(1)
 	theta, stall := 1.0, 0
-	for it := 0; it < 200; it++ {
+	for it := 0; it < 1000; it++ {
 		val := mu*T + nu*I
 		for q := range lam {
 			val += lam[q] * capq[q]
@@ -136,7 +136,7 @@ func UpperBound(p Problem) float64 {
 		}
 		if it == 0 || val < best-1e-12*math.Abs(best) {
 			best, stall = val, 0
-		} else if stall++; stall >= 10 {
+		} else if stall++; stall >= 20 {
 			theta, stall = theta/2, 0
 		}
 		norm := gmu*gmu + gnu*gnu
