@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -128,7 +129,7 @@ func TestSolveReachesTheOptimum(t *testing.T) {
 		}
 	}
 	t.Logf("Solve optimal on %d/%d; without the neighbourhood search %d/%d", equal, n, heurEqual, n)
-	// What holds (measured: 1998 and 1775 of 2000); the misses are the node
+	// What holds (measured: 1998 and 1720 of 2000); the misses are the node
 	// budgets of the searches.
 	if equal < n*995/1000 {
 		t.Errorf("Solve optimal on %d/%d, want at least 99.5%%", equal, n)
@@ -358,5 +359,38 @@ func TestSolveOnOddInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSolveNearTheOptimumOnLargerEvents uses events of 30 candidates, more
+// than the exact neighbourhood search covers, so there Solve is a heuristic:
+// it must never beat Exhaustive (that would be a broken constraint) and on
+// average it stays within 1 % of it. SCHEDULE_LONG=1 runs 200 events
+// instead of 12 (measured: optimal on 98, mean gap 0.1 %, worst 16.5 %: one
+// event where a request fits only if about ten meetings move at once).
+func TestSolveNearTheOptimumOnLargerEvents(t *testing.T) {
+	n := int64(12)
+	if os.Getenv("SCHEDULE_LONG") != "" {
+		n = 200
+	}
+	equal, worst, sum := 0, 0.0, 0.0
+	for seed := int64(0); seed < n; seed++ {
+		p := Random(seed, 12, 2, 4, 2, 30)
+		e, r := Exhaustive(p), Solve(p)
+		if r.Objective > e.Objective+1e-6 {
+			t.Fatalf("seed %d: Solve %g beats the optimum %g", seed, r.Objective, e.Objective)
+		}
+		if r.Objective >= e.Objective-1e-9 {
+			equal++
+		}
+		if e.Objective > 0 {
+			gap := 1 - r.Objective/e.Objective
+			worst, sum = math.Max(worst, gap), sum+gap
+		}
+	}
+	mean := sum / float64(n)
+	t.Logf("optimal on %d/%d, mean gap %.3f%%, worst gap %.2f%%", equal, n, 100*mean, 100*worst)
+	if mean > 0.01 {
+		t.Errorf("mean gap %.3f%%, want at most 1%%", 100*mean)
 	}
 }

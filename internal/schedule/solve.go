@@ -46,11 +46,11 @@ func solve(p Problem, o options) Result {
 	for _, c := range order {
 		st.insert(c)
 	}
-	// Relocation budget per candidate, shrunk on large problems so a pass
-	// stays within passWork.
 	if o.greedyOnly {
 		return st.result()
 	}
+	// Relocation budget per candidate, shrunk on large problems so a pass
+	// stays within passWork.
 	o.budget = max(4, min(o.budget, o.passWork/max(len(order), 1)))
 	st.lnsLeft = o.lnsWork + o.lnsPer*len(order)
 	st.improve(order, o)
@@ -137,8 +137,9 @@ func (st *state) version(c int) int {
 }
 
 // swapOut takes placed meeting d out, lets the unplaced candidates of its
-// two participants in (heaviest first, at most scanLimit each), then puts d back if it still fits
-// anywhere; the change is kept only if the objective rose. This is the move
+// two participants in (heaviest first, at most scanLimit each), then puts d
+// back if it still fits anywhere; the change is kept only if the objective
+// rose. It is tried only when those candidates together outweigh d. This is the move
 // the weight order misses: one heavy meeting blocking two lighter ones that
 // together weigh more.
 func (st *state) swapOut(d int) bool {
@@ -185,10 +186,10 @@ func (st *state) swapOut(d int) bool {
 // reoptimize re-solves exactly, by branch and bound, the neighbourhood of
 // unplaced candidate c: the free candidates of its two participants, then
 // of their counterparts and so on while they fit in lnsSize, with the rest
-// of the schedule held still. It is skipped when the
-// neighbourhood has more than lnsSize candidates, and the search stops
-// after lnsNodes steps (keeping the best schedule seen), so large events
-// pay little for it.
+// of the schedule held still. It is skipped when c's two participants
+// alone have more than lnsSize candidates, and the search stops after
+// lnsNodes steps (keeping the best schedule seen), all searches sharing
+// lnsWork, so large events pay little for it.
 func (st *state) reoptimize(c int, o options) bool {
 	m := st.m
 	if len(m.adj[m.cand[c].a])+len(m.adj[m.cand[c].b]) > o.lnsSize+1 {
@@ -326,8 +327,8 @@ func (st *state) holds(d, s int) bool {
 }
 
 // clear takes out what keeps c from slot s: the meetings holding either
-// participant at that time and, when the slot is full, its lightest
-// unpinned meeting lighter than c. It returns them (to be placed again) or ok=false when
+// participant at that time and, when the slot is full, one unpinned meeting
+// no heavier than c. It returns them (to be placed again) or ok=false when
 // a pinned meeting is in the way (the caller rolls back).
 func (st *state) clear(c, s int) (moved []int, ok bool) {
 	m := st.m
