@@ -192,6 +192,17 @@ func TestInterpreterSeatsAreReassigned(t *testing.T) {
 	if len(r.Assignments) != 2 || r.Assignments[0].Interpreter != "vi" || r.Assignments[1].Interpreter != "th" {
 		t.Fatalf("got %+v", r)
 	}
+	// A pinned meeting keeps the language it was pinned with, even if
+	// that leaves the other without a seat.
+	p.Candidates[0].Fixed = &Place{Slot: 0, Table: 3, Interpreter: "th"}
+	r = Solve(p)
+	if err := Check(p, r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Assignments) != 1 || r.Assignments[0].Interpreter != "th" || r.Unplaced[0].Reason != ReasonNoInterpreter {
+		t.Fatalf("got %+v", r)
+	}
+	p.Candidates[0].Fixed = nil
 	// Without seats the second meeting says why.
 	p.Slots[0].Interpreters = map[string]int{"th": 1}
 	r = Solve(p)
@@ -225,6 +236,8 @@ func TestEveryLeftOutCandidateSaysWhy(t *testing.T) {
 			Candidates: []Candidate{{A: 0, B: 1, Weight: 1, Fixed: &Place{Slot: 0}}, {A: 2, B: 3, Weight: 1, Fixed: &Place{Slot: 0}}}}, ReasonFixedConflict},
 		{"pinned while unavailable", Problem{Slots: two, Participants: []Participant{{}, {}, {Unavailable: []int{0}}, {}},
 			Candidates: []Candidate{{A: 0, B: 1, Weight: 1}, {A: 2, B: 3, Weight: 1, Fixed: &Place{Slot: 0}}}}, ReasonFixedConflict},
+		{"pinned interpreter nobody speaks", Problem{Slots: two, Participants: []Participant{{Languages: []string{"zh"}}, {Languages: []string{"th"}}},
+			Candidates: []Candidate{{A: 0, B: 1, Weight: 1, Fixed: &Place{Slot: 0, Interpreter: "vi"}}}}, ReasonInvalid},
 		{"pinned beyond the tables", Problem{Slots: two, Participants: []Participant{{}, {}, {}, {}},
 			Candidates: []Candidate{{A: 0, B: 1, Weight: 1}, {A: 2, B: 3, Weight: 1, Fixed: &Place{Slot: 0, Table: 4}}}}, ReasonInvalid},
 	}
@@ -319,6 +332,7 @@ func TestCheckCatchesEachViolation(t *testing.T) {
 		}, "twice"},
 		{"no reason", func(p *Problem, r *Result) { r.Unplaced[0].Reason = "" }, "without a reason"},
 		{"objective", func(p *Problem, r *Result) { r.Objective = 7 }, "objective"},
+		{"pinned interpreter", func(p *Problem, r *Result) { p.Candidates[0].Fixed = &Place{Slot: 0, Table: 0, Interpreter: "zh"} }, "pinned interpreter"},
 		{"order", func(p *Problem, r *Result) { r.Assignments[0], r.Assignments[1] = r.Assignments[1], r.Assignments[0] }, "sorted"},
 	}
 	for _, tc := range cases {
