@@ -408,3 +408,25 @@ func TestSolveNearTheOptimumOnLargerEvents(t *testing.T) {
 		t.Errorf("mean gap %.3f%%, want at most 1%%", 100*mean)
 	}
 }
+
+// FuzzSolve builds events from a seed and small sizes, pins some meetings
+// (and one collision), and checks that Solve and Greedy keep every
+// constraint and stay under UpperBound.
+func FuzzSolve(f *testing.F) {
+	f.Add(int64(1), uint8(10), uint8(2), uint8(3), uint8(2), uint8(20))
+	f.Add(int64(7), uint8(2), uint8(0), uint8(0), uint8(0), uint8(5))
+	f.Add(int64(3), uint8(30), uint8(4), uint8(5), uint8(1), uint8(120))
+	f.Fuzz(func(t *testing.T, seed int64, participants, sessions, slots, tables, candidates uint8) {
+		p := Random(seed, int(participants%40), int(sessions%5), int(slots%6), int(tables%4), int(candidates))
+		p, _ = pinSome(p, Greedy(p))
+		ub := UpperBound(p)
+		for _, r := range []Result{Solve(p), Greedy(p)} {
+			if err := Check(p, r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Objective > ub+1e-6 {
+				t.Fatalf("objective %g above UpperBound %g", r.Objective, ub)
+			}
+		}
+	})
+}
