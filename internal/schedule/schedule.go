@@ -9,13 +9,21 @@
 //
 // Hard constraints: a participant is in at most one meeting at a time
 // (slots that overlap in time count as the same time), never in a slot it
-// marked unavailable, and in at most MaxMeetings meetings; a slot holds at
-// most Tables meetings; a meeting whose two sides share no language takes
-// one interpreter seat of a language of each side... (see Interpreter);
-// two participants of one institution never meet. Fixed candidates keep
-// their slot and table and are placed first.
+// marked unavailable nor in a slot overlapping one, and in at most
+// MaxMeetings meetings; a slot holds at most Tables meetings; a meeting whose
+// two sides both name their languages and share none takes one interpreter
+// seat of its slot, for a language one of the two sides speaks
+// (Place.Interpreter), and a slot never uses more seats of a language than
+// Slot.Interpreters gives it; two participants of one institution never
+// meet; a candidate with Slots is placed only in one of them. Pinned
+// (Fixed) candidates are placed first, in index order, where they are
+// pinned, and never moved; one that collides with an earlier pin or breaks
+// a constraint is left out (ReasonFixedConflict, or ReasonMaxMeetings).
 //
-// Solve is deterministic: the same Problem gives the same Result.
+// Solve is deterministic: the same Problem gives the same Result. Check
+// verifies a Result against every hard constraint, UpperBound bounds the
+// best objective from above, Exhaustive finds it on small instances, and
+// Greedy is the first-come baseline.
 package schedule
 
 // Slot is one time slot of a session. Start and End are minutes (or any
@@ -24,7 +32,8 @@ type Slot struct {
 	Start, End int64
 	// Tables is the number of meetings the slot can hold.
 	Tables int
-	// Interpreters is the number of interpreter seats per language tag.
+	// Interpreters is the number of interpreter seats per language tag: a
+	// seat for "th" serves a meeting one of whose sides speaks th.
 	Interpreters map[string]int
 	// Session identifies the session the slot belongs to (informational).
 	Session int
@@ -35,7 +44,8 @@ type Participant struct {
 	// Institution: two participants with the same non-empty institution
 	// never meet.
 	Institution string
-	// Languages spoken by the delegation (language tags).
+	// Languages spoken by the delegation (language tags, compared exactly).
+	// A delegation that names none is taken to need no interpreter.
 	Languages []string
 	// Unavailable lists indexes into Problem.Slots the delegation cannot attend.
 	Unavailable []int
@@ -53,7 +63,9 @@ type Candidate struct {
 	Slots []int
 	// Fixed, when non-nil, pins the meeting to a slot and table (a meeting
 	// already published or placed by hand). Fixed candidates are placed
-	// before any other and are never moved by Solve.
+	// before any other and are never moved by Solve; Slots does not apply
+	// to them. A non-empty Fixed.Interpreter pins the interpreter language
+	// too (it must be one a side speaks); empty lets Solve choose.
 	Fixed *Place
 }
 
@@ -75,7 +87,10 @@ type Problem struct {
 // Reason says why a candidate was left out.
 type Reason string
 
-// Reasons a candidate is left out.
+// Reasons a candidate is left out. ReasonInvalid covers bad input: a
+// participant index out of range or twice the same, a weight that is
+// negative, NaN or infinite, no valid index in Slots, a pin outside the
+// slots or tables or with an interpreter neither side speaks.
 const (
 	ReasonSameInstitution Reason = "same_institution"
 	ReasonNoCommonSlot    Reason = "no_common_free_slot"
