@@ -684,6 +684,18 @@ const docTemplate = `{
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1149,6 +1161,18 @@ const docTemplate = `{
                         "description": "offer sector",
                         "name": "sector",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -2841,6 +2865,18 @@ const docTemplate = `{
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3306,6 +3342,18 @@ const docTemplate = `{
                         "description": "demand sector",
                         "name": "sector",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -5273,6 +5321,14 @@ const docTemplate = `{
                 "sector": {
                     "type": "string"
                 },
+                "shown": {
+                    "description": "Shown, when the caller asks for languages (lang or Accept-Language),\nis the text to show first and its language.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.shownText"
+                        }
+                    ]
+                },
                 "subsector": {
                     "type": "string"
                 },
@@ -5616,6 +5672,14 @@ const docTemplate = `{
                         "type": "string"
                     }
                 },
+                "translations": {
+                    "description": "Translations by language tag: an object replaces that language's\ntranslation, null removes it, languages not sent stay.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    },
+                    "x-nullable-values": true
+                },
                 "visibility": {
                     "type": "string",
                     "enum": [
@@ -5709,6 +5773,13 @@ const docTemplate = `{
                         "licensing"
                     ]
                 },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
+                },
                 "visibility": {
                     "type": "string",
                     "default": "public",
@@ -5782,6 +5853,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "new_energy"
                 },
+                "shown": {
+                    "description": "Shown, in lists when the caller asks for languages (lang or\nAccept-Language), is the text to show first and its language.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.shownText"
+                        }
+                    ]
+                },
                 "source_countries": {
                     "type": "array",
                     "items": {
@@ -5823,6 +5902,13 @@ const docTemplate = `{
                     "example": [
                         "licensing"
                     ]
+                },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
                 },
                 "updated_at": {
                     "type": "string"
@@ -6498,6 +6584,14 @@ const docTemplate = `{
                         "type": "string"
                     }
                 },
+                "translations": {
+                    "description": "Translations by language tag: an object replaces that language's\ntranslation, null removes it, languages not sent stay.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    },
+                    "x-nullable-values": true
+                },
                 "trl": {
                     "type": "integer",
                     "maximum": 9,
@@ -6601,6 +6695,13 @@ const docTemplate = `{
                         "licensing"
                     ]
                 },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
+                },
                 "trl": {
                     "type": "integer",
                     "maximum": 9,
@@ -6681,6 +6782,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "new_energy"
                 },
+                "shown": {
+                    "description": "Shown, in lists when the caller asks for languages (lang or\nAccept-Language), is the text to show first and its language.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.shownText"
+                        }
+                    ]
+                },
                 "status": {
                     "type": "string",
                     "enum": [
@@ -6722,6 +6831,13 @@ const docTemplate = `{
                     "example": [
                         "licensing"
                     ]
+                },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
                 },
                 "trl": {
                     "type": "integer"
@@ -6892,6 +7008,35 @@ const docTemplate = `{
                     "items": {
                         "type": "string"
                     }
+                }
+            }
+        },
+        "httpapi.shownText": {
+            "type": "object",
+            "required": [
+                "language",
+                "summary",
+                "title"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string"
+                },
+                "keywords": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "language": {
+                    "type": "string",
+                    "example": "th"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },
@@ -7100,6 +7245,33 @@ const docTemplate = `{
                         "Bearer"
                     ],
                     "example": "Bearer"
+                }
+            }
+        },
+        "httpapi.translationBody": {
+            "type": "object",
+            "required": [
+                "title"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 10000
+                },
+                "keywords": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "summary": {
+                    "type": "string",
+                    "maxLength": 500
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "ระบบกักเก็บพลังงานแบตเตอรี่ลิเธียมไอรอนฟอสเฟต"
                 }
             }
         },

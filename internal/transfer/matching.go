@@ -162,7 +162,7 @@ func EngineListing(l Listing, country string) match.Listing {
 		Title: l.Title, Summary: l.Summary, Description: l.Description, Keywords: l.Keywords, Sector: l.Sector,
 		Subsector: l.Subsector, TRL: l.TRL, TransferModes: l.TransferModes, Countries: l.Countries,
 		AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency, Confidential: l.Visibility == "confidential",
-		PublishedAt: published, EndsAt: l.EndsAt}
+		PublishedAt: published, EndsAt: l.EndsAt, Translations: engineTranslations(l)}
 }
 
 // ScorePart is one component of a match score: how well a pair fits on
