@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"github.com/techbridge/techbridge/internal/match"
 )
 
@@ -77,8 +79,16 @@ func (c LexiconConcept) engine() match.Concept {
 }
 
 func (c LexiconConcept) auditFields() map[string]any {
-	return map[string]any{"subsectors": c.Subsectors, "terms": c.Terms, "retired": c.Retired}
+	return map[string]any{"id": c.ID, "subsectors": c.Subsectors, "terms": c.Terms, "retired": c.Retired}
 }
+
+// lexiconAuditSpace names the audit ids of lexicon concepts.
+var lexiconAuditSpace = uuid.MustParse("6f1c8a52-3d0e-4b7a-9c1e-5a2f7d9b4e10")
+
+// conceptAuditID is the id a concept's audit entries are filed under: the
+// audit trail keys entities by UUID (a column of that type on Postgres),
+// and concept ids are words, so a name-based UUID of the id stands in.
+func conceptAuditID(id string) string { return uuid.NewSHA1(lexiconAuditSpace, []byte(id)).String() }
 
 // effectiveLexicon is the shipped lexicon amended by the staff rows: a row
 // of a shipped id replaces it in its place, the others follow in creation
@@ -433,7 +443,11 @@ func collisions(all []LexiconConcept, changed []LexiconConcept, field func(i int
 			for j, t := range c.Terms[lang] {
 				k := key(lang, t)
 				if other, ok := owner[k]; ok {
-					p.Add(fmt.Sprintf("%s.terms.%s[%d]", field(i), lang, j), "%q is already a %s term of concept %s", t, lang, other)
+					name := fmt.Sprintf("terms.%s[%d]", lang, j)
+					if f := field(i); f != "" {
+						name = f + "." + name
+					}
+					p.Add(name, "%q is already a term (%s) of concept %s", t, lang, other)
 					continue
 				}
 				owner[k] = c.ID
@@ -518,7 +532,7 @@ func (s *Service) changeLexicon(ctx context.Context, a Actor, action string, fn 
 			} else {
 				act = "created"
 			}
-			u.record("lexicon_concept", c.ID, act, old, c.auditFields())
+			u.record("lexicon_concept", conceptAuditID(c.ID), act, old, c.auditFields())
 		}
 		return nil
 	})
@@ -748,7 +762,7 @@ func (s *Service) LexiconConceptHistory(ctx context.Context, a Actor, id string)
 	if _, err := s.LexiconConcept(ctx, a, id); err != nil {
 		return nil, err
 	}
-	evs, err := s.db(ctx).History(ctx, "lexicon_concept", id)
+	evs, err := s.db(ctx).History(ctx, "lexicon_concept", conceptAuditID(id))
 	if err != nil {
 		return nil, fmt.Errorf("history of lexicon concept %s: %w", id, err)
 	}
