@@ -53,10 +53,14 @@ func TestLexiconConcepts(t *testing.T) {
 			"pipe":        {"terms": map[string][]string{"en": {"a | b"}}},
 			"subsector":   {"subsectors": []string{"quantum_cooking"}},
 			"star +other": {"subsectors": []string{"*", "solar_pv"}},
+			"many terms":  {"terms": map[string][]string{"en": manyTerms(21)}},
 		} {
-			api.do("staff", http.MethodPatch, "/api/v1/lexicon/concepts/"+id, bad).want(422)
-			_ = name
+			if r := api.do("staff", http.MethodPatch, "/api/v1/lexicon/concepts/"+id, bad); r.Code != 422 {
+				t.Errorf("%s: %d %s", name, r.Code, r.Body.String())
+			}
 		}
+		api.do("staff", http.MethodPatch, "/api/v1/lexicon/concepts/"+id, map[string]any{"terms": map[string][]string{"ms": manyTerms(20)}}).want(200).json(&c)
+		api.do("staff", http.MethodPatch, "/api/v1/lexicon/concepts/"+id, map[string]any{"terms": map[string][]string{"ms": {"propolis kelulut"}}}).want(200).json(&c)
 		bad := conceptBody()
 		bad["id"] = "Not Snake"
 		if p := api.do("staff", http.MethodPost, "/api/v1/lexicon/concepts", bad).want(422).problem(); p.fields()[0] != "id" {
@@ -78,8 +82,8 @@ func TestLexiconConcepts(t *testing.T) {
 		}
 
 		// Retire: listed, flagged, matching nothing; a retired one cannot change.
-		api.do("staff", http.MethodPost, "/api/v1/lexicon/concepts/"+id+"/retire", nil, "If-Match", `"2"`).want(200).json(&c)
-		if !c.Retired || c.Version != 3 {
+		api.do("staff", http.MethodPost, "/api/v1/lexicon/concepts/"+id+"/retire", nil, "If-Match", `"4"`).want(200).json(&c)
+		if !c.Retired || c.Version != 5 {
 			t.Fatalf("retired %+v", c)
 		}
 		api.do("staff", http.MethodPost, "/api/v1/lexicon/concepts/"+id+"/retire", nil).want(409)
@@ -97,7 +101,7 @@ func TestLexiconConcepts(t *testing.T) {
 		for _, h := range hist.Items {
 			actions = append(actions, h.Action)
 		}
-		if strings.Join(actions, ",") != "created,updated,retired" || hist.Items[0].ActorID != api.staff.ID || hist.Items[2].Changes["retired"] == nil {
+		if strings.Join(actions, ",") != "created,updated,updated,updated,retired" || hist.Items[0].ActorID != api.staff.ID || hist.Items[4].Changes["retired"] == nil {
 			t.Fatalf("history %+v", hist)
 		}
 
@@ -125,6 +129,14 @@ func TestLexiconConcepts(t *testing.T) {
 		api.do("staff", http.MethodGet, "/api/v1/lexicon/concepts?cursor=forged", nil).want(400)
 		api.do("staff", http.MethodGet, "/api/v1/lexicon/concepts?limit=-1", nil).want(422)
 	})
+}
+
+func manyTerms(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("many term %d", i)
+	}
+	return out
 }
 
 func TestLexiconExportImport(t *testing.T) {

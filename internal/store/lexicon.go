@@ -14,6 +14,7 @@ type lexiconConceptRow struct {
 	Terms      string // JSON: language → terms
 	Retired    bool
 	Version    int
+	Seq        int64
 	CreatedAt  timestamp
 	UpdatedAt  timestamp
 }
@@ -26,23 +27,24 @@ func newLexiconConceptRow(c transfer.LexiconConcept) lexiconConceptRow {
 		panic("store: lexicon terms: " + err.Error()) // a map of string slices always marshals
 	}
 	return lexiconConceptRow{ID: c.ID, Subsectors: joinSet(c.Subsectors), Terms: string(terms), Retired: c.Retired,
-		Version: c.Version, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt)}
+		Version: c.Version, Seq: c.Seq, CreatedAt: ts(c.CreatedAt), UpdatedAt: ts(c.UpdatedAt)}
 }
 
 func (r lexiconConceptRow) domain() (transfer.LexiconConcept, error) {
 	c := transfer.LexiconConcept{ID: r.ID, Subsectors: splitSet(r.Subsectors), Retired: r.Retired, Origin: transfer.OriginStaff,
-		Version: r.Version, CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time()}
+		Version: r.Version, Seq: r.Seq, CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time()}
 	if err := json.Unmarshal([]byte(r.Terms), &c.Terms); err != nil {
 		return c, fmt.Errorf("lexicon concept %s: terms: %w", r.ID, err)
 	}
 	return c, nil
 }
 
-// LexiconConcepts returns every staff row, in creation order (the order
-// every process places the concepts that are not shipped in).
+// LexiconConcepts returns every staff row in the order of the changes that
+// created them (the order every process places the concepts that are not
+// shipped in).
 func (s *Store) LexiconConcepts(ctx context.Context) ([]transfer.LexiconConcept, error) {
 	var rows []lexiconConceptRow
-	if err := s.db.WithContext(ctx).Order("created_at, id").Find(&rows).Error; err != nil {
+	if err := s.db.WithContext(ctx).Order("seq, id").Find(&rows).Error; err != nil {
 		return nil, TranslateError(err)
 	}
 	out := make([]transfer.LexiconConcept, len(rows))

@@ -29,8 +29,11 @@ type LexiconConcept struct {
 	Origin     string              // OriginShipped (no change made to it) or OriginStaff
 	Retired    bool
 	Version    int // 1 for a shipped concept nobody changed
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// Seq orders the staff rows: the lexicon version of the change that
+	// created the row (set by the service).
+	Seq       int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Origins of lexicon concepts.
@@ -91,8 +94,8 @@ var lexiconAuditSpace = uuid.MustParse("6f1c8a52-3d0e-4b7a-9c1e-5a2f7d9b4e10")
 func conceptAuditID(id string) string { return uuid.NewSHA1(lexiconAuditSpace, []byte(id)).String() }
 
 // effectiveLexicon is the shipped lexicon amended by the staff rows: a row
-// of a shipped id replaces it in its place, the others follow in creation
-// order. Rows are never deleted, so every concept keeps its number
+// of a shipped id replaces it in its place, the others follow in the order
+// of the changes that created them (Seq). Rows are never deleted, so every concept keeps its number
 // (match.Engine.UpdateLexicon relies on it) in every process.
 func effectiveLexicon(shipped []match.Concept, rows []LexiconConcept) []match.Concept {
 	added := make([]match.Concept, len(rows))
@@ -192,7 +195,15 @@ func (s *Service) applyLexiconForBuild(ctx context.Context) error {
 		return err
 	}
 	if len(rows) > 0 {
-		if _, err := s.matches.engine.SetLexicon(effectiveLexicon(lx.shipped, rows), func() ([]match.Listing, error) { return nil, nil }); err != nil {
+		_, err := s.matches.engine.SetLexicon(effectiveLexicon(lx.shipped, rows), func() ([]match.Listing, error) { return nil, nil })
+		var ce *match.ConceptError
+		if errors.As(err, &ce) {
+			// The staff rows do not fit this release's shipped lexicon
+			// (a new shipped term collides): serve with the shipped one;
+			// the poll keeps reporting the error until staff fix the rows.
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -469,7 +480,8 @@ func (s *Service) changeLexicon(ctx context.Context, a Actor, action string, fn 
 	err := s.write(ctx, a, func(u *unit) error {
 		// The bump first: it locks the state row, so changes are checked
 		// against each other one at a time.
-		if _, err := u.BumpLexiconVersion(ctx); err != nil {
+		seq, err := u.BumpLexiconVersion(ctx)
+		if err != nil {
 			return err
 		}
 		all, err := s.currentLexicon(ctx, u)
@@ -515,6 +527,9 @@ func (s *Service) changeLexicon(ctx context.Context, a Actor, action string, fn 
 			return err
 		}
 		if len(create) > 0 {
+			for i := range create {
+				create[i].Seq = seq
+			}
 			if err := u.CreateLexiconConcepts(ctx, create); err != nil {
 				return err
 			}
