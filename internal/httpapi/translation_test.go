@@ -221,5 +221,22 @@ func TestTranslationBridgesOutsideTheLexicon(t *testing.T) {
 		if first != propolis || text < 0.3 {
 			t.Fatalf("with an English translation: first %s (propolis %s), text %v", first, propolis, text)
 		}
+		t.Logf("propolis offer's text component with the demand's English translation: %.3f", text)
+		// The offer's side shows the demand in the language asked for.
+		var s struct {
+			Items []struct {
+				Demand struct {
+					Shown *struct {
+						Language string `json:"language"`
+						Title    string `json:"title"`
+					} `json:"shown"`
+				} `json:"demand"`
+			} `json:"items"`
+		}
+		api.do("staff", http.MethodGet, "/api/v1/offers/"+propolis+"/matches", nil, "Accept-Language", "en-GB, th;q=0.5").want(200).json(&s)
+		if len(s.Items) != 1 || s.Items[0].Demand.Shown == nil || s.Items[0].Demand.Shown.Language != "en" ||
+			s.Items[0].Demand.Shown.Title != "Stingless bee propolis extract" {
+			t.Fatalf("offer matches shown in English: %+v", s)
+		}
 	})
 }
