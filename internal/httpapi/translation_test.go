@@ -102,6 +102,7 @@ func TestListingTranslationsAreValidated(t *testing.T) {
 			field        string
 		}{
 			"unknown tag":      {map[string]any{"xx": map[string]any{"title": "t"}}, "translations"},
+			"upper case tag":   {map[string]any{"TH": map[string]any{"title": "t"}, "th": map[string]any{"title": "u"}}, "translations"},
 			"own language":     {map[string]any{"en": map[string]any{"title": "t"}}, "translations.en"},
 			"no title":         {map[string]any{"th": map[string]any{"summary": "s"}}, "translations.th.title"},
 			"NUL":              {map[string]any{"th": map[string]any{"title": "a\x00b"}}, "translations.th.title"},

@@ -36,19 +36,19 @@ func (t *Translation) normalize() {
 	}
 }
 
-// normalizeTranslations lower-cases the language tags (a tag sent twice
-// in two cases keeps one, reported by validateTranslations through the
-// count) and leaves no empty map behind, so that "none" has one form.
+// normalizeTranslations trims each translation and leaves no empty map
+// behind, so that "none" has one form. Tags are kept as sent: they must be
+// lower-case primary tags already (validateTranslations), so that "TH" and
+// "th" cannot both be stored.
 func normalizeTranslations(ts map[string]Translation) map[string]Translation {
 	if len(ts) == 0 {
 		return nil
 	}
 	out := make(map[string]Translation, len(ts))
-	for _, tag := range slices.Sorted(maps.Keys(ts)) {
-		t := ts[tag]
+	for tag, t := range ts {
 		t.Keywords = slices.Clone(t.Keywords)
 		t.normalize()
-		out[strings.ToLower(strings.TrimSpace(tag))] = t
+		out[tag] = t
 	}
 	return out
 }
@@ -63,7 +63,7 @@ func (l Listing) validateTranslations(p *Problems) {
 		t := l.Translations[tag]
 		base := "translations." + tag
 		if !utf8.ValidString(tag) || !ValidLanguage(tag) {
-			p.Add("translations", "%q is not a BCP 47 primary language tag such as zh, en, id, vi, th or ms", strings.ToValidUTF8(tag, "?"))
+			p.Add("translations", "%q is not a BCP 47 primary language tag in lower case, such as zh, en, id, vi, th or ms", strings.ToValidUTF8(tag, "?"))
 			continue
 		}
 		if tag == l.Language {
@@ -111,7 +111,7 @@ func applyTranslations(dst *map[string]Translation, patch map[string]*Translatio
 	}
 	for tag, t := range patch {
 		if t == nil {
-			delete(out, strings.ToLower(strings.TrimSpace(tag)))
+			delete(out, tag)
 			continue
 		}
 		out[tag] = *t
