@@ -741,6 +741,18 @@ const docTemplate = `{
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -1206,6 +1218,18 @@ const docTemplate = `{
                         "description": "offer sector",
                         "name": "sector",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -2130,6 +2154,564 @@ const docTemplate = `{
                 }
             }
         },
+        "/lexicon/concepts": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. The concept lexicon in force: the shipped concepts in file order (origin shipped, or staff once changed), then those staff added. Retired concepts are listed with retired=true; they match nothing.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "List the lexicon's concepts",
+                "operationId": "listLexiconConcepts",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "concepts whose id or a term contains this (case-insensitive)",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size (max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.conceptList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. Terms in all six languages (zh, en, id, vi, th, ms), the common one first. A term another concept has in the same language is refused (422 naming that concept). Every API process applies the change to its matching index within about two seconds, and algorithm_version changes with it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "Add a concept to the lexicon",
+                "operationId": "createLexiconConcept",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "makes a retried create return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the concept",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.conceptRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.conceptResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the new concept"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "the id is taken",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/lexicon/concepts/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "Get a lexicon concept",
+                "operationId": "getLexiconConcept",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "concept id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.conceptResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only; shipped concepts too. subsectors replaces the list; each language in terms replaces that language's terms. With If-Match, a stale version answers 412. A retired concept cannot change (409).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "Change a lexicon concept",
+                "operationId": "updateLexiconConcept",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "concept id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.conceptPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.conceptResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/lexicon/concepts/{id}/history": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. Every change, oldest first: who, when, and the subsectors, terms and retired flag before and after.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "A lexicon concept's audit trail",
+                "operationId": "listLexiconConceptHistory",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "concept id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.historyResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/lexicon/concepts/{id}/retire": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. The concept stops matching in every process within about two seconds; it stays listed (retired) and its id stays taken. Importing it again brings it back.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "Retire a lexicon concept",
+                "operationId": "retireLexiconConcept",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "concept id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you saw",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.conceptResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "retired already",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/lexicon/export": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. The lexicon in force, retired concepts left out, in the lexicon.txt format of the repository (internal/match/lexicon.txt; docs/matching.md describes it).",
+                "produces": [
+                    "application/json",
+                    "text/plain"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "Export the lexicon",
+                "operationId": "exportLexicon",
+                "responses": {
+                    "200": {
+                        "description": "lexicon.txt",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/lexicon/import": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. A text/plain body in the lexicon.txt format; all of it applies or none: new ids are added, known ones (shipped or added, retired ones too) take the file's subsectors and terms. At most 500 concepts and 1 MiB. Errors name the file's line, or the concept and term (a term another concept has: 422 naming it).",
+                "consumes": [
+                    "text/plain"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "lexicon"
+                ],
+                "summary": "Import lexicon concepts",
+                "operationId": "importLexicon",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "makes a retried import return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "concepts in the lexicon.txt format",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "type": "string"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.lexiconImportResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
         "/matches": {
             "get": {
                 "security": [
@@ -2898,6 +3480,18 @@ const docTemplate = `{
                         "description": "next_cursor of the previous page",
                         "name": "cursor",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -3363,6 +3957,18 @@ const docTemplate = `{
                         "description": "demand sector",
                         "name": "sector",
                         "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown",
+                        "name": "lang",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "languages to show first when lang is absent",
+                        "name": "Accept-Language",
+                        "in": "header"
                     }
                 ],
                 "responses": {
@@ -5250,6 +5856,136 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.conceptList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.conceptResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.conceptPatch": {
+            "type": "object",
+            "properties": {
+                "subsectors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "terms": {
+                    "description": "each language sent replaces that language's terms",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "httpapi.conceptRequest": {
+            "type": "object",
+            "required": [
+                "id",
+                "subsectors",
+                "terms"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string",
+                    "maxLength": 64,
+                    "example": "seaweed_processing"
+                },
+                "subsectors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "agri_processing"
+                    ]
+                },
+                "terms": {
+                    "description": "language (zh, en, id, vi, th, ms) → terms, the common one first",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        }
+                    }
+                }
+            }
+        },
+        "httpapi.conceptResponse": {
+            "type": "object",
+            "required": [
+                "id",
+                "origin",
+                "retired",
+                "subsectors",
+                "terms",
+                "version"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "origin": {
+                    "type": "string",
+                    "enum": [
+                        "shipped",
+                        "staff"
+                    ]
+                },
+                "retired": {
+                    "type": "boolean"
+                },
+                "subsectors": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "terms": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "array",
+                        "items": {
+                            "type": "string"
+                        }
+                    }
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
         "httpapi.conversion": {
             "type": "object",
             "required": [
@@ -5329,6 +6065,14 @@ const docTemplate = `{
                 },
                 "sector": {
                     "type": "string"
+                },
+                "shown": {
+                    "description": "Shown, when the caller asks for languages (lang or Accept-Language),\nis the text to show first and its language.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.shownText"
+                        }
+                    ]
                 },
                 "subsector": {
                     "type": "string"
@@ -5673,6 +6417,14 @@ const docTemplate = `{
                         "type": "string"
                     }
                 },
+                "translations": {
+                    "description": "Translations by language tag: an object replaces that language's\ntranslation, null removes it, languages not sent stay.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    },
+                    "x-nullable-values": true
+                },
                 "visibility": {
                     "type": "string",
                     "enum": [
@@ -5766,6 +6518,13 @@ const docTemplate = `{
                         "licensing"
                     ]
                 },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
+                },
                 "visibility": {
                     "type": "string",
                     "default": "public",
@@ -5839,6 +6598,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "new_energy"
                 },
+                "shown": {
+                    "description": "Shown, in lists when the caller asks for languages (lang or\nAccept-Language), is the text to show first and its language.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.shownText"
+                        }
+                    ]
+                },
                 "source_countries": {
                     "type": "array",
                     "items": {
@@ -5880,6 +6647,13 @@ const docTemplate = `{
                     "example": [
                         "licensing"
                     ]
+                },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
                 },
                 "updated_at": {
                     "type": "string"
@@ -6275,6 +7049,30 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.lexiconImportResponse": {
+            "type": "object",
+            "required": [
+                "algorithm_version",
+                "created",
+                "unchanged",
+                "updated"
+            ],
+            "properties": {
+                "algorithm_version": {
+                    "type": "string",
+                    "example": "m3-1a2b3c4d"
+                },
+                "created": {
+                    "type": "integer"
+                },
+                "unchanged": {
+                    "type": "integer"
+                },
+                "updated": {
+                    "type": "integer"
+                }
+            }
+        },
         "httpapi.loginRequest": {
             "type": "object",
             "required": [
@@ -6555,6 +7353,14 @@ const docTemplate = `{
                         "type": "string"
                     }
                 },
+                "translations": {
+                    "description": "Translations by language tag: an object replaces that language's\ntranslation, null removes it, languages not sent stay.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    },
+                    "x-nullable-values": true
+                },
                 "trl": {
                     "type": "integer",
                     "maximum": 9,
@@ -6658,6 +7464,13 @@ const docTemplate = `{
                         "licensing"
                     ]
                 },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
+                },
                 "trl": {
                     "type": "integer",
                     "maximum": 9,
@@ -6738,6 +7551,14 @@ const docTemplate = `{
                     "type": "string",
                     "example": "new_energy"
                 },
+                "shown": {
+                    "description": "Shown, in lists when the caller asks for languages (lang or\nAccept-Language), is the text to show first and its language.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/httpapi.shownText"
+                        }
+                    ]
+                },
                 "status": {
                     "type": "string",
                     "enum": [
@@ -6779,6 +7600,13 @@ const docTemplate = `{
                     "example": [
                         "licensing"
                     ]
+                },
+                "translations": {
+                    "description": "Translations are the text in further languages, by language tag.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "$ref": "#/definitions/httpapi.translationBody"
+                    }
                 },
                 "trl": {
                     "type": "integer"
@@ -6947,6 +7775,35 @@ const docTemplate = `{
                     "items": {
                         "type": "string"
                     }
+                }
+            }
+        },
+        "httpapi.shownText": {
+            "type": "object",
+            "required": [
+                "language",
+                "summary",
+                "title"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string"
+                },
+                "keywords": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "language": {
+                    "type": "string",
+                    "example": "th"
+                },
+                "summary": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
                 }
             }
         },
@@ -7156,6 +8013,33 @@ const docTemplate = `{
                         "Bearer"
                     ],
                     "example": "Bearer"
+                }
+            }
+        },
+        "httpapi.translationBody": {
+            "type": "object",
+            "required": [
+                "title"
+            ],
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "maxLength": 10000
+                },
+                "keywords": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "summary": {
+                    "type": "string",
+                    "maxLength": 500
+                },
+                "title": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "ระบบกักเก็บพลังงานแบตเตอรี่ลิเธียมไอรอนฟอสเฟต"
                 }
             }
         },

@@ -258,6 +258,12 @@ func schema(name string, s *openapi3.Schema, vocabs map[string]*openapi3.Schema)
 				continue
 			}
 		}
+		if _, ok := p.Extensions["x-nullable-values"]; ok && p.AdditionalProperties.Schema != nil {
+			// A map whose values a PATCH may send as null (to remove that key).
+			delete(p.Extensions, "x-nullable-values")
+			p.AdditionalProperties.Schema = &openapi3.SchemaRef{Value: &openapi3.Schema{AnyOf: openapi3.SchemaRefs{
+				p.AdditionalProperties.Schema, {Value: &openapi3.Schema{Type: &openapi3.Types{"null"}}}}}}
+		}
 		if p.IsEmpty() { // Go's any: whatever JSON value was recorded, null included
 			// Spelled out rather than {}: validators that read the schema with
 			// OpenAPI 3.0 rules take {} to refuse null.

@@ -45,6 +45,7 @@ func startJobs(ctx context.Context, svc *transfer.Service, log *slog.Logger) {
 		return int(n), err
 	})
 	go repeat(ctx, log, "sync matching index", time.Second, nil, svc.SyncMatchIndex)
+	go repeat(ctx, log, "sync lexicon", time.Second, nil, svc.SyncLexicon)
 	go repeat(ctx, log, "reload token revocations", 500*time.Millisecond, nil, func(ctx context.Context) (int, error) {
 		_, err := svc.RefreshRevocations(ctx)
 		return 0, err // the count is the table's size, not news

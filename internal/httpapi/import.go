@@ -148,6 +148,9 @@ func csvRows[R any](body []byte) ([]json.RawMessage, []transfer.Problems, error)
 	var p transfer.Problems
 	for i, h := range header {
 		header[i] = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if _, _, ok := translationColumn(header[i]); ok {
+			continue
+		}
 		if _, ok := kinds[header[i]]; !ok {
 			p.Add(header[i], "is not a column of this import")
 		}
@@ -167,6 +170,10 @@ func csvRows[R any](body []byte) ([]json.RawMessage, []transfer.Problems, error)
 				// json.Marshal would write U+FFFD for invalid bytes: the
 				// cell is refused here, by its column's name.
 				text[len(out)].Add(header[i], "%s", msg)
+				continue
+			}
+			if tag, field, ok := translationColumn(header[i]); ok {
+				setTranslationCell(obj, tag, field, cell)
 				continue
 			}
 			obj[header[i]] = csvValue(kinds[header[i]], cell)

@@ -25,18 +25,21 @@ type listingFields struct {
 	TransferModes []string `json:"transfer_modes,omitempty" example:"licensing"`
 	Currency      string   `json:"currency,omitempty" example:"CNY"`
 	Visibility    string   `json:"visibility,omitempty" enums:"public,confidential" default:"public"`
+	// Translations are the text in further languages, by language tag.
+	Translations map[string]translationBody `json:"translations,omitempty"`
 }
 
 func (f listingFields) domain(l *transfer.Listing) {
 	l.Title, l.Summary, l.Description, l.Language = f.Title, f.Summary, f.Description, f.Language
 	l.Sector, l.Subsector, l.Keywords, l.TransferModes = f.Sector, f.Subsector, f.Keywords, f.TransferModes
 	l.Currency, l.Visibility = f.Currency, f.Visibility
+	l.Translations = translationsDomain(f.Translations)
 }
 
 func newListingFields(l transfer.Listing) listingFields {
 	return listingFields{Title: l.Title, Summary: l.Summary, Description: l.Description, Language: l.Language,
 		Sector: l.Sector, Subsector: l.Subsector, Keywords: l.Keywords, TransferModes: l.TransferModes,
-		Currency: l.Currency, Visibility: l.Visibility}
+		Currency: l.Currency, Visibility: l.Visibility, Translations: newTranslationBodies(l.Translations)}
 }
 
 // listingMeta is what the service adds to a listing.
@@ -49,6 +52,9 @@ type listingMeta struct {
 	Version       int        `json:"version"`
 	CreatedAt     time.Time  `json:"created_at"`
 	UpdatedAt     time.Time  `json:"updated_at"`
+	// Shown, in lists when the caller asks for languages (lang or
+	// Accept-Language), is the text to show first and its language.
+	Shown *shownText `json:"shown,omitempty"`
 }
 
 func newListingMeta(l transfer.Listing) listingMeta {
@@ -68,12 +74,15 @@ type listingPatchFields struct {
 	TransferModes *[]string `json:"transfer_modes,omitempty"`
 	Currency      *string   `json:"currency,omitempty"`
 	Visibility    *string   `json:"visibility,omitempty" enums:"public,confidential"`
+	// Translations by language tag: an object replaces that language's
+	// translation, null removes it, languages not sent stay.
+	Translations map[string]*translationBody `json:"translations,omitempty" extensions:"x-nullable-values"`
 }
 
 func (f listingPatchFields) domain() transfer.ListingPatch {
 	return transfer.ListingPatch{Title: f.Title, Summary: f.Summary, Description: f.Description, Language: f.Language,
 		Sector: f.Sector, Subsector: f.Subsector, Keywords: f.Keywords, TransferModes: f.TransferModes,
-		Currency: f.Currency, Visibility: f.Visibility}
+		Currency: f.Currency, Visibility: f.Visibility, Translations: translationPatch(f.Translations)}
 }
 
 // nullable is a PATCH field that null clears.
@@ -136,6 +145,19 @@ func listingResponse(l transfer.Listing) any {
 		return newDemandResponse(l)
 	}
 	return newOfferResponse(l)
+}
+
+// listingResponseIn is listingResponse with the text shown first in the
+// languages wanted (none: no shown text).
+func listingResponseIn(l transfer.Listing, want []string) any {
+	if l.Kind == transfer.KindDemand {
+		r := newDemandResponse(l)
+		r.Shown = newShown(l, want)
+		return r
+	}
+	r := newOfferResponse(l)
+	r.Shown = newShown(l, want)
+	return r
 }
 
 func listingPath(kind transfer.Kind) string { return "/api/v1/" + string(kind) + "s/" }
@@ -207,11 +229,12 @@ func (s *Server) listListings(c echo.Context, kind transfer.Kind) error {
 		TRLMin: q.int("trl_min"), TRLMax: q.int("trl_max"), TransferMode: q.string("transfer_mode"),
 		Language: q.string("language"), Q: q.string("q"), UpdatedSince: q.time("updated_since")}
 	pr := q.page()
+	want := wantedLanguages(c, q)
 	p, err := s.listings.ListListings(c.Request().Context(), actorOf(c), f, pr)
 	if err := q.merge(err); err != nil {
 		return err
 	}
-	return writeList(c, p, listingResponse)
+	return writeList(c, p, func(l transfer.Listing) any { return listingResponseIn(l, want) })
 }
 
 type auditEventResponse struct {

@@ -22,6 +22,9 @@ type counterpartSummary struct {
 	TransferModes []string  `json:"transfer_modes"`
 	Visibility    string    `json:"visibility"`
 	PublishedAt   time.Time `json:"published_at"`
+	// Shown, when the caller asks for languages (lang or Accept-Language),
+	// is the text to show first and its language.
+	Shown *shownText `json:"shown,omitempty"`
 }
 
 func newCounterpart(l transfer.Listing) counterpartSummary {
@@ -65,6 +68,7 @@ type suggestionList struct {
 func (s *Server) suggestMatches(c echo.Context, kind transfer.Kind) error {
 	q := newQuery(c)
 	mq := transfer.MatchQuery{Limit: q.limit(), MinScore: q.float("min_score"), Country: q.string("country"), Sector: q.string("sector")}
+	want := wantedLanguages(c, q)
 	got, err := s.matching.SuggestMatches(c.Request().Context(), actorOf(c), kind, c.Param("id"), mq)
 	if err := q.merge(err); err != nil {
 		return err
@@ -73,6 +77,7 @@ func (s *Server) suggestMatches(c echo.Context, kind transfer.Kind) error {
 	for i, g := range got {
 		r := suggestionResponse{Score: g.Score, Components: components(g.Components), Reasons: g.Reasons}
 		cp := newCounterpart(g.Listing)
+		cp.Shown = newShown(g.Listing, want)
 		if kind == transfer.KindDemand {
 			r.OfferID, r.Offer = g.Listing.ID, &cp
 		} else {
@@ -95,6 +100,8 @@ func (s *Server) suggestMatches(c echo.Context, kind transfer.Kind) error {
 //	@Param			min_score	query		number	false	"lowest score, 0–100"
 //	@Param			country		query		string	false	"offering institution's country"
 //	@Param			sector		query		string	false	"offer sector"
+//	@Param			lang			query		string	false	"languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown"
+//	@Param			Accept-Language	header		string	false	"languages to show first when lang is absent"
 //	@Success		200			{object}	suggestionList
 //	@Failure		401			{object}	problem
 //	@Failure		403			{object}	problem
@@ -116,6 +123,8 @@ func (s *Server) demandMatches(c echo.Context) error { return s.suggestMatches(c
 //	@Param			min_score	query		number	false	"lowest score, 0–100"
 //	@Param			country		query		string	false	"requesting institution's country"
 //	@Param			sector		query		string	false	"demand sector"
+//	@Param			lang			query		string	false	"languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown"
+//	@Param			Accept-Language	header		string	false	"languages to show first when lang is absent"
 //	@Success		200			{object}	suggestionList
 //	@Failure		401			{object}	problem
 //	@Failure		403			{object}	problem

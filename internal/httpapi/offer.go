@@ -110,6 +110,8 @@ func (s *Server) createOffer(c echo.Context) error {
 //	@Param			sort			query		string	false	"created_at, updated_at, title, trl or relevance (with q only: listings with more of the words in their title first, then the newest); '-' prefix for descending; default relevance with q, else created_at"
 //	@Param			limit			query		int		false	"page size (max 100)"												default(20)
 //	@Param			cursor			query		string	false	"next_cursor of the previous page"
+//	@Param			lang			query		string	false	"languages to show first, comma-separated (else Accept-Language); each item's shown says which was shown"
+//	@Param			Accept-Language	header		string	false	"languages to show first when lang is absent"
 //	@Success		200				{object}	offerList
 //	@Failure		400				{object}	problem
 //	@Failure		401				{object}	problem

@@ -136,6 +136,15 @@ func (s *Server) routes(cfg Config) {
 	v1.GET("/stats/agreements", s.agreementStats, signedIn...)
 	v1.GET("/stats/overview", s.statsOverview, signedIn...)
 
+	v1.GET("/lexicon/concepts", s.listLexicon, signedIn...)
+	v1.POST("/lexicon/concepts", s.createLexiconConcept, write...)
+	v1.GET("/lexicon/concepts/:id", s.getLexiconConcept, signedIn...)
+	v1.PATCH("/lexicon/concepts/:id", s.updateLexiconConcept, signedIn...)
+	v1.POST("/lexicon/concepts/:id/retire", s.retireLexiconConcept, write...)
+	v1.GET("/lexicon/concepts/:id/history", s.lexiconConceptHistory, signedIn...)
+	v1.GET("/lexicon/export", s.exportLexicon, signedIn...)
+	v1.POST("/lexicon/import", s.importLexicon, write...)
+
 	v1.POST("/webhooks", s.createWebhook, credentials...) // the answer carries the signing secret
 	v1.GET("/webhooks", s.listWebhooks, signedIn...)
 	v1.GET("/webhooks/:id", s.getWebhook, signedIn...)

@@ -45,6 +45,9 @@ func newConceptMatcher(concepts []Concept) *conceptMatcher {
 	m := &conceptMatcher{concepts: concepts, root: &trieNode{pattern: -1}, stop: make([]bool, len(concepts))}
 	for ci, c := range concepts {
 		m.stop[ci] = stopConcepts[c.ID]
+		if c.Retired {
+			continue
+		}
 		for _, lang := range Languages {
 			for _, term := range c.Terms[lang] {
 				u := units(fold(term))

@@ -46,6 +46,9 @@ type Listing struct {
 	Confidential  bool
 	PublishedAt   time.Time
 	EndsAt        *time.Time
+	// Translations are the listing's text in further languages, indexed
+	// with the original (translation.go).
+	Translations []Translation
 }
 
 // Weights of the score components; they need not sum to one.

@@ -173,7 +173,7 @@ func (e *Engine) sharedConcepts(q, d *doc) string {
 			j++
 		default:
 			m := e.lex.Load().matcher // stable: the caller holds the read lock
-			ta, tb := m.patterns[a.pattern].term, m.patterns[b.pattern].term
+			ta, tb := m.termOf(a), m.termOf(b)
 			if strings.EqualFold(ta, tb) {
 				pairs = append(pairs, ta)
 			} else {

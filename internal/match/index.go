@@ -93,51 +93,56 @@ func (e *Engine) analyze(m *conceptMatcher, l *Listing, query bool) *doc {
 		d.shown = &shownWords{}
 	}
 	concepts := map[int32]*conceptRef{}
-	field := func(text string, w float32) {
-		f := fold(text)
-		if query && !isASCII(text) { // an ASCII text's words are shown as folded: lower case
-			d.shown.texts = append(d.shown.texts, text)
-		}
-		var runs func(string)
-		if query && !isASCII(text) {
-			runs = func(seg string) { d.shown.runs = append(d.shown.runs, seg) }
-		}
-		tokenizeRuns(f, l.Language, func(t, words string) {
-			d.terms[t] += w
-			d.length += w
-			if query && words != t {
-				if d.shown.words == nil {
-					d.shown.words = map[string]string{}
-				}
-				if _, seen := d.shown.words[t]; !seen {
-					d.shown.words[t] = words
-				}
-			}
-		}, runs)
-		if e.cfg.TextOnly {
-			return
-		}
-		m.find(units(f), func(pid int32) {
-			c := m.patterns[pid].concept
-			if m.stop[c] {
-				return
-			}
-			if r, ok := concepts[c]; ok {
-				r.weight += w
-			} else {
-				concepts[c] = &conceptRef{concept: c, pattern: pid, weight: w}
-			}
-		})
-	}
+	field := func(text string, w float32) { e.field(m, d, concepts, l.Language, text, w, query) }
 	field(l.Title, weightTitle)
 	field(strings.Join(l.Keywords, " ; "), weightKeywords)
 	field(l.Summary, weightSummary)
 	field(l.Description, weightDescription)
+	e.analyzeTranslations(m, d, concepts, l, query)
 	for _, r := range concepts {
 		d.concepts = append(d.concepts, *r)
 	}
 	slices.SortFunc(d.concepts, func(a, b conceptRef) int { return int(a.concept - b.concept) })
 	return d
+}
+
+// field adds one text of a listing, in language lang and with field weight
+// w, to d's terms and to the concepts it mentions.
+func (e *Engine) field(m *conceptMatcher, d *doc, concepts map[int32]*conceptRef, lang, text string, w float32, query bool) {
+	f := fold(text)
+	if query && !isASCII(text) { // an ASCII text's words are shown as folded: lower case
+		d.shown.texts = append(d.shown.texts, text)
+	}
+	var runs func(string)
+	if query && !isASCII(text) {
+		runs = func(seg string) { d.shown.runs = append(d.shown.runs, seg) }
+	}
+	tokenizeRuns(f, lang, func(t, words string) {
+		d.terms[t] += w
+		d.length += w
+		if query && words != t {
+			if d.shown.words == nil {
+				d.shown.words = map[string]string{}
+			}
+			if _, seen := d.shown.words[t]; !seen {
+				d.shown.words[t] = words
+			}
+		}
+	}, runs)
+	if e.cfg.TextOnly {
+		return
+	}
+	m.find(units(f), func(pid int32) {
+		c := m.patterns[pid].concept
+		if m.stop[c] {
+			return
+		}
+		if r, ok := concepts[c]; ok {
+			r.weight += w
+		} else {
+			concepts[c] = &conceptRef{concept: c, pattern: pid, weight: w}
+		}
+	})
 }
 
 // concept returns d's reference to concept c, or nil.

@@ -17,6 +17,9 @@ type Concept struct {
 	ID         string
 	Subsectors []string            // "*" for cross-cutting concepts
 	Terms      map[string][]string // language → terms, in file order
+	// Retired concepts keep their place (concepts are numbered by it, see
+	// UpdateLexicon) but find nothing: their terms are not matched.
+	Retired bool `json:",omitempty"`
 }
 
 // Languages lists the six languages every concept carries.
@@ -244,6 +247,9 @@ func CheckLexicon(cs []Concept) error {
 			return bad("\"*\" (cross-cutting) stands alone")
 		}
 		seen[c.ID] = true
+		if c.Retired {
+			continue
+		}
 		for _, s := range c.Subsectors {
 			if s != "*" && !validConceptID(s) {
 				return bad("malformed subsector %q", s)
@@ -274,6 +280,9 @@ func CheckLexicon(cs []Concept) error {
 	for _, l := range Languages {
 		owner := map[string]int{}
 		for i, c := range cs {
+			if c.Retired {
+				continue
+			}
 			for _, t := range c.Terms[l] {
 				f := strings.ToLower(strings.TrimSpace(t))
 				j, ok := owner[f]

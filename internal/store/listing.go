@@ -38,6 +38,7 @@ type listingRow struct {
 	Version       int
 	CreatedAt     timestamp
 	UpdatedAt     timestamp
+	Translations  string // JSON by language tag; "" for none
 	SearchTitle   string
 	SearchTerms   string
 	// TotalMatches is read, never written: a relevance page counts the
@@ -54,7 +55,8 @@ func newListingRow(l transfer.Listing) listingRow {
 		Keywords: joinSet(l.Keywords), TRL: l.TRL, IPStatus: l.IPStatus, TransferModes: joinSet(l.TransferModes),
 		Countries: joinSet(l.Countries), AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency,
 		Visibility: l.Visibility, Status: string(l.Status), StatusReason: l.StatusReason, EndsAt: tsPtr(l.EndsAt),
-		PublishedAt: tsPtr(l.PublishedAt), Version: l.Version, CreatedAt: ts(l.CreatedAt), UpdatedAt: ts(l.UpdatedAt)}
+		PublishedAt: tsPtr(l.PublishedAt), Version: l.Version, CreatedAt: ts(l.CreatedAt), UpdatedAt: ts(l.UpdatedAt),
+		Translations: translationsColumn(l.Translations)}
 }
 
 func (r listingRow) domain() transfer.Listing {
@@ -64,7 +66,7 @@ func (r listingRow) domain() transfer.Listing {
 		Countries: splitSet(r.Countries), AmountMin: r.AmountMin, AmountMax: r.AmountMax, Currency: r.Currency,
 		Visibility: r.Visibility, Status: transfer.Status(r.Status), StatusReason: r.StatusReason,
 		EndsAt: r.EndsAt.TimePtr(), PublishedAt: r.PublishedAt.TimePtr(), Version: r.Version,
-		CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time()}
+		CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time(), Translations: translationsOf(r.Translations)}
 }
 
 func listingRows(rows []listingRow) []transfer.Listing {
@@ -84,7 +86,7 @@ func (s *Store) CreateListing(ctx context.Context, l transfer.Listing) error {
 // listingColumns in table order, for COPY.
 var listingColumns = []string{"id", "kind", "institution_id", "title", "summary", "description", "language", "sector",
 	"subsector", "keywords", "trl", "ip_status", "transfer_modes", "countries", "amount_min", "amount_max", "currency",
-	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at", "search_title", "search_terms"}
+	"visibility", "status", "status_reason", "ends_at", "published_at", "version", "created_at", "updated_at", "translations", "search_title", "search_terms"}
 
 // listingReadColumns are the columns a read needs: all but the search terms,
 // which only the database's search uses.
@@ -100,7 +102,7 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 			rows[i] = []any{l.ID, string(l.Kind), l.InstitutionID, l.Title, l.Summary, l.Description, l.Language, l.Sector,
 				l.Subsector, joinSet(l.Keywords), l.TRL, l.IPStatus, joinSet(l.TransferModes), joinSet(l.Countries),
 				l.AmountMin, l.AmountMax, l.Currency, l.Visibility, string(l.Status), l.StatusReason, pgTime(l.EndsAt),
-				pgTime(l.PublishedAt), l.Version, l.CreatedAt.UTC().Truncate(time.Microsecond), l.UpdatedAt.UTC().Truncate(time.Microsecond), title, all}
+				pgTime(l.PublishedAt), l.Version, l.CreatedAt.UTC().Truncate(time.Microsecond), l.UpdatedAt.UTC().Truncate(time.Microsecond), translationsColumn(l.Translations), title, all}
 		}
 		return s.copyRows(ctx, "listings", listingColumns, rows)
 	}
@@ -108,7 +110,7 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 	for i, l := range ls {
 		rows[i] = newListingRow(l)
 	}
-	// 26 columns: 1,000 rows stay under both databases' parameter limits.
+	// 28 columns: 1,000 rows stay under both databases' parameter limits.
 	return TranslateError(s.db.WithContext(ctx).CreateInBatches(rows, 1000).Error)
 }
 
@@ -274,7 +276,7 @@ func (s *Store) UpdateListing(ctx context.Context, l transfer.Listing) error {
 		"transfer_modes": r.TransferModes, "countries": r.Countries, "amount_min": r.AmountMin, "amount_max": r.AmountMax,
 		"currency": r.Currency, "visibility": r.Visibility, "status": r.Status, "status_reason": r.StatusReason,
 		"ends_at": r.EndsAt, "published_at": r.PublishedAt, "version": r.Version, "updated_at": r.UpdatedAt,
-		"search_title": r.SearchTitle, "search_terms": r.SearchTerms,
+		"search_title": r.SearchTitle, "search_terms": r.SearchTerms, "translations": r.Translations,
 	})
 }
 

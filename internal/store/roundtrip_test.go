@@ -48,7 +48,9 @@ func fullOffer(institutionID string) transfer.Listing {
 		TRL: 6, IPStatus: "patent_granted", TransferModes: []string{"licensing", "joint_development"},
 		Countries: []string{"TH", "VN", "MY"}, AmountMin: ptr(int64(0)), AmountMax: ptr(int64(1e15)), Currency: "CNY",
 		Visibility: "confidential", Status: transfer.StatusRejected, StatusReason: "needs TRL evidence",
-		EndsAt: ptr(at(40)), PublishedAt: ptr(at(30)), Version: 3, CreatedAt: now, UpdatedAt: at(20)}
+		EndsAt: ptr(at(40)), PublishedAt: ptr(at(30)), Version: 3, CreatedAt: now, UpdatedAt: at(20),
+		Translations: map[string]transfer.Translation{"en": {Title: "Tandem cells", Summary: "28 %", Description: "two\nlines",
+			Keywords: []string{"perovskite"}}, "th": {Title: "เซลล์แสงอาทิตย์"}}}
 }
 
 func TestListingRoundTrip(t *testing.T) {

@@ -51,7 +51,10 @@ type ListingPatch struct {
 	IPStatus, Currency, Visibility                           *string
 	AmountMin, AmountMax                                     Optional[int64]
 	EndsAt                                                   Optional[time.Time]
-	Problems                                                 Problems // found while reading the request
+	// Translations by language: a translation replaces that language's,
+	// nil removes it; languages not named stay.
+	Translations map[string]*Translation
+	Problems     Problems // found while reading the request
 }
 
 // Optional is a field that a PATCH may also clear: Set when it was sent,
@@ -293,6 +296,7 @@ func (s *Service) UpdateListing(ctx context.Context, a Actor, kind Kind, id stri
 		patch.AmountMin.apply(&l.AmountMin)
 		patch.AmountMax.apply(&l.AmountMax)
 		patch.EndsAt.apply(&l.EndsAt)
+		applyTranslations(&l.Translations, patch.Translations)
 		l.normalize()
 		p := patch.Problems
 		err := l.Validate(now)

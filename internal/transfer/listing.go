@@ -80,6 +80,9 @@ type Listing struct {
 	Version       int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+	// Translations are the text in further languages, by language tag
+	// (translation.go).
+	Translations map[string]Translation
 }
 
 // Names of the kind-specific fields on the wire, used in errors and the audit trail.
@@ -138,6 +141,7 @@ func (l *Listing) normalize() {
 	l.Keywords = nonNil(l.Keywords)
 	l.Countries = nonNil(l.Countries)
 	l.TransferModes = nonNil(l.TransferModes)
+	l.Translations = normalizeTranslations(l.Translations)
 	if l.EndsAt != nil {
 		t := l.EndsAt.UTC().Truncate(time.Microsecond)
 		l.EndsAt = &t
@@ -222,6 +226,7 @@ func (l Listing) Validate(now time.Time) error {
 	case l.EndsAt != nil && !l.EndsAt.After(now) && l.Status != StatusExpired && l.Status != StatusWithdrawn:
 		p.Add(l.Kind.endsField(), "must be in the future")
 	}
+	l.validateTranslations(&p)
 	return p.Err()
 }
 
@@ -247,5 +252,6 @@ func (l Listing) auditFields() map[string]any {
 		l.Kind.trlField(): l.TRL, "ip_status": l.IPStatus, "transfer_modes": l.TransferModes,
 		l.Kind.countriesField(): l.Countries, minF: l.AmountMin, maxF: l.AmountMax, "currency": l.Currency,
 		"visibility": l.Visibility, "status": l.Status, "status_reason": l.StatusReason, l.Kind.endsField(): l.EndsAt,
+		"translations": l.Translations,
 	}
 }

@@ -17,6 +17,7 @@ type matchIndex struct {
 	versions  map[string]int    // listing id → version the engine holds (0 when removed)
 	countries map[string]string // institution id → country
 	since     time.Time         // changes at or after this are still to be read
+	lexicon   lexiconSync       // the staff lexicon applied (lexicon.go)
 }
 
 // syncOverlap re-reads this much before the last change seen, so that a
@@ -24,7 +25,8 @@ type matchIndex struct {
 const syncOverlap = 5 * time.Second
 
 func newMatchIndex(e *match.Engine) *matchIndex {
-	return &matchIndex{engine: e, versions: map[string]int{}, countries: map[string]string{}}
+	return &matchIndex{engine: e, versions: map[string]int{}, countries: map[string]string{},
+		lexicon: lexiconSync{shipped: e.Lexicon(), applied: -1}}
 }
 
 // Engine is the matching engine this service keeps in step.
@@ -36,6 +38,9 @@ func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
 // BuildMatchIndex loads every live listing into the matching engine.
 func (s *Service) BuildMatchIndex(ctx context.Context) error {
 	mi := s.matches
+	if err := s.applyLexiconForBuild(ctx); err != nil {
+		return fmt.Errorf("build match index: lexicon: %w", err)
+	}
 	now := s.now()
 	countries, err := s.db(ctx).InstitutionCountries(ctx)
 	if err != nil {
@@ -162,7 +167,7 @@ func EngineListing(l Listing, country string) match.Listing {
 		Title: l.Title, Summary: l.Summary, Description: l.Description, Keywords: l.Keywords, Sector: l.Sector,
 		Subsector: l.Subsector, TRL: l.TRL, TransferModes: l.TransferModes, Countries: l.Countries,
 		AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency, Confidential: l.Visibility == "confidential",
-		PublishedAt: published, EndsAt: l.EndsAt}
+		PublishedAt: published, EndsAt: l.EndsAt, Translations: engineTranslations(l)}
 }
 
 // ScorePart is one component of a match score: how well a pair fits on

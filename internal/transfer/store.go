@@ -31,6 +31,7 @@ type Store interface {
 	AuditStore
 	RevocationStore
 	ThrottleStore
+	LexiconStore
 }
 
 // UserStore keeps people's accounts.
