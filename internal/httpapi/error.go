@@ -163,6 +163,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p.Detail = "an internal error occurred; quote the request id when reporting it"
 	} else if p.Status == http.StatusServiceUnavailable {
 		p.Detail = "the service is temporarily unavailable; retry later"
+		if errors.As(err, &derr) && derr.Message != "" { // our own words ("building index"), never a driver's
+			p.Detail = derr.Message
+		}
 	}
 	if p.Title == "" {
 		p.Title = "Client Closed Request"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/techbridge/techbridge/internal/match"
@@ -17,6 +18,7 @@ type matchIndex struct {
 	versions  map[string]int    // listing id → version the engine holds (0 when removed)
 	countries map[string]string // institution id → country
 	since     time.Time         // changes at or after this are still to be read
+	building  atomic.Bool       // the first build is running (StartMatchIndexBuild)
 }
 
 // syncOverlap re-reads this much before the last change seen, so that a
@@ -34,28 +36,38 @@ func (s *Service) Engine() *match.Engine { return s.matches.engine }
 func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
 
 // BuildMatchIndex loads every live listing into the matching engine.
-func (s *Service) BuildMatchIndex(ctx context.Context) error {
+func (s *Service) BuildMatchIndex(ctx context.Context) error { return s.buildMatchIndex(ctx, nil) }
+
+// buildMatchIndex streams the live listings into the engine, which analyses
+// each batch while the next is read; progress, when not nil, gets the
+// number of listings read and analysed so far after each batch.
+func (s *Service) buildMatchIndex(ctx context.Context, progress func(read, analysed int)) error {
 	mi := s.matches
 	now := s.now()
 	countries, err := s.db(ctx).InstitutionCountries(ctx)
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
 	}
-	var all []match.Listing
 	versions := map[string]int{}
-	err = s.db(ctx).LiveListings(ctx, now, func(batch []Listing) error {
-		for _, l := range batch {
-			all = append(all, EngineListing(l, countries[l.InstitutionID]))
-			versions[l.ID] = l.Version
-		}
-		return nil
+	err = mi.engine.BuildStream(func(add func([]match.Listing) int) error {
+		return s.db(ctx).LiveListings(ctx, now, func(batch []Listing) error {
+			ls := make([]match.Listing, len(batch))
+			for i, l := range batch {
+				ls[i] = EngineListing(l, countries[l.InstitutionID])
+				versions[l.ID] = l.Version
+			}
+			analysed := add(ls)
+			if progress != nil {
+				progress(len(versions), analysed)
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
 	}
 	mi.mu.Lock()
 	defer mi.mu.Unlock()
-	mi.engine.Build(all)
 	mi.versions, mi.countries, mi.since = versions, countries, now.Add(-syncOverlap)
 	return nil
 }
@@ -63,6 +75,9 @@ func (s *Service) BuildMatchIndex(ctx context.Context) error {
 // SyncMatchIndex reads the listings changed since the last call (by any
 // process sharing the database) into the engine; it returns how many changed.
 func (s *Service) SyncMatchIndex(ctx context.Context) (int, error) {
+	if s.matchIndexReady() != nil {
+		return 0, nil // the build reads everything; its since is not known yet
+	}
 	mi := s.matches
 	mi.mu.Lock()
 	since := mi.since
@@ -230,6 +245,9 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 		p.Add("sector", "is not a known sector")
 	}
 	if err := p.Err(); err != nil {
+		return nil, err
+	}
+	if err := s.matchIndexReady(); err != nil {
 		return nil, err
 	}
 	country, err := s.countryOf(ctx, s.db(ctx), l.InstitutionID)
