@@ -219,6 +219,9 @@ type Suggestion struct {
 // (a partner's own are never its counterparts: same-institution pairs are
 // not matched).
 func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id string, q MatchQuery) ([]Suggestion, error) {
+	if err := s.matchIndexReady(); err != nil {
+		return nil, err
+	}
 	l, err := s.Listing(ctx, a, kind, id)
 	if err != nil {
 		return nil, err
@@ -245,9 +248,6 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 		p.Add("sector", "is not a known sector")
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
-	}
-	if err := s.matchIndexReady(); err != nil {
 		return nil, err
 	}
 	country, err := s.countryOf(ctx, s.db(ctx), l.InstitutionID)
