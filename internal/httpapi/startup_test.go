@@ -99,3 +99,24 @@ func TestReadyzAfterFailedBuild(t *testing.T) {
 		}
 	})
 }
+
+// A token the parser has cached as verified is still refused once its user
+// is disabled: the cache skips the signature check, never the revocation check.
+func TestCachedTokenStillRevoked(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		u, err := api.svc.CreateUser(ctx, api.admin.Actor(), transfer.NewUser{Email: uniqueEmail(), Password: api.password,
+			Role: transfer.RoleStaff})
+		if err != nil {
+			t.Fatal(err)
+		}
+		bearer := api.loginBearer(u.Email)
+		for range 2 { // the second answer comes from the cache
+			api.do("", http.MethodGet, "/api/v1/me", nil, "Authorization", bearer).want(200)
+		}
+		disabled := true
+		if _, err := api.svc.UpdateUser(ctx, api.admin.Actor(), u.ID, 0, transfer.UserPatch{Disabled: &disabled}); err != nil {
+			t.Fatal(err)
+		}
+		api.do("", http.MethodGet, "/api/v1/me", nil, "Authorization", bearer).want(401)
+	})
+}
