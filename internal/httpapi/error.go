@@ -68,7 +68,7 @@ var ProblemTypes = []ProblemType{
 	{"/problems/internal", http.StatusInternalServerError, "Internal Server Error",
 		"Something failed on our side; the body says nothing of the cause. Quote request_id when reporting it."},
 	{"/problems/unavailable", http.StatusServiceUnavailable, "Service Unavailable",
-		"The database or another dependency is down, or the process is shutting down; retry after Retry-After seconds."},
+		"The database or another dependency is down, the process is starting (building index) or shutting down; retry after Retry-After seconds."},
 }
 
 // problemTypeOf is the type URI for a status: the error kinds map one to one
