@@ -207,7 +207,7 @@ type MatchQuery struct {
 
 // Suggestion is one ranked counterpart with its score and explanation.
 type Suggestion struct {
-	Listing    Listing
+	Listing    Listing // a summary: the fields of Store.ListingSummariesByIDs
 	Score      float64
 	Components map[string]ScorePart
 	Reasons    []string
@@ -260,7 +260,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	for i, r := range results {
 		ids[i] = r.ID
 	}
-	found, err := s.db(ctx).ListingsByIDs(ctx, ids)
+	found, err := s.db(ctx).ListingSummariesByIDs(ctx, ids) // whole rows were a fifth of the request
 	if err != nil {
 		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}
