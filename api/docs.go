@@ -4350,7 +4350,7 @@ const docTemplate = `{
         },
         "/readyz": {
             "get": {
-                "description": "Answers 200 when the database answers, 503 otherwise.",
+                "description": "Answers 200 when the matching index is built and the database answers, 503 otherwise (detail \"building index\" while the index builds at start).",
                 "produces": [
                     "application/json"
                 ],
@@ -4375,7 +4375,7 @@ const docTemplate = `{
                 }
             },
             "head": {
-                "description": "Answers 200 when the database answers, 503 otherwise.",
+                "description": "Answers 200 when the matching index is built and the database answers, 503 otherwise (detail \"building index\" while the index builds at start).",
                 "produces": [
                     "application/json"
                 ],

@@ -16,8 +16,6 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -200,18 +198,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer a.store.Close()
 	log.Info("database ready", "dialect", a.store.Dialect())
-	start := time.Now()
-	if err := a.svc.BuildMatchIndex(ctx); err != nil {
-		return err
-	}
-	// The build reads every live listing; what it allocated on the way is
-	// garbage now. Hand it back to the system rather than keep it resident
-	// while idle.
-	debug.FreeOSMemory()
-	var mem runtime.MemStats
-	runtime.ReadMemStats(&mem)
-	log.Info("matching index built", "algorithm_version", a.svc.MatchingVersion(), "duration_ms", time.Since(start).Milliseconds(),
-		"heap_mb", mem.HeapAlloc>>20, "held_from_os_mb", (mem.HeapSys-mem.HeapReleased)>>20)
+	// The index builds while the server listens; /readyz answers 503
+	// "building index" until it is done.
+	built := startIndexBuild(ctx, a.svc, log)
 
 	password := cfg.AdminPassword
 	generated := password == ""
@@ -254,6 +243,20 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	startJobs(jobsCtx, a.svc, log)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	for built != nil {
+		select {
+		case err := <-errc:
+			return err
+		case err := <-built:
+			if err != nil {
+				srv.Close()
+				return err
+			}
+			built = nil
+		case <-ctx.Done():
+			built = nil
+		}
+	}
 	select {
 	case err := <-errc:
 		return err

@@ -41,6 +41,7 @@ type Tokens struct {
 	ttl    time.Duration
 	now    func() time.Time
 	parser *jwt.Parser
+	cache  verifiedCache
 }
 
 // NewTokens returns a token service; ttl is the access-token lifetime.
@@ -62,11 +63,14 @@ func NewTokens(secret []byte, ttl time.Duration, now func() time.Time) (*Tokens,
 			jwt.WithExpirationRequired(),
 			jwt.WithIssuedAt(),
 			jwt.WithStrictDecoding(), // one encoding per token: no equivalent variants to slip past caches or logs
-			jwt.WithLeeway(30*time.Second),
+			jwt.WithLeeway(leeway),
 			jwt.WithTimeFunc(now),
 		),
 	}, nil
 }
+
+// leeway is the clock skew allowed on exp, nbf and iat.
+const leeway = 30 * time.Second
 
 // IssueAccessToken signs a token for the actor.
 func (t *Tokens) IssueAccessToken(a transfer.Actor) (string, time.Duration, error) {
@@ -97,6 +101,9 @@ func (t *Tokens) Parse(token string) (transfer.Actor, error) {
 	if len(token) > MaxTokenLength {
 		return transfer.Actor{}, ErrInvalidToken
 	}
+	if a, ok := t.cache.get(token, t.now()); ok {
+		return a, nil
+	}
 	var c Claims
 	_, err := t.parser.ParseWithClaims(token, &c, func(*jwt.Token) (any, error) { return t.secret, nil })
 	if err != nil {
@@ -114,5 +121,6 @@ func (t *Tokens) Parse(token string) (transfer.Actor, error) {
 		(a.Role == transfer.RolePartner) != (a.InstitutionID != "") {
 		return transfer.Actor{}, fmt.Errorf("%w: claims are incomplete", ErrInvalidToken)
 	}
+	t.cache.put(token, a, c.ExpiresAt.Add(leeway), t.now()) // the parser requires exp
 	return a, nil
 }

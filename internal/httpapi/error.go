@@ -68,7 +68,7 @@ var ProblemTypes = []ProblemType{
 	{"/problems/internal", http.StatusInternalServerError, "Internal Server Error",
 		"Something failed on our side; the body says nothing of the cause. Quote request_id when reporting it."},
 	{"/problems/unavailable", http.StatusServiceUnavailable, "Service Unavailable",
-		"The database or another dependency is down, or the process is shutting down; retry after Retry-After seconds."},
+		"The database or another dependency is down, the process is starting (building index) or shutting down; retry after Retry-After seconds."},
 }
 
 // problemTypeOf is the type URI for a status: the error kinds map one to one
@@ -163,6 +163,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		p.Detail = "an internal error occurred; quote the request id when reporting it"
 	} else if p.Status == http.StatusServiceUnavailable {
 		p.Detail = "the service is temporarily unavailable; retry later"
+		if errors.As(err, &derr) && derr.Message != "" { // our own words ("building index"), never a driver's
+			p.Detail = derr.Message
+		}
 	}
 	if p.Title == "" {
 		p.Title = "Client Closed Request"

@@ -30,7 +30,7 @@ func (s *Server) healthz(c echo.Context) error {
 // readyz godoc
 //
 //	@Summary		Readiness
-//	@Description	Answers 200 when the database answers, 503 otherwise.
+//	@Description	Answers 200 when the matching index is built and the database answers, 503 otherwise (detail "building index" while the index builds at start).
 //	@ID			checkReadiness
 //	@Tags			operations
 //	@Produce		json

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -71,7 +72,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		a := actorOf(c)
 		level := slog.LevelInfo
-		if c.Response().Status >= 500 {
+		if c.Response().Status >= 500 && !errors.Is(err, transfer.ErrBuildingIndex) { // a starting process, not a fault
 			level = slog.LevelError
 		}
 		attrs := []any{

@@ -139,6 +139,12 @@ const (
 )
 
 func scriptOf(r rune) int {
+	if r < utf8.RuneSelf { // most text, and the range tables below are slow for it
+		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+			return scriptWord
+		}
+		return scriptOther
+	}
 	switch {
 	case unicode.Is(unicode.Han, r):
 		return scriptHan

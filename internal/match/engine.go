@@ -282,7 +282,6 @@ func (e *Engine) rebuildWith(lx *lexiconState, load func() ([]Listing, error)) e
 		return fmt.Errorf("match: load the listings: %w", err)
 	}
 	m := lx.matcher
-	offers, demands := newIndex(e.cfg.Shortcuts, e.cfg.TextOnly), newIndex(e.cfg.Shortcuts, e.cfg.TextOnly)
 	// Analysis is per listing and reads nothing it changes: one stripe of
 	// the listings per core. Indexing stays sequential and in input order.
 	analyzed := make([]*doc, len(ls))
@@ -296,9 +295,19 @@ func (e *Engine) rebuildWith(lx *lexiconState, load func() ([]Listing, error)) e
 		})
 	}
 	wg.Wait()
+	e.install(lx, analyzed)
+	return nil
+}
+
+// install indexes the docs analysed under lx, in order, into new indexes
+// and swaps them in with lx, replaying the changes recorded in pending
+// since the rebuild began; the caller holds e.rebuild.
+func (e *Engine) install(lx *lexiconState, analyzed []*doc) {
+	m := lx.matcher
+	offers, demands := newIndex(e.cfg.Shortcuts, e.cfg.TextOnly), newIndex(e.cfg.Shortcuts, e.cfg.TextOnly)
 	var os, ds []*doc
-	for i, d := range analyzed {
-		if ls[i].Kind == Demand {
+	for _, d := range analyzed {
+		if d.kind == Demand {
 			ds = append(ds, d)
 		} else {
 			os = append(os, d)
@@ -323,7 +332,6 @@ func (e *Engine) rebuildWith(lx *lexiconState, load func() ([]Listing, error)) e
 			e.changed()
 		}
 	}
-	return nil
 }
 
 // changed counts a change to the indexes and takes a new snapshot of the

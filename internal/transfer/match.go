@@ -146,6 +146,9 @@ func (s *Service) CreateMatch(ctx context.Context, a Actor, demandID, offerID st
 	if err != nil {
 		return Match{}, err
 	}
+	if err := s.matchIndexReady(); err != nil {
+		return Match{}, err
+	}
 	r := s.matches.engine.Pair(EngineListing(d, dc), EngineListing(o, oc), now)
 	m := Match{ID: newID(), DemandID: d.ID, OfferID: o.ID, DemandInstitutionID: d.InstitutionID,
 		OfferInstitutionID: o.InstitutionID, Sector: d.Sector, Score: r.Score, Components: scoreParts(r.Components), Reasons: r.Reasons,

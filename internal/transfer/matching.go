@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/techbridge/techbridge/internal/match"
@@ -18,6 +19,7 @@ type matchIndex struct {
 	countries map[string]string // institution id → country
 	since     time.Time         // changes at or after this are still to be read
 	lexicon   lexiconSync       // the staff lexicon applied (lexicon.go)
+	building  atomic.Bool       // the first build is running (StartMatchIndexBuild)
 }
 
 // syncOverlap re-reads this much before the last change seen, so that a
@@ -36,7 +38,12 @@ func (s *Service) Engine() *match.Engine { return s.matches.engine }
 func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
 
 // BuildMatchIndex loads every live listing into the matching engine.
-func (s *Service) BuildMatchIndex(ctx context.Context) error {
+func (s *Service) BuildMatchIndex(ctx context.Context) error { return s.buildMatchIndex(ctx, nil) }
+
+// buildMatchIndex streams the live listings into the engine, which analyses
+// each batch while the next is read; progress, when not nil, gets the
+// number of listings read and analysed so far after each batch.
+func (s *Service) buildMatchIndex(ctx context.Context, progress func(read, analysed int)) error {
 	mi := s.matches
 	if err := s.applyLexiconForBuild(ctx); err != nil {
 		return fmt.Errorf("build match index: lexicon: %w", err)
@@ -46,21 +53,26 @@ func (s *Service) BuildMatchIndex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
 	}
-	var all []match.Listing
 	versions := map[string]int{}
-	err = s.db(ctx).LiveListings(ctx, now, func(batch []Listing) error {
-		for _, l := range batch {
-			all = append(all, EngineListing(l, countries[l.InstitutionID]))
-			versions[l.ID] = l.Version
-		}
-		return nil
+	err = mi.engine.BuildStream(func(add func([]match.Listing) int) error {
+		return s.db(ctx).LiveListings(ctx, now, func(batch []Listing) error {
+			ls := make([]match.Listing, len(batch))
+			for i, l := range batch {
+				ls[i] = EngineListing(l, countries[l.InstitutionID])
+				versions[l.ID] = l.Version
+			}
+			analysed := add(ls)
+			if progress != nil {
+				progress(len(versions), analysed)
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
 	}
 	mi.mu.Lock()
 	defer mi.mu.Unlock()
-	mi.engine.Build(all)
 	mi.versions, mi.countries, mi.since = versions, countries, now.Add(-syncOverlap)
 	return nil
 }
@@ -68,6 +80,9 @@ func (s *Service) BuildMatchIndex(ctx context.Context) error {
 // SyncMatchIndex reads the listings changed since the last call (by any
 // process sharing the database) into the engine; it returns how many changed.
 func (s *Service) SyncMatchIndex(ctx context.Context) (int, error) {
+	if s.matchIndexReady() != nil {
+		return 0, nil // the build reads everything; its since is not known yet
+	}
 	mi := s.matches
 	mi.mu.Lock()
 	since := mi.since
@@ -197,7 +212,7 @@ type MatchQuery struct {
 
 // Suggestion is one ranked counterpart with its score and explanation.
 type Suggestion struct {
-	Listing    Listing
+	Listing    Listing // a summary: the fields of Store.ListingSummariesByIDs
 	Score      float64
 	Components map[string]ScorePart
 	Reasons    []string
@@ -209,6 +224,9 @@ type Suggestion struct {
 // (a partner's own are never its counterparts: same-institution pairs are
 // not matched).
 func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id string, q MatchQuery) ([]Suggestion, error) {
+	if err := s.matchIndexReady(); err != nil {
+		return nil, err
+	}
 	l, err := s.Listing(ctx, a, kind, id)
 	if err != nil {
 		return nil, err
@@ -247,7 +265,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	for i, r := range results {
 		ids[i] = r.ID
 	}
-	found, err := s.db(ctx).ListingsByIDs(ctx, ids)
+	found, err := s.db(ctx).ListingSummariesByIDs(ctx, ids) // whole rows were a fifth of the request
 	if err != nil {
 		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}

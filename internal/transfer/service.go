@@ -141,8 +141,13 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 	}, nil
 }
 
-// Ready reports whether the store answers.
-func (s *Service) Ready(ctx context.Context) error { return s.db(ctx).Ping(ctx) }
+// Ready reports whether the matching index is built and the store answers.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.matchIndexReady(); err != nil {
+		return err
+	}
+	return s.db(ctx).Ping(ctx)
+}
 
 // newID returns a time-ordered UUID (v7), so that creation order is id order.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -93,6 +93,10 @@ type ListingStore interface {
 	// (updated_at, id) order; an empty afterID starts at since.
 	ListingsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]Listing, error)
 	ListingsByIDs(ctx context.Context, ids []string) ([]Listing, error)
+	// ListingSummariesByIDs is ListingsByIDs with only what a suggestion
+	// shows and its liveness filled (no description, keywords, countries,
+	// amounts).
+	ListingSummariesByIDs(ctx context.Context, ids []string) ([]Listing, error)
 	// ExpiringListings returns published listings ending in (now, until] not yet announced.
 	ExpiringListings(ctx context.Context, now, until time.Time, limit int) ([]Listing, error)
 	MarkExpiringSent(ctx context.Context, listingID string, endsAt time.Time) error

@@ -1,0 +1,27 @@
+package store
+
+import (
+	"context"
+
+	"github.com/techbridge/techbridge/internal/transfer"
+)
+
+// listingSummaryColumns are what a ranked suggestion shows of the other
+// listing and what deciding it is still live needs: no description,
+// keywords, countries or amounts, the bulk of a row.
+var listingSummaryColumns = []string{"id", "kind", "institution_id", "title", "summary", "language", "sector",
+	"subsector", "trl", "transfer_modes", "visibility", "status", "ends_at", "published_at", "version"}
+
+// ListingSummariesByIDs returns the listings with those ids, in no
+// particular order, with only the summary columns filled.
+func (s *Store) ListingSummariesByIDs(ctx context.Context, ids []string) ([]transfer.Listing, error) {
+	var rows []listingRow
+	for start := 0; start < len(ids); start += 500 {
+		var batch []listingRow
+		if err := s.db.WithContext(ctx).Select(listingSummaryColumns).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
+			return nil, TranslateError(err)
+		}
+		rows = append(rows, batch...)
+	}
+	return listingRows(rows), nil
+}
