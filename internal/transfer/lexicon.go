@@ -112,6 +112,11 @@ func (s *Service) lexiconState() *lexiconSync { return &s.matches.lexicon }
 // returns how many listings were analysed again. Jobs call it every
 // second; a change made through this process applies it at once.
 func (s *Service) SyncLexicon(ctx context.Context) (int, error) {
+	if s.matchIndexReady() != nil {
+		// The first build runs under the lexicon read when it started; a
+		// change made meanwhile has a later version and applies after it.
+		return 0, nil
+	}
 	lx := s.lexiconState()
 	lx.mu.Lock()
 	defer lx.mu.Unlock()
