@@ -31,6 +31,7 @@ type Store interface {
 	AuditStore
 	RevocationStore
 	ThrottleStore
+	EventStore
 }
 
 // UserStore keeps people's accounts.
