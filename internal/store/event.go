@@ -481,3 +481,17 @@ func (s *Store) MatchByPair(ctx context.Context, demandID, offerID string) (tran
 	}
 	return row.domain()
 }
+
+// AgreementsOfEvent returns the agreements that name the event (without
+// their parties: the event statistics count by sector and status).
+func (s *Store) AgreementsOfEvent(ctx context.Context, eventID string) ([]transfer.Agreement, error) {
+	var rows []agreementRow
+	if err := s.db.WithContext(ctx).Where("event_id = ?", eventID).Order("id").Find(&rows).Error; err != nil {
+		return nil, TranslateError(err)
+	}
+	out := make([]transfer.Agreement, len(rows))
+	for i, r := range rows {
+		out[i] = r.domain(nil)
+	}
+	return out, nil
+}

@@ -444,4 +444,6 @@ type EventStore interface {
 	ReleaseBookings(ctx context.Context, meetingID string) error
 	// MatchByPair finds the match record of a demand–offer pair.
 	MatchByPair(ctx context.Context, demandID, offerID string) (Match, error)
+	// AgreementsOfEvent returns the agreements that name the event.
+	AgreementsOfEvent(ctx context.Context, eventID string) ([]Agreement, error)
 }
