@@ -80,6 +80,7 @@ type Server struct {
 	matching     matching
 	agreements   agreements
 	webhooks     webhooks
+	events       events
 	replays      replays
 	readiness    readiness
 	tokens       TokenParser
@@ -109,7 +110,7 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s := &Server{echo: e, accounts: svc, institutions: svc, listings: svc, matching: svc, agreements: svc,
-		webhooks: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
+		webhooks: svc, events: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
 		metrics: newMetrics(prometheus.NewRegistry())}
 	if cfg.ImportSlots <= 0 {
 		cfg.ImportSlots = 2
