@@ -7771,10 +7771,6 @@ const docTemplate = `{
         },
         "httpapi.eventPatch": {
             "type": "object",
-            "required": [
-                "registration_closes_at",
-                "registration_opens_at"
-            ],
             "properties": {
                 "city": {
                     "type": "string"

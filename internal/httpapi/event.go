@@ -76,8 +76,8 @@ type eventPatch struct {
 	StartsOn             *string             `json:"starts_on,omitempty" format:"date"`
 	EndsOn               *string             `json:"ends_on,omitempty" format:"date"`
 	Status               *string             `json:"status,omitempty" enums:"draft,open,agenda_published,finished,cancelled"`
-	RegistrationOpensAt  nullable[time.Time] `json:"registration_opens_at" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
-	RegistrationClosesAt nullable[time.Time] `json:"registration_closes_at" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
+	RegistrationOpensAt  nullable[time.Time] `json:"registration_opens_at" binding:"optional" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
+	RegistrationClosesAt nullable[time.Time] `json:"registration_closes_at" binding:"optional" swaggertype:"string" format:"date-time" extensions:"x-nullable"`
 	Sessions             *[]sessionBody      `json:"sessions,omitempty"`
 }
 

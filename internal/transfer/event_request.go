@@ -199,6 +199,9 @@ func (s *Service) AnswerMeetingRequest(ctx context.Context, a Actor, eventID, id
 	if err != nil {
 		return MeetingRequest{}, err
 	}
+	if !a.IsStaff() && a.Role != RolePartner {
+		return MeetingRequest{}, Errorf(ErrForbidden, "only staff and partners answer meeting requests")
+	}
 	notFound := Errorf(ErrNotFound, "meeting request %s not found", id)
 	if !ValidID(id) {
 		return MeetingRequest{}, notFound
