@@ -2492,6 +2492,66 @@ const docTemplate = `{
                 }
             }
         },
+        "/events/{id}/registrations/{registration_id}/suggestions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff and the delegation's own partners. The delegations whose listings the matching engine finds fit the delegation's own best (score ≥ 40), best first, each with its best offer–demand pair. Only pairs of listings the caller may see are shown. These suggestions are the third tier of the schedule's objective.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Suggested meetings for a delegation",
+                "operationId": "listMeetingSuggestions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "registration_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingSuggestionList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
         "/events/{id}/registrations/{registration_id}/withdraw": {
             "post": {
                 "security": [
@@ -8743,6 +8803,49 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                }
+            }
+        },
+        "httpapi.meetingSuggestionList": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.meetingSuggestionResponse"
+                    }
+                }
+            }
+        },
+        "httpapi.meetingSuggestionResponse": {
+            "type": "object",
+            "required": [
+                "demand_id",
+                "institution_id",
+                "offer_id",
+                "registration_id",
+                "score"
+            ],
+            "properties": {
+                "demand_id": {
+                    "type": "string"
+                },
+                "institution_id": {
+                    "type": "string"
+                },
+                "offer_id": {
+                    "type": "string"
+                },
+                "registration_id": {
+                    "description": "the delegation to meet",
+                    "type": "string"
+                },
+                "score": {
+                    "type": "number",
+                    "example": 78.4
                 }
             }
         },

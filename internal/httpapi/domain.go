@@ -107,6 +107,7 @@ type (
 		RecordOutcome(ctx context.Context, a transfer.Actor, eventID, id string, o transfer.Outcome) (transfer.Meeting, error)
 		Agenda(ctx context.Context, a transfer.Actor, eventID, regID string) (transfer.Agenda, error)
 		EventStats(ctx context.Context, a transfer.Actor, eventID string) (transfer.EventStats, error)
+		Suggestions(ctx context.Context, a transfer.Actor, eventID, regID string) ([]transfer.MeetingSuggestion, error)
 	}
 
 	// replays keeps the answers of idempotent requests (the idempotent middleware).

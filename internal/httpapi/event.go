@@ -1068,3 +1068,42 @@ func (s *Server) eventStats(c echo.Context) error {
 	w.Flush()
 	return w.Error()
 }
+
+type meetingSuggestionResponse struct {
+	RegistrationID string  `json:"registration_id"` // the delegation to meet
+	InstitutionID  string  `json:"institution_id"`
+	Score          float64 `json:"score" example:"78.4"`
+	OfferID        string  `json:"offer_id"`
+	DemandID       string  `json:"demand_id"`
+}
+
+type meetingSuggestionList struct {
+	Items []meetingSuggestionResponse `json:"items"`
+}
+
+// meetingSuggestions godoc
+//
+//	@Summary		Suggested meetings for a delegation
+//	@Description	Staff and the delegation's own partners. The delegations whose listings the matching engine finds fit the delegation's own best (score ≥ 40), best first, each with its best offer–demand pair. Only pairs of listings the caller may see are shown. These suggestions are the third tier of the schedule's objective.
+//	@ID			listMeetingSuggestions
+//	@Tags			events
+//	@Produce		json
+//	@Param			id				path		string	true	"event id"
+//	@Param			registration_id	path		string	true	"registration id"
+//	@Success		200				{object}	meetingSuggestionList
+//	@Failure		401				{object}	problem
+//	@Failure		403				{object}	problem
+//	@Failure		404				{object}	problem
+//	@Security		BearerAuth
+//	@Router			/events/{id}/registrations/{registration_id}/suggestions [get]
+func (s *Server) meetingSuggestions(c echo.Context) error {
+	ss, err := s.events.Suggestions(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("registration_id"))
+	if err != nil {
+		return err
+	}
+	out := meetingSuggestionList{Items: make([]meetingSuggestionResponse, len(ss))}
+	for i, x := range ss {
+		out.Items[i] = meetingSuggestionResponse(x)
+	}
+	return c.JSON(http.StatusOK, out)
+}

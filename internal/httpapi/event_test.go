@@ -478,3 +478,50 @@ func TestBookingKeysRefuseDoubleBooking(t *testing.T) {
 		}
 	})
 }
+
+// TestSuggestionsKeepConfidentialListingsConfidential: the engine suggests
+// the delegations whose listings fit; a pair with a confidential listing of
+// another institution is shown to staff only.
+func TestSuggestionsKeepConfidentialListingsConfidential(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		third := api.third()
+		secret := api.makeListing(transfer.KindOffer, third.ID, "confidential", transfer.StatusPublished)
+		api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": third.ID,
+			"delegates": []map[string]any{{"name": "Aisyah", "languages": []string{"ms"}}}, "listing_ids": []string{secret.ID}}).want(201)
+		var got struct {
+			Items []struct {
+				InstitutionID string  `json:"institution_id"`
+				OfferID       string  `json:"offer_id"`
+				Score         float64 `json:"score"`
+			}
+		}
+		api.do("partner", http.MethodGet, base+"/registrations/"+f.own.ID+"/suggestions", nil).want(200).json(&got)
+		if len(got.Items) != 1 || got.Items[0].OfferID != f.offer.ID || got.Items[0].Score < transfer.SuggestionMinScore {
+			t.Fatalf("partner's suggestions %+v", got.Items)
+		}
+		api.do("staff", http.MethodGet, base+"/registrations/"+f.own.ID+"/suggestions", nil).want(200).json(&got)
+		if len(got.Items) != 2 {
+			t.Fatalf("staff's suggestions %+v", got.Items)
+		}
+		// The partner's view of the delegations hides the confidential listing too.
+		var regs struct {
+			Items []regJSON `json:"items"`
+		}
+		api.do("partner", http.MethodGet, base+"/registrations", nil).want(200).json(&regs)
+		for _, r := range regs.Items {
+			for _, id := range r.ListingIDs {
+				if id == secret.ID {
+					t.Fatal("a confidential listing shown to another partner")
+				}
+			}
+		}
+		// The schedule still uses every suggestion: both meetings are placed.
+		var res struct{ Created int }
+		api.do("staff", http.MethodPost, base+"/schedule", nil).want(200).json(&res)
+		if res.Created != 2 {
+			t.Fatalf("schedule placed %d suggested meetings, want 2", res.Created)
+		}
+	})
+}

@@ -137,6 +137,7 @@ func (s *Server) routes(cfg Config) {
 	v1.GET("/events/:id/registrations", s.listRegistrations, signedIn...)
 	v1.POST("/events/:id/registrations/:registration_id/withdraw", s.withdrawRegistration, write...)
 	v1.GET("/events/:id/registrations/:registration_id/agenda", s.registrationAgenda, signedIn...)
+	v1.GET("/events/:id/registrations/:registration_id/suggestions", s.meetingSuggestions, signedIn...)
 	v1.POST("/events/:id/requests", s.requestMeeting, write...)
 	v1.GET("/events/:id/requests", s.listMeetingRequests, signedIn...)
 	v1.POST("/events/:id/requests/:request_id/accept", s.acceptMeetingRequest, write...)

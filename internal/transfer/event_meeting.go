@@ -1111,3 +1111,77 @@ func (u *unit) advanceMatch(m Meeting) (string, error) {
 	u.emit("match.updated", []string{mt.DemandInstitutionID, mt.OfferInstitutionID}, matchEvent(mt, "created"))
 	return mt.ID, nil
 }
+
+// MeetingSuggestion is a delegation the matching engine proposes to meet:
+// the best offer–demand pair between the two delegations' listings.
+type MeetingSuggestion struct {
+	RegistrationID    string // the counterpart
+	InstitutionID     string
+	Score             float64
+	OfferID, DemandID string
+}
+
+// Suggestions ranks the delegations a delegation would best meet, by the
+// engine's score over their listings (staff, or the delegation's own
+// partners). Only pairs of listings the actor may see are shown, so a
+// confidential listing stays confidential.
+func (s *Service) Suggestions(ctx context.Context, a Actor, eventID, regID string) ([]MeetingSuggestion, error) {
+	e, err := s.Event(ctx, a, eventID)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsStaff() && a.Role != RolePartner {
+		return nil, Errorf(ErrForbidden, "suggestions are for staff and the delegation")
+	}
+	reg, err := s.registration(ctx, a, e, regID)
+	if err != nil {
+		return nil, err
+	}
+	if !reg.mayManage(a) {
+		return nil, Errorf(ErrNotFound, "registration %s not found", regID)
+	}
+	regs, err := s.db(ctx).Registrations(ctx, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var active []Registration
+	inst := map[string]string{}
+	for _, r := range regs {
+		if r.Active() {
+			active = append(active, r)
+			inst[r.ID] = r.InstitutionID
+		}
+	}
+	listings, err := s.eventListings(ctx, s.db(ctx), active)
+	if err != nil {
+		return nil, err
+	}
+	countries, err := s.db(ctx).InstitutionCountries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	cands, _ := s.candidates(e, active, nil, listings, countries, now)
+	var out []MeetingSuggestion
+	for _, c := range cands {
+		if c.kind != MeetingSuggested || (c.a != regID && c.b != regID) {
+			continue
+		}
+		o, d := listings[c.offerID], listings[c.demandID]
+		if !o.visibleTo(a, now) || !d.visibleTo(a, now) {
+			continue
+		}
+		other := c.a
+		if other == regID {
+			other = c.b
+		}
+		out = append(out, MeetingSuggestion{RegistrationID: other, InstitutionID: inst[other], Score: c.score, OfferID: c.offerID, DemandID: c.demandID})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].RegistrationID < out[j].RegistrationID
+	})
+	return out, nil
+}
