@@ -2415,6 +2415,108 @@ const docTemplate = `{
                 }
             }
         },
+        "/events/{id}/registrations/{registration_id}": {
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff or the delegation's own partners, until the event is finished; If-Match honoured. The same rules as at registration. A slot newly marked unavailable that holds one of the delegation's meetings is 409: move or cancel the meeting first.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Change a delegation",
+                "operationId": "updateRegistration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "registration_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
         "/events/{id}/registrations/{registration_id}/agenda": {
             "get": {
                 "security": [
@@ -9438,6 +9540,32 @@ const docTemplate = `{
                 "total_estimated": {
                     "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
                     "type": "boolean"
+                }
+            }
+        },
+        "httpapi.registrationPatch": {
+            "type": "object",
+            "properties": {
+                "delegates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.delegateBody"
+                    }
+                },
+                "listing_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "max_meetings": {
+                    "type": "integer"
+                },
+                "unavailable": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
                 }
             }
         },

@@ -88,6 +88,11 @@ func init() {
 		}, nil),
 		want: map[string]string{"anon": "401 401 401", "admin": "200 200 404", "staff": "200 200 404", "partner": "200 403 404",
 			"analyst": "403 403 404", "client": "200 403 404"}}
+	accessTable["PATCH /api/v1/events/:id/registrations/:registration_id"] = accessRule{rels: objRels,
+		req: onObject(func(f accessEvent, rel string) string { return "/registrations/" + pick(f, rel, f.own, f.other) },
+			func(accessEvent, string) any { return map[string]int{"max_meetings": 6} }),
+		want: map[string]string{"anon": "401 401 401", "admin": "200 200 404", "staff": "200 200 404", "partner": "200 403 404",
+			"analyst": "403 403 404", "client": "200 403 404"}}
 	accessTable["GET /api/v1/events/:id/registrations/:registration_id/agenda"] = accessRule{rels: objRels,
 		req: onObject(func(f accessEvent, rel string) string {
 			return "/registrations/" + pick(f, rel, f.own, f.other) + "/agenda"

@@ -355,6 +355,59 @@ func (s *Server) listRegistrations(c echo.Context) error {
 	return writeList(c, p, newRegistrationResponse)
 }
 
+type registrationPatch struct {
+	Delegates   *[]delegateBody `json:"delegates,omitempty"`
+	ListingIDs  *[]string       `json:"listing_ids,omitempty"`
+	Unavailable *[]time.Time    `json:"unavailable,omitempty"`
+	MaxMeetings *int            `json:"max_meetings,omitempty"`
+}
+
+// updateRegistration godoc
+//
+//	@Summary		Change a delegation
+//	@Description	Staff or the delegation's own partners, until the event is finished; If-Match honoured. The same rules as at registration. A slot newly marked unavailable that holds one of the delegation's meetings is 409: move or cancel the meeting first.
+//	@ID			updateRegistration
+//	@Tags			events
+//	@Accept			json
+//	@Produce		json
+//	@Param			id				path		string				true	"event id"
+//	@Param			registration_id	path		string				true	"registration id"
+//	@Param			If-Match		header		string				false	"ETag of the version you changed"
+//	@Param			body			body		registrationPatch	true	"fields to change"
+//	@Success		200				{object}	registrationResponse
+//	@Failure		400				{object}	problem
+//	@Failure		401				{object}	problem
+//	@Failure		403				{object}	problem
+//	@Failure		404				{object}	problem
+//	@Failure		409				{object}	problem
+//	@Failure		412				{object}	problem
+//	@Failure		422				{object}	problem
+//	@Security		BearerAuth
+//	@Router			/events/{id}/registrations/{registration_id} [patch]
+func (s *Server) updateRegistration(c echo.Context) error {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	var req registrationPatch
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	p := transfer.RegistrationPatch{ListingIDs: req.ListingIDs, Unavailable: req.Unavailable, MaxMeetings: req.MaxMeetings}
+	if req.Delegates != nil {
+		ds := make([]transfer.Delegate, len(*req.Delegates))
+		for i, d := range *req.Delegates {
+			ds[i] = transfer.Delegate(d)
+		}
+		p.Delegates = &ds
+	}
+	r, err := s.events.UpdateRegistration(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("registration_id"), version, p)
+	if err != nil {
+		return err
+	}
+	return writeVersioned(c, http.StatusOK, r.Version, newRegistrationResponse(r))
+}
+
 // withdrawRegistration godoc
 //
 //	@Summary		Withdraw a delegation

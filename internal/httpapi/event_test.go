@@ -139,6 +139,10 @@ func TestEventWalkthrough(t *testing.T) {
 		}
 		m := list.Items[0]
 
+		// A slot newly marked unavailable that holds a meeting is refused; other changes pass.
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"unavailable": []time.Time{m.StartsAt}}).want(409)
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": 5}, "If-Match", `"1"`).want(200)
+
 		// iCalendar: time zone, one VEVENT, stable UID, SEQUENCE, CRLF and folding.
 		ics := api.do("partner", http.MethodGet, base+"/registrations/"+f.own.ID+"/agenda", nil, "Accept", "text/calendar").want(200)
 		checkICS(t, ics.Body.Bytes(), m.ID, 0)

@@ -135,6 +135,7 @@ func (s *Server) routes(cfg Config) {
 	v1.PATCH("/events/:id", s.updateEvent, signedIn...)
 	v1.POST("/events/:id/registrations", s.register, write...)
 	v1.GET("/events/:id/registrations", s.listRegistrations, signedIn...)
+	v1.PATCH("/events/:id/registrations/:registration_id", s.updateRegistration, signedIn...)
 	v1.POST("/events/:id/registrations/:registration_id/withdraw", s.withdrawRegistration, write...)
 	v1.GET("/events/:id/registrations/:registration_id/agenda", s.registrationAgenda, signedIn...)
 	v1.GET("/events/:id/registrations/:registration_id/suggestions", s.meetingSuggestions, signedIn...)

@@ -384,3 +384,82 @@ func pageInMemory[T any](items []T, q ListQuery, id func(T) string) Page[T] {
 	end := min(len(items), start+q.Limit+1)
 	return makePage(items[start:end], total, q, func(t T) (string, string) { return "", id(t) })
 }
+
+// RegistrationPatch changes a delegation; nil fields stay.
+type RegistrationPatch struct {
+	Delegates   *[]Delegate
+	ListingIDs  *[]string
+	Unavailable *[]time.Time
+	MaxMeetings *int
+}
+
+// UpdateRegistration changes a delegation (staff, or its own partners;
+// If-Match honoured) until the event is finished. A slot newly marked
+// unavailable that holds one of its meetings is a conflict: move or cancel
+// the meeting first.
+func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id string, ifMatch int, patch RegistrationPatch) (Registration, error) {
+	e, err := s.Event(ctx, a, eventID)
+	if err != nil {
+		return Registration{}, err
+	}
+	r, err := s.registration(ctx, a, e, id)
+	if err != nil {
+		return Registration{}, err
+	}
+	if !r.mayManage(a) {
+		return Registration{}, Errorf(ErrForbidden, "only staff and the delegation's institution change it")
+	}
+	if ifMatch != 0 && ifMatch != r.Version {
+		return Registration{}, Errorf(ErrPrecondition, "registration %s is at version %d, not %d", id, r.Version, ifMatch)
+	}
+	if !r.Active() || e.Status == EventFinished || e.Status == EventCancelled {
+		return Registration{}, Errorf(ErrConflict, "the registration is %s and the event %s", r.Status, e.Status)
+	}
+	before, old := r.auditFields(), r
+	old.Delegates = slices.Clone(r.Delegates)
+	set(&r.Delegates, patch.Delegates)
+	set(&r.ListingIDs, patch.ListingIDs)
+	set(&r.Unavailable, patch.Unavailable)
+	set(&r.MaxMeetings, patch.MaxMeetings)
+	r.normalize()
+	if err := r.validate(e).Err(); err != nil {
+		return Registration{}, err
+	}
+	if patch.ListingIDs != nil {
+		if err := s.checkListings(ctx, r); err != nil {
+			return Registration{}, err
+		}
+	}
+	if unchanged(old, r) {
+		return r, nil
+	}
+	r.Version, r.UpdatedAt = r.Version+1, s.now()
+	err = s.write(ctx, a, func(u *unit) error {
+		if _, err := u.LockEvent(ctx, e.ID); err != nil {
+			return err
+		}
+		ms, err := u.Meetings(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if m.Status != MeetingScheduled || !m.involves(r.ID) {
+				continue
+			}
+			for _, t := range r.Unavailable {
+				if t.Equal(m.StartsAt) {
+					return Errorf(ErrConflict, "meeting %s is in a slot now marked unavailable: move or cancel it first", m.ID)
+				}
+			}
+		}
+		if err := u.UpdateRegistration(ctx, r); err != nil {
+			return err
+		}
+		u.record("event_registration", r.ID, "updated", before, r.auditFields())
+		return nil
+	})
+	if err != nil {
+		return Registration{}, fmt.Errorf("update registration %s: %w", id, err)
+	}
+	return r, nil
+}
