@@ -427,6 +427,33 @@ func (s *Store) CreateMeeting(ctx context.Context, m transfer.Meeting) error {
 	return s.book(ctx, m)
 }
 
+// CreateMeetings inserts meetings and books their places in multi-row
+// batches: a schedule run writes thousands.
+func (s *Store) CreateMeetings(ctx context.Context, ms []transfer.Meeting) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	rows := make([]meetingRow, len(ms))
+	var books []bookingRow
+	for i, m := range ms {
+		rows[i] = newMeetingRow(m)
+		if m.Active() {
+			books = append(books,
+				bookingRow{SessionID: m.SessionID, Slot: m.Slot, Who: "table:" + strconv.Itoa(m.Table), MeetingID: m.ID},
+				bookingRow{SessionID: m.SessionID, Slot: m.Slot, Who: m.ARegistrationID, MeetingID: m.ID},
+				bookingRow{SessionID: m.SessionID, Slot: m.Slot, Who: m.BRegistrationID, MeetingID: m.ID})
+		}
+	}
+	db := s.db.WithContext(ctx)
+	if err := TranslateError(db.CreateInBatches(&rows, 500).Error); err != nil {
+		return err
+	}
+	if len(books) == 0 {
+		return nil
+	}
+	return TranslateError(db.CreateInBatches(&books, 1000).Error)
+}
+
 // MeetingByID finds a meeting.
 func (s *Store) MeetingByID(ctx context.Context, id string) (transfer.Meeting, error) {
 	var row meetingRow

@@ -435,6 +435,8 @@ type EventStore interface {
 	// table and both delegations for its slot: a second booking of either
 	// is ErrConflict.
 	CreateMeeting(ctx context.Context, m Meeting) error
+	// CreateMeetings is CreateMeeting for many, in batches (a schedule run).
+	CreateMeetings(ctx context.Context, ms []Meeting) error
 	MeetingByID(ctx context.Context, id string) (Meeting, error)
 	Meetings(ctx context.Context, eventID string) ([]Meeting, error)
 	// UpdateMeeting writes m if the stored version is m.Version-1 and books

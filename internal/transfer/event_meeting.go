@@ -366,6 +366,7 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 			return ScheduleResult{}, err
 		}
 	}
+	var created []Meeting
 	for i, c := range cands {
 		pl, ok := placed[i]
 		if !ok {
@@ -406,12 +407,13 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 			EndsAt: ref.slot.End, Table: pl.Table, ARegistrationID: c.a, BRegistrationID: c.b, AInstitutionID: ra.InstitutionID,
 			BInstitutionID: rb.InstitutionID, RequestID: c.requestID, OfferID: c.offerID, DemandID: c.demandID, Kind: c.kind,
 			Score: c.score, Interpreter: pl.Interpreter, Status: MeetingScheduled, Version: 1, CreatedAt: u.now, UpdatedAt: u.now}
-		if err := u.CreateMeeting(ctx, m); err != nil {
-			return ScheduleResult{}, err
-		}
+		created = append(created, m)
 		u.record("meeting", m.ID, "scheduled", nil, m.auditFields())
 		u.announceMeeting("meeting.scheduled", e, m)
 		res.Created++
+	}
+	if err := u.CreateMeetings(ctx, created); err != nil {
+		return ScheduleResult{}, err
 	}
 	for _, m := range meetings {
 		if m.Active() && (!hasKey(index, m.ARegistrationID) || !hasKey(index, m.BRegistrationID)) {
