@@ -335,6 +335,10 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	for _, as := range result.Assignments {
 		placed[as.Candidate] = as.Place
 	}
+	why := make(map[int]schedule.Reason, len(result.Unplaced))
+	for _, un := range result.Unplaced {
+		why[un.Candidate] = un.Reason
+	}
 	// Free every place that changes first, so that the new bookings do not
 	// meet the old ones of meetings that move.
 	var moving []Meeting
@@ -376,11 +380,9 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 				}
 				res.Cancelled++
 			}
-			reason := "invalid"
-			for _, un := range result.Unplaced {
-				if un.Candidate == i {
-					reason = string(un.Reason)
-				}
+			reason := string(schedule.ReasonInvalid)
+			if r, ok := why[i]; ok {
+				reason = string(r)
 			}
 			res.LeftOut = append(res.LeftOut, LeftOut{ARegistrationID: c.a, BRegistrationID: c.b, Kind: c.kind, RequestIDs: c.requestIDs, Reason: reason})
 			continue
