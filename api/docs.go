@@ -9941,6 +9941,11 @@ const docTemplate = `{
                     "x-nullable": true,
                     "example": "TH"
                 },
+                "event": {
+                    "description": "the event id; null for agreements of no event",
+                    "type": "string",
+                    "x-nullable": true
+                },
                 "institution_type": {
                     "type": "string",
                     "x-nullable": true

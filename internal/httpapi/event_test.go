@@ -227,6 +227,16 @@ func TestEventWalkthrough(t *testing.T) {
 			st.AgreementsBySector[0].Sector != "modern_agriculture" {
 			t.Fatalf("stats %+v", st)
 		}
+		var byEvent struct {
+			Rows []struct {
+				Event *string `json:"event"`
+				Count int64   `json:"count"`
+			} `json:"rows"`
+		}
+		api.do("staff", http.MethodGet, "/api/v1/stats/agreements?group_by=event", nil).want(200).json(&byEvent)
+		if len(byEvent.Rows) != 1 || byEvent.Rows[0].Event == nil || *byEvent.Rows[0].Event != f.event.ID || byEvent.Rows[0].Count != 1 {
+			t.Fatalf("agreements by event %+v", byEvent.Rows)
+		}
 		csv := api.do("staff", http.MethodGet, base+"/stats?format=csv", nil).want(200)
 		if !strings.Contains(csv.Body.String(), "agreements_planned,modern_agriculture,1") {
 			t.Fatalf("csv:\n%s", csv.Body.String())

@@ -104,8 +104,10 @@ CREATE INDEX event_bookings_meeting_idx ON event_bookings (meeting_id);
 
 ALTER TABLE agreements ADD COLUMN event_id TEXT REFERENCES events (id);
 ALTER TABLE agreements ADD COLUMN event_session_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX agreements_event_idx ON agreements (event_id) WHERE event_id IS NOT NULL;
 
 -- +goose Down
+DROP INDEX agreements_event_idx;
 ALTER TABLE agreements DROP COLUMN event_session_id;
 ALTER TABLE agreements DROP COLUMN event_id;
 DROP TABLE event_bookings;
