@@ -338,6 +338,30 @@ func TestEventInputIsChecked(t *testing.T) {
 		if got := strings.Join(r.problem().fields(), " "); got != "unavailable[0] listing_ids[0] listing_ids[1]" && got != "unavailable[0]" {
 			t.Errorf("fields %q", got)
 		}
+		// Two delegations without a shared language meet only with an interpreter seat of theirs.
+		var viReg, thReg regJSON
+		api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": third.ID,
+			"delegates": []map[string]any{{"name": "An", "languages": []string{"vi"}}}}).want(201).json(&viReg)
+		api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": api.third().ID,
+			"delegates": []map[string]any{{"name": "Som", "languages": []string{"th"}}}}).want(201).json(&thReg)
+		pin := map[string]any{"a_registration_id": viReg.ID, "b_registration_id": thReg.ID, "session_id": f.event.Sessions[0].ID,
+			"starts_at": fixtureSessionStart, "table": 1}
+		if r := api.do("staff", http.MethodPost, base+"/meetings", pin).want(409); !strings.Contains(r.Body.String(), "interpreter") {
+			t.Errorf("no interpreter: %s", r.Body.String())
+		}
+		var enReg regJSON
+		api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": api.third().ID,
+			"delegates": []map[string]any{{"name": "Sam", "languages": []string{"en"}}}}).want(201).json(&enReg)
+		var withInterpreter struct{ Interpreter string }
+		pin["b_registration_id"] = enReg.ID
+		api.do("staff", http.MethodPost, base+"/meetings", pin).want(201).json(&withInterpreter)
+		if withInterpreter.Interpreter != "en" {
+			t.Errorf("interpreter %q, want the session's en seat", withInterpreter.Interpreter)
+		}
+		// The one en seat is taken in that slot now.
+		pin["a_registration_id"], pin["b_registration_id"], pin["table"] = thReg.ID, f.own.ID, 2
+		api.do("staff", http.MethodPost, base+"/meetings", pin).want(409)
+
 		// A second registration of one institution is a conflict.
 		api.do("partner", http.MethodPost, base+"/registrations", map[string]any{
 			"delegates": []map[string]any{{"name": "Li Wei", "languages": []string{"zh"}}}}).want(409)

@@ -112,9 +112,10 @@ func (u *unit) cancelMeeting(e Event, m Meeting, why string) error {
 	if err := u.UpdateMeeting(u.ctx, m); err != nil {
 		return err
 	}
-	u.record("meeting", m.ID, "cancelled", before, m.auditFields())
+	after := m.auditFields()
+	after["cancel_reason"] = why
+	u.record("meeting", m.ID, "cancelled", before, after)
 	u.announceMeeting("meeting.cancelled", e, m)
-	_ = why
 	return nil
 }
 
@@ -835,10 +836,26 @@ func placeMeeting(e Event, m *Meeting, at MeetingPlace, others []Meeting, ra, rb
 		}
 	}
 	m.SessionID, m.Slot, m.StartsAt, m.EndsAt, m.Table = sess.ID, slot.Index, slot.Start, slot.End, at.Table-1
-	if len(intersect(ra.Languages(), rb.Languages())) == 0 {
-		m.Interpreter = ""
+	m.Interpreter = ""
+	if len(intersect(ra.Languages(), rb.Languages())) > 0 {
+		return nil
 	}
-	return nil
+	// No shared language: a seat of one of the two sides' languages, free in this slot.
+	used := map[string]int{}
+	for _, x := range others {
+		if x.Active() && x.ID != m.ID && x.Interpreter != "" && x.StartsAt.Before(slot.End) && slot.Start.Before(x.EndsAt) {
+			used[x.Interpreter]++
+		}
+	}
+	langs := append(ra.Languages(), rb.Languages()...)
+	slices.Sort(langs)
+	for _, l := range langs {
+		if sess.Interpreters[l]-used[l] > 0 {
+			m.Interpreter = l
+			return nil
+		}
+	}
+	return Errorf(ErrConflict, "the two delegations share no language and no interpreter seat of theirs is free at that time")
 }
 
 func intersect(a, b []string) []string {
