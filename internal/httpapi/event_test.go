@@ -176,6 +176,19 @@ func TestEventWalkthrough(t *testing.T) {
 		if moved.Sequence != 1 || !moved.StartsAt.Equal(slot2) {
 			t.Fatalf("moved %+v", moved)
 		}
+		// One table's agenda for the floor staff, and the organisers' sheet: staff only.
+		var table struct{ Items []meetingJSON }
+		api.do("staff", http.MethodGet, base+"/meetings?table=1", nil).want(200).json(&table)
+		if len(table.Items) != 2 || table.Items[0].ID != pinned.ID || table.Items[1].ID != m.ID {
+			t.Fatalf("table 1: %+v", table.Items)
+		}
+		api.do("partner", http.MethodGet, base+"/meetings?table=1", nil).want(403)
+		sheet := api.do("staff", http.MethodGet, base+"/meetings", nil, "Accept", "text/csv").want(200)
+		if lines := strings.Split(strings.TrimSpace(sheet.Body.String()), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[0], "meeting_id,session_id,starts_at") {
+			t.Fatalf("sheet:\n%s", sheet.Body.String())
+		}
+		api.do("partner", http.MethodGet, base+"/meetings?format=csv", nil).want(403)
+		api.do("staff", http.MethodGet, base+"/meetings?format=xml", nil).want(406)
 		ics = api.do("partner", http.MethodGet, base+"/registrations/"+f.own.ID+"/agenda?format=ics", nil).want(200)
 		checkICS(t, ics.Body.Bytes(), m.ID, 1)
 
