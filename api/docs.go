@@ -1609,6 +1609,1687 @@ const docTemplate = `{
                 }
             }
         },
+        "/events": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff see every event; everyone else the events past draft.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "List events",
+                "operationId": "listEvents",
+                "parameters": [
+                    {
+                        "enum": [
+                            "draft",
+                            "open",
+                            "agenda_published",
+                            "finished",
+                            "cancelled"
+                        ],
+                        "type": "string",
+                        "description": "status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "default": "created_at",
+                        "description": "created_at or starts_on; '-' prefix for descending",
+                        "name": "sort",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size (max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.eventList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. An event has an IANA time zone, dates (in that zone), an optional registration window and sessions: a sector, start and end, slot length and breaks, tables, and interpreter seats per language. It starts as draft (or open). Sessions must lie within the event's dates.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Create a matchmaking event",
+                "operationId": "createEvent",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the event",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.eventRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.eventResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the event"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "With its sessions and their slots. A draft answers like a missing event to anyone but staff.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Get an event",
+                "operationId": "getEvent",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.eventResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            }
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot and table (409 otherwise): send a session's id to keep it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Change an event",
+                "operationId": "updateEvent",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.eventPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.eventResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/meetings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff see every meeting, partners their own delegation's. table=N gives one table's agenda for the floor staff (staff only). format=csv (or Accept: text/csv) gives the organisers' sheet (staff only). The agenda is bounded by its slots × tables, so it comes whole, not in pages.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "The agenda",
+                "operationId": "listMeetings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "one delegation's meetings",
+                        "name": "registration_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "one table's meetings (1-based; staff)",
+                        "name": "table",
+                        "in": "query"
+                    },
+                    {
+                        "type": "boolean",
+                        "description": "also the cancelled meetings",
+                        "name": "include_cancelled",
+                        "in": "query"
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "406": {
+                        "description": "Not Acceptable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. The meeting is pinned: schedule runs keep it, start_over too. A delegation or table already busy at that time, a slot a side marked unavailable, or a pair that already meets: 409.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Place a meeting by hand",
+                "operationId": "createMeeting",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the meeting",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.pinBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/meetings/{meeting_id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff and the meeting's two sides; to anyone else it is missing.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Get a meeting",
+                "operationId": "getMeeting",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "meeting id",
+                        "name": "meeting_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only; If-Match honoured. A move (session_id, starts_at and table together) pins the meeting; onto a busy delegation or table it is 409. status=cancelled frees its places. Both sides hear of it (meeting.changed, meeting.cancelled) and the meeting's iCalendar SEQUENCE grows.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Move, pin or cancel a meeting",
+                "operationId": "updateMeeting",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "meeting id",
+                        "name": "meeting_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "what to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/meetings/{meeting_id}/outcome": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Each side records its own (staff for any side); staff mark no-shows (no_show: true). agreement_expected creates the match record of the meeting's offer–demand pair at negotiating, or advances an earlier one there; match_id then names it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Record a meeting's outcome for one side",
+                "operationId": "recordMeetingOutcome",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "meeting id",
+                        "name": "meeting_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the outcome",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.outcomeBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/registrations": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff and partners (analysts: 403, delegates are people). A partner sees of other delegations only the listings it may see (published and public) and not their availability or caps.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "List an event's delegations",
+                "operationId": "listRegistrations",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size (max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff for any institution (also late, until the event is finished); partners for their own while the event is open and inside its registration window (409 otherwise). Listings brought must be the institution's own and published. Unavailable slots are given by their start. One registration per institution (409).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Register a delegation",
+                "operationId": "createRegistration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the delegation",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            }
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/registrations/{registration_id}": {
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff or the delegation's own partners, until the event is finished; If-Match honoured. The same rules as at registration. A slot newly marked unavailable that holds one of the delegation's meetings is 409: move or cancel the meeting first.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Change a delegation",
+                "operationId": "updateRegistration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "registration_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/registrations/{registration_id}/agenda": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff and the delegation's own partners. JSON, or iCalendar (RFC 5545) with format=ics or Accept: text/calendar: one VEVENT per meeting in the event's time zone (VTIMEZONE and TZID), the table, the counterpart and the listings concerned; a UID per meeting that never changes and a SEQUENCE that grows with every move, so that re-importing the file updates the calendar in place. Cancelled meetings stay in the file as STATUS:CANCELLED (in JSON too).",
+                "produces": [
+                    "application/json",
+                    "text/calendar"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "A delegation's agenda",
+                "operationId": "getRegistrationAgenda",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "registration_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "ics"
+                        ],
+                        "type": "string",
+                        "description": "json or ics",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.agendaResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "406": {
+                        "description": "Not Acceptable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/registrations/{registration_id}/suggestions": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff and the delegation's own partners. The delegations whose listings the matching engine finds fit the delegation's own best (score ≥ 40), best first, each with its best offer–demand pair. Only pairs of listings the caller may see are shown. These suggestions are the third tier of the schedule's objective.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Suggested meetings for a delegation",
+                "operationId": "listMeetingSuggestions",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "registration_id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingSuggestionList"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/registrations/{registration_id}/withdraw": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff or the delegation's own partners. Its meetings are cancelled (meeting.cancelled to both sides), which frees their slots and tables.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Withdraw a delegation",
+                "operationId": "withdrawRegistration",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "registration id",
+                        "name": "registration_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.registrationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/requests": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff see all of the event's requests; a partner those its delegation made or received.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "List meeting requests",
+                "operationId": "listMeetingRequests",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size (max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingRequestList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A partner asks from its own delegation; staff may ask on any delegation's behalf. Optionally cites an offer–demand pair brought by the two. One request per asker and asked (409).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Ask a delegation for a meeting",
+                "operationId": "createMeetingRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the request",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingRequestBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingRequestResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/requests/{request_id}/accept": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The asked delegation's partners, or staff. An optional note. An answer may be changed later.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Accept a meeting request",
+                "operationId": "acceptMeetingRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "request id",
+                        "name": "request_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "a note",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.answerBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingRequestResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/requests/{request_id}/decline": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The asked delegation's partners, or staff, with an optional note.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Decline a meeting request",
+                "operationId": "declineMeetingRequest",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "request id",
+                        "name": "request_id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "a note",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.answerBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.meetingRequestResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/schedule": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, …). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Schedule the agenda",
+                "operationId": "scheduleEvent",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "options",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.scheduleBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.scheduleResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/events/{id}/stats": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned (\"to be signed\"), by sector. format=csv (or Accept: text/csv) gives one row per figure: section, key, value.",
+                "produces": [
+                    "application/json",
+                    "text/csv"
+                ],
+                "tags": [
+                    "events"
+                ],
+                "summary": "Event statistics",
+                "operationId": "getEventStats",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "event id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "enum": [
+                            "json",
+                            "csv"
+                        ],
+                        "type": "string",
+                        "description": "json or csv",
+                        "name": "format",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.eventStatsResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "406": {
+                        "description": "Not Acceptable",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "description": "Answers 200 while the process serves HTTP; it does not touch the database.",
@@ -5465,6 +7146,200 @@ const docTemplate = `{
         }
     },
     "definitions": {
+        "httpapi.agendaItem": {
+            "type": "object",
+            "required": [
+                "a_institution_id",
+                "a_registration_id",
+                "b_institution_id",
+                "b_registration_id",
+                "counterpart_delegates",
+                "counterpart_name",
+                "counterpart_registration_id",
+                "created_at",
+                "ends_at",
+                "event_id",
+                "id",
+                "kind",
+                "listings",
+                "outcome_a",
+                "outcome_b",
+                "pinned",
+                "score",
+                "sequence",
+                "session_id",
+                "session_sector",
+                "starts_at",
+                "status",
+                "table",
+                "updated_at",
+                "version"
+            ],
+            "properties": {
+                "a_institution_id": {
+                    "type": "string"
+                },
+                "a_registration_id": {
+                    "type": "string"
+                },
+                "b_institution_id": {
+                    "type": "string"
+                },
+                "b_registration_id": {
+                    "type": "string"
+                },
+                "counterpart_delegates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.delegateBody"
+                    }
+                },
+                "counterpart_name": {
+                    "type": "string"
+                },
+                "counterpart_registration_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "demand_id": {
+                    "type": "string"
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "interpreter": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "mutual_request",
+                        "accepted_request",
+                        "suggested",
+                        "manual"
+                    ]
+                },
+                "listings": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.agendaListing"
+                    }
+                },
+                "match_id": {
+                    "type": "string"
+                },
+                "offer_id": {
+                    "type": "string"
+                },
+                "outcome_a": {
+                    "$ref": "#/definitions/httpapi.outcomeResponse"
+                },
+                "outcome_b": {
+                    "$ref": "#/definitions/httpapi.outcomeResponse"
+                },
+                "pinned": {
+                    "type": "boolean"
+                },
+                "request_id": {
+                    "type": "string"
+                },
+                "score": {
+                    "type": "number"
+                },
+                "sequence": {
+                    "type": "integer"
+                },
+                "session_id": {
+                    "type": "string"
+                },
+                "session_sector": {
+                    "type": "string"
+                },
+                "session_title": {
+                    "type": "string"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "scheduled",
+                        "held",
+                        "no_show",
+                        "cancelled"
+                    ]
+                },
+                "table": {
+                    "description": "1-based",
+                    "type": "integer",
+                    "example": 12
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.agendaListing": {
+            "type": "object",
+            "required": [
+                "id",
+                "kind",
+                "title"
+            ],
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "offer",
+                        "demand"
+                    ]
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.agendaResponse": {
+            "type": "object",
+            "required": [
+                "event_id",
+                "items",
+                "registration_id",
+                "time_zone"
+            ],
+            "properties": {
+                "event_id": {
+                    "type": "string"
+                },
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.agendaItem"
+                    }
+                },
+                "registration_id": {
+                    "type": "string"
+                },
+                "time_zone": {
+                    "type": "string"
+                }
+            }
+        },
         "httpapi.agreementList": {
             "type": "object",
             "required": [
@@ -5566,9 +7441,17 @@ const docTemplate = `{
                 "demand_id": {
                     "type": "string"
                 },
+                "event_id": {
+                    "description": "the matchmaking event it came from",
+                    "type": "string"
+                },
                 "event_name": {
                     "type": "string",
                     "example": "China-ASEAN Technology Transfer Matchmaking, Nanning"
+                },
+                "event_session_id": {
+                    "description": "and its session",
+                    "type": "string"
                 },
                 "match_id": {
                     "type": "string"
@@ -5660,7 +7543,13 @@ const docTemplate = `{
                 "demand_id": {
                     "type": "string"
                 },
+                "event_id": {
+                    "type": "string"
+                },
                 "event_name": {
+                    "type": "string"
+                },
+                "event_session_id": {
                     "type": "string"
                 },
                 "id": {
@@ -5708,6 +7597,15 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                }
+            }
+        },
+        "httpapi.answerBody": {
+            "type": "object",
+            "properties": {
+                "note": {
+                    "type": "string",
+                    "maxLength": 1000
                 }
             }
         },
@@ -6256,6 +8154,33 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.delegateBody": {
+            "type": "object",
+            "required": [
+                "languages",
+                "name"
+            ],
+            "properties": {
+                "languages": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "vi",
+                        "en"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "example": "Nguyen Thi Lan"
+                },
+                "role": {
+                    "type": "string",
+                    "example": "Head of R\u0026D"
+                }
+            }
+        },
         "httpapi.deliveryList": {
             "type": "object",
             "required": [
@@ -6797,6 +8722,305 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.eventCount": {
+            "type": "object",
+            "required": [
+                "count",
+                "key"
+            ],
+            "properties": {
+                "count": {
+                    "type": "integer"
+                },
+                "key": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.eventList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.eventResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.eventPatch": {
+            "type": "object",
+            "properties": {
+                "city": {
+                    "type": "string"
+                },
+                "ends_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "registration_closes_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "registration_opens_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "x-nullable": true
+                },
+                "sessions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.sessionBody"
+                    }
+                },
+                "starts_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "open",
+                        "agenda_published",
+                        "finished",
+                        "cancelled"
+                    ]
+                },
+                "time_zone": {
+                    "type": "string"
+                },
+                "venue": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.eventRequest": {
+            "type": "object",
+            "required": [
+                "ends_on",
+                "name",
+                "starts_on",
+                "time_zone"
+            ],
+            "properties": {
+                "city": {
+                    "type": "string",
+                    "example": "Nanning"
+                },
+                "ends_on": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-09-19"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "China-ASEAN Technology Transfer Matchmaking, Nanning"
+                },
+                "registration_closes_at": {
+                    "type": "string"
+                },
+                "registration_opens_at": {
+                    "type": "string"
+                },
+                "sessions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.sessionBody"
+                    }
+                },
+                "starts_on": {
+                    "type": "string",
+                    "format": "date",
+                    "example": "2026-09-18"
+                },
+                "status": {
+                    "type": "string",
+                    "default": "draft",
+                    "enum": [
+                        "draft",
+                        "open"
+                    ]
+                },
+                "time_zone": {
+                    "type": "string",
+                    "example": "Asia/Shanghai"
+                },
+                "venue": {
+                    "type": "string",
+                    "example": "Nanning International Convention and Exhibition Center"
+                }
+            }
+        },
+        "httpapi.eventResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "ends_on",
+                "id",
+                "name",
+                "sessions",
+                "starts_on",
+                "status",
+                "time_zone",
+                "updated_at",
+                "version"
+            ],
+            "properties": {
+                "city": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "ends_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "registration_closes_at": {
+                    "type": "string"
+                },
+                "registration_opens_at": {
+                    "type": "string"
+                },
+                "sessions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.sessionResponse"
+                    }
+                },
+                "starts_on": {
+                    "type": "string",
+                    "format": "date"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "open",
+                        "agenda_published",
+                        "finished",
+                        "cancelled"
+                    ]
+                },
+                "time_zone": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "venue": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.eventStatsResponse": {
+            "type": "object",
+            "required": [
+                "agreements_by_sector",
+                "agreements_planned",
+                "agreements_signed",
+                "event_id",
+                "meetings_cancelled",
+                "meetings_held",
+                "meetings_no_show",
+                "meetings_requested",
+                "meetings_scheduled",
+                "outcomes",
+                "registrations",
+                "registrations_by_country",
+                "registrations_by_institution_type",
+                "requests_accepted",
+                "requests_declined"
+            ],
+            "properties": {
+                "agreements_by_sector": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.sectorAgreements"
+                    }
+                },
+                "agreements_planned": {
+                    "type": "integer"
+                },
+                "agreements_signed": {
+                    "type": "integer"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "meetings_cancelled": {
+                    "type": "integer"
+                },
+                "meetings_held": {
+                    "type": "integer"
+                },
+                "meetings_no_show": {
+                    "type": "integer"
+                },
+                "meetings_requested": {
+                    "type": "integer"
+                },
+                "meetings_scheduled": {
+                    "type": "integer"
+                },
+                "outcomes": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.eventCount"
+                    }
+                },
+                "registrations": {
+                    "type": "integer"
+                },
+                "registrations_by_country": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.eventCount"
+                    }
+                },
+                "registrations_by_institution_type": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.eventCount"
+                    }
+                },
+                "requests_accepted": {
+                    "type": "integer"
+                },
+                "requests_declined": {
+                    "type": "integer"
+                }
+            }
+        },
         "httpapi.funnelResponse": {
             "type": "object",
             "required": [
@@ -7049,6 +9273,41 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.leftOutResponse": {
+            "type": "object",
+            "required": [
+                "a_registration_id",
+                "b_registration_id",
+                "reason"
+            ],
+            "properties": {
+                "a_registration_id": {
+                    "type": "string"
+                },
+                "b_registration_id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "mutual_request",
+                        "accepted_request",
+                        "suggested",
+                        "manual"
+                    ]
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "no_common_free_slot"
+                },
+                "request_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
         "httpapi.lexiconImportResponse": {
             "type": "object",
             "required": [
@@ -7236,6 +9495,314 @@ const docTemplate = `{
                         "partner",
                         "analyst"
                     ]
+                }
+            }
+        },
+        "httpapi.meetingList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.meetingResponse"
+                    }
+                },
+                "total": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.meetingPatch": {
+            "type": "object",
+            "properties": {
+                "pinned": {
+                    "type": "boolean"
+                },
+                "session_id": {
+                    "type": "string"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "cancelled"
+                    ]
+                },
+                "table": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.meetingRequestBody": {
+            "type": "object",
+            "required": [
+                "to_registration_id"
+            ],
+            "properties": {
+                "demand_id": {
+                    "description": "given with offer_id",
+                    "type": "string"
+                },
+                "from_registration_id": {
+                    "description": "staff asking on a delegation's behalf; partners: their own",
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 1000
+                },
+                "offer_id": {
+                    "description": "an offer–demand pair of the two delegations, optional",
+                    "type": "string"
+                },
+                "to_registration_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.meetingRequestList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.meetingRequestResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.meetingRequestResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "event_id",
+                "from_registration_id",
+                "id",
+                "status",
+                "to_registration_id",
+                "updated_at",
+                "version"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "demand_id": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "from_registration_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "offer_id": {
+                    "type": "string"
+                },
+                "response_note": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "accepted",
+                        "declined"
+                    ]
+                },
+                "to_registration_id": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.meetingResponse": {
+            "type": "object",
+            "required": [
+                "a_institution_id",
+                "a_registration_id",
+                "b_institution_id",
+                "b_registration_id",
+                "created_at",
+                "ends_at",
+                "event_id",
+                "id",
+                "kind",
+                "outcome_a",
+                "outcome_b",
+                "pinned",
+                "score",
+                "sequence",
+                "session_id",
+                "starts_at",
+                "status",
+                "table",
+                "updated_at",
+                "version"
+            ],
+            "properties": {
+                "a_institution_id": {
+                    "type": "string"
+                },
+                "a_registration_id": {
+                    "type": "string"
+                },
+                "b_institution_id": {
+                    "type": "string"
+                },
+                "b_registration_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "demand_id": {
+                    "type": "string"
+                },
+                "ends_at": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "interpreter": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "mutual_request",
+                        "accepted_request",
+                        "suggested",
+                        "manual"
+                    ]
+                },
+                "match_id": {
+                    "type": "string"
+                },
+                "offer_id": {
+                    "type": "string"
+                },
+                "outcome_a": {
+                    "$ref": "#/definitions/httpapi.outcomeResponse"
+                },
+                "outcome_b": {
+                    "$ref": "#/definitions/httpapi.outcomeResponse"
+                },
+                "pinned": {
+                    "type": "boolean"
+                },
+                "request_id": {
+                    "type": "string"
+                },
+                "score": {
+                    "type": "number"
+                },
+                "sequence": {
+                    "type": "integer"
+                },
+                "session_id": {
+                    "type": "string"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "scheduled",
+                        "held",
+                        "no_show",
+                        "cancelled"
+                    ]
+                },
+                "table": {
+                    "description": "1-based",
+                    "type": "integer",
+                    "example": 12
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.meetingSuggestionList": {
+            "type": "object",
+            "required": [
+                "items"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.meetingSuggestionResponse"
+                    }
+                }
+            }
+        },
+        "httpapi.meetingSuggestionResponse": {
+            "type": "object",
+            "required": [
+                "demand_id",
+                "institution_id",
+                "offer_id",
+                "registration_id",
+                "score"
+            ],
+            "properties": {
+                "demand_id": {
+                    "type": "string"
+                },
+                "institution_id": {
+                    "type": "string"
+                },
+                "offer_id": {
+                    "type": "string"
+                },
+                "registration_id": {
+                    "description": "the delegation to meet",
+                    "type": "string"
+                },
+                "score": {
+                    "type": "number",
+                    "example": 78.4
                 }
             }
         },
@@ -7627,6 +10194,52 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.outcomeBody": {
+            "type": "object",
+            "properties": {
+                "no_show": {
+                    "description": "staff: the side did not come",
+                    "type": "boolean"
+                },
+                "note": {
+                    "type": "string",
+                    "maxLength": 2000
+                },
+                "outcome": {
+                    "type": "string",
+                    "enum": [
+                        "no_interest",
+                        "follow_up",
+                        "negotiating",
+                        "agreement_expected"
+                    ]
+                },
+                "registration_id": {
+                    "description": "the side; a partner's own when empty (staff name it)",
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.outcomeResponse": {
+            "type": "object",
+            "properties": {
+                "no_show": {
+                    "type": "boolean"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "outcome": {
+                    "type": "string",
+                    "enum": [
+                        "no_interest",
+                        "follow_up",
+                        "negotiating",
+                        "agreement_expected"
+                    ]
+                }
+            }
+        },
         "httpapi.overviewResponse": {
             "type": "object",
             "required": [
@@ -7709,6 +10322,35 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.pinBody": {
+            "type": "object",
+            "required": [
+                "a_registration_id",
+                "b_registration_id",
+                "session_id",
+                "starts_at",
+                "table"
+            ],
+            "properties": {
+                "a_registration_id": {
+                    "type": "string"
+                },
+                "b_registration_id": {
+                    "type": "string"
+                },
+                "session_id": {
+                    "type": "string"
+                },
+                "starts_at": {
+                    "type": "string"
+                },
+                "table": {
+                    "description": "1-based",
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
         "httpapi.problem": {
             "type": "object",
             "required": [
@@ -7759,6 +10401,221 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.registrationList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.registrationResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.registrationPatch": {
+            "type": "object",
+            "properties": {
+                "delegates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.delegateBody"
+                    }
+                },
+                "listing_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "max_meetings": {
+                    "type": "integer"
+                },
+                "unavailable": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "httpapi.registrationRequest": {
+            "type": "object",
+            "required": [
+                "delegates"
+            ],
+            "properties": {
+                "delegates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.delegateBody"
+                    }
+                },
+                "institution_id": {
+                    "description": "staff name it; partners register their own",
+                    "type": "string"
+                },
+                "listing_ids": {
+                    "description": "published listings of the institution",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "max_meetings": {
+                    "description": "0: no cap",
+                    "type": "integer"
+                },
+                "unavailable": {
+                    "description": "starts of slots the delegation cannot attend",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "httpapi.registrationResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "delegates",
+                "event_id",
+                "id",
+                "institution_id",
+                "listing_ids",
+                "status",
+                "updated_at",
+                "version"
+            ],
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "delegates": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.delegateBody"
+                    }
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "institution_id": {
+                    "type": "string"
+                },
+                "listing_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "max_meetings": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "registered",
+                        "withdrawn"
+                    ]
+                },
+                "unavailable": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.scheduleBody": {
+            "type": "object",
+            "properties": {
+                "start_over": {
+                    "description": "drop the meetings of earlier runs (pinned ones stay)",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.scheduleResponse": {
+            "type": "object",
+            "required": [
+                "cancelled",
+                "created",
+                "event",
+                "kept",
+                "left_out",
+                "moved",
+                "objective"
+            ],
+            "properties": {
+                "cancelled": {
+                    "type": "integer"
+                },
+                "created": {
+                    "type": "integer"
+                },
+                "event": {
+                    "$ref": "#/definitions/httpapi.eventResponse"
+                },
+                "kept": {
+                    "type": "integer"
+                },
+                "left_out": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.leftOutResponse"
+                    }
+                },
+                "moved": {
+                    "type": "integer"
+                },
+                "objective": {
+                    "type": "number"
+                }
+            }
+        },
+        "httpapi.sectorAgreements": {
+            "type": "object",
+            "required": [
+                "planned",
+                "sector",
+                "signed"
+            ],
+            "properties": {
+                "planned": {
+                    "type": "integer"
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "signed": {
+                    "type": "integer"
+                }
+            }
+        },
         "httpapi.sectorEntry": {
             "type": "object",
             "required": [
@@ -7775,6 +10632,129 @@ const docTemplate = `{
                     "items": {
                         "type": "string"
                     }
+                }
+            }
+        },
+        "httpapi.sessionBody": {
+            "type": "object",
+            "required": [
+                "break_minutes",
+                "ends_at",
+                "sector",
+                "slot_minutes",
+                "starts_at",
+                "tables"
+            ],
+            "properties": {
+                "break_minutes": {
+                    "type": "integer",
+                    "maximum": 240,
+                    "minimum": 0,
+                    "example": 5
+                },
+                "ends_at": {
+                    "type": "string",
+                    "example": "2026-09-18T04:00:00Z"
+                },
+                "id": {
+                    "description": "kept on PATCH to keep the session's meetings; new sessions get one",
+                    "type": "string"
+                },
+                "interpreters": {
+                    "description": "seats per language tag, e.g. {\"zh\": 4, \"vi\": 2}",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "new_energy"
+                },
+                "slot_minutes": {
+                    "type": "integer",
+                    "maximum": 240,
+                    "minimum": 5,
+                    "example": 20
+                },
+                "starts_at": {
+                    "type": "string",
+                    "example": "2026-09-18T01:00:00Z"
+                },
+                "tables": {
+                    "type": "integer",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 40
+                },
+                "title": {
+                    "type": "string",
+                    "example": "New energy matchmaking"
+                }
+            }
+        },
+        "httpapi.sessionResponse": {
+            "type": "object",
+            "required": [
+                "break_minutes",
+                "ends_at",
+                "sector",
+                "slot_minutes",
+                "slots",
+                "starts_at",
+                "tables"
+            ],
+            "properties": {
+                "break_minutes": {
+                    "type": "integer",
+                    "maximum": 240,
+                    "minimum": 0,
+                    "example": 5
+                },
+                "ends_at": {
+                    "type": "string",
+                    "example": "2026-09-18T04:00:00Z"
+                },
+                "id": {
+                    "description": "kept on PATCH to keep the session's meetings; new sessions get one",
+                    "type": "string"
+                },
+                "interpreters": {
+                    "description": "seats per language tag, e.g. {\"zh\": 4, \"vi\": 2}",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "new_energy"
+                },
+                "slot_minutes": {
+                    "type": "integer",
+                    "maximum": 240,
+                    "minimum": 5,
+                    "example": 20
+                },
+                "slots": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.slotResponse"
+                    }
+                },
+                "starts_at": {
+                    "type": "string",
+                    "example": "2026-09-18T01:00:00Z"
+                },
+                "tables": {
+                    "type": "integer",
+                    "maximum": 1000,
+                    "minimum": 1,
+                    "example": 40
+                },
+                "title": {
+                    "type": "string",
+                    "example": "New energy matchmaking"
                 }
             }
         },
@@ -7803,6 +10783,25 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.slotResponse": {
+            "type": "object",
+            "required": [
+                "ends_at",
+                "index",
+                "starts_at"
+            ],
+            "properties": {
+                "ends_at": {
+                    "type": "string"
+                },
+                "index": {
+                    "type": "integer"
+                },
+                "starts_at": {
                     "type": "string"
                 }
             }
@@ -7853,6 +10852,11 @@ const docTemplate = `{
                     "type": "string",
                     "x-nullable": true,
                     "example": "TH"
+                },
+                "event": {
+                    "description": "the event id; null for agreements of no event",
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "institution_type": {
                     "type": "string",

@@ -62,8 +62,13 @@ func TestImportRules(t *testing.T) {
 			t.Errorf("internal/match depends on %s: the engine is a leaf", dep)
 		}
 	}
+	for _, dep := range pkgs["internal/schedule"].deps {
+		if ours(dep) {
+			t.Errorf("internal/schedule depends on %s: the scheduler is a leaf", dep)
+		}
+	}
 	for _, dep := range pkgs["internal/transfer"].deps {
-		if ours(dep) && dep != module+"/internal/match" {
+		if ours(dep) && dep != module+"/internal/match" && dep != module+"/internal/schedule" {
 			t.Errorf("internal/transfer depends on %s: the domain imports no edge", dep)
 		}
 		for _, edge := range []string{"github.com/labstack/echo", "gorm.io/", "github.com/jackc/pgx", "net/http"} {

@@ -31,6 +31,8 @@ type agreementRequest struct {
 	OfferID      string      `json:"offer_id,omitempty"`
 	DemandID     string      `json:"demand_id,omitempty"`
 	EventName    string      `json:"event_name,omitempty" example:"China-ASEAN Technology Transfer Matchmaking, Nanning"`
+	EventID      string      `json:"event_id,omitempty"`         // the matchmaking event it came from
+	EventSession string      `json:"event_session_id,omitempty"` // and its session
 	ValueAmount  *int64      `json:"value_amount,omitempty" example:"1500000"`
 	Currency     string      `json:"currency,omitempty" example:"CNY"`
 	SignedOn     string      `json:"signed_on,omitempty" format:"date" example:"2026-09-18"`
@@ -48,6 +50,7 @@ func parties(ps []partyBody) []transfer.Party {
 func (r agreementRequest) domain() transfer.Agreement {
 	return transfer.Agreement{Title: r.Title, Type: r.Type, Status: r.Status, Sector: r.Sector, Subsector: r.Subsector,
 		Parties: parties(r.Parties), MatchID: r.MatchID, OfferID: r.OfferID, DemandID: r.DemandID, EventName: r.EventName,
+		EventID: r.EventID, EventSessionID: r.EventSession,
 		ValueAmount: r.ValueAmount, Currency: r.Currency, SignedOn: r.SignedOn, Confidential: r.Confidential}
 }
 
@@ -90,6 +93,8 @@ type agreementResponse struct {
 	OfferID           string          `json:"offer_id,omitempty"`
 	DemandID          string          `json:"demand_id,omitempty"`
 	EventName         string          `json:"event_name,omitempty"`
+	EventID           string          `json:"event_id,omitempty"`
+	EventSessionID    string          `json:"event_session_id,omitempty"`
 	ValueAmount       *int64          `json:"value_amount,omitempty"`
 	Currency          string          `json:"currency,omitempty"`
 	SignedOn          string          `json:"signed_on,omitempty" format:"date"`
@@ -109,6 +114,7 @@ func newAgreementResponse(g transfer.Agreement) agreementResponse {
 	}
 	return agreementResponse{ID: g.ID, Title: g.Title, Type: g.Type, Status: g.Status, Sector: g.Sector, Subsector: g.Subsector,
 		Parties: ps, MatchID: g.MatchID, OfferID: g.OfferID, DemandID: g.DemandID, EventName: g.EventName,
+		EventID: g.EventID, EventSessionID: g.EventSessionID,
 		ValueAmount: g.ValueAmount, Currency: g.Currency, SignedOn: g.SignedOn, Confidential: g.Confidential,
 		Confirmed: g.Confirmed, TerminationReason: g.TerminationReason, Version: g.Version, CreatedAt: g.CreatedAt,
 		UpdatedAt: g.UpdatedAt}

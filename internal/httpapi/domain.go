@@ -87,6 +87,30 @@ type (
 		Redeliver(ctx context.Context, a transfer.Actor, endpointID, deliveryID string) (transfer.Delivery, error)
 	}
 
+	// events serves matchmaking events, their delegations, requests, agenda and outcomes.
+	events interface {
+		CreateEvent(ctx context.Context, a transfer.Actor, e transfer.Event) (transfer.Event, error)
+		Event(ctx context.Context, a transfer.Actor, id string) (transfer.Event, error)
+		ListEvents(ctx context.Context, a transfer.Actor, f transfer.EventFilter, r transfer.PageRequest) (transfer.Page[transfer.Event], error)
+		UpdateEvent(ctx context.Context, a transfer.Actor, id string, ifMatch int, patch transfer.EventPatch) (transfer.Event, error)
+		Register(ctx context.Context, a transfer.Actor, eventID string, r transfer.Registration) (transfer.Registration, error)
+		Registrations(ctx context.Context, a transfer.Actor, eventID string, r transfer.PageRequest) (transfer.Page[transfer.Registration], error)
+		UpdateRegistration(ctx context.Context, a transfer.Actor, eventID, id string, ifMatch int, patch transfer.RegistrationPatch) (transfer.Registration, error)
+		WithdrawRegistration(ctx context.Context, a transfer.Actor, eventID, id string) (transfer.Registration, error)
+		RequestMeeting(ctx context.Context, a transfer.Actor, eventID string, req transfer.MeetingRequest) (transfer.MeetingRequest, error)
+		MeetingRequests(ctx context.Context, a transfer.Actor, eventID string, r transfer.PageRequest) (transfer.Page[transfer.MeetingRequest], error)
+		AnswerMeetingRequest(ctx context.Context, a transfer.Actor, eventID, id string, accept bool, note string) (transfer.MeetingRequest, error)
+		Schedule(ctx context.Context, a transfer.Actor, eventID string, opt transfer.ScheduleOptions) (transfer.ScheduleResult, error)
+		Meetings(ctx context.Context, a transfer.Actor, eventID string, f transfer.MeetingFilter) (transfer.Event, []transfer.Meeting, error)
+		Meeting(ctx context.Context, a transfer.Actor, eventID, id string) (transfer.Meeting, error)
+		PinMeeting(ctx context.Context, a transfer.Actor, eventID, regA, regB string, at transfer.MeetingPlace) (transfer.Meeting, error)
+		ChangeMeeting(ctx context.Context, a transfer.Actor, eventID, id string, ifMatch int, ch transfer.MeetingChange) (transfer.Meeting, error)
+		RecordOutcome(ctx context.Context, a transfer.Actor, eventID, id string, o transfer.Outcome) (transfer.Meeting, error)
+		Agenda(ctx context.Context, a transfer.Actor, eventID, regID string) (transfer.Agenda, error)
+		EventStats(ctx context.Context, a transfer.Actor, eventID string) (transfer.EventStats, error)
+		Suggestions(ctx context.Context, a transfer.Actor, eventID, regID string) ([]transfer.MeetingSuggestion, error)
+	}
+
 	// replays keeps the answers of idempotent requests (the idempotent middleware).
 	replays interface {
 		Idempotent(ctx context.Context, a transfer.Actor, key, fingerprint string, run func(ctx context.Context) transfer.StoredResponse) (resp transfer.StoredResponse, replayed bool, err error)

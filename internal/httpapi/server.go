@@ -87,6 +87,7 @@ type Server struct {
 	agreements   agreements
 	webhooks     webhooks
 	lexicon      lexicon
+	events       events
 	replays      replays
 	readiness    readiness
 	tokens       TokenParser
@@ -117,7 +118,7 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s := &Server{echo: e, accounts: svc, institutions: svc, listings: svc, matching: svc, agreements: svc,
-		webhooks: svc, lexicon: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
+		webhooks: svc, lexicon: svc, events: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
 		metrics: newMetrics(prometheus.NewRegistry())}
 	if cfg.ImportSlots <= 0 {
 		cfg.ImportSlots = 2

@@ -27,6 +27,7 @@ type statsRowDoc struct {
 	Year            string           `json:"year,omitempty" extensions:"x-nullable" example:"2026"`
 	Quarter         string           `json:"quarter,omitempty" extensions:"x-nullable" example:"2026-Q3"`
 	Month           string           `json:"month,omitempty" extensions:"x-nullable" example:"2026-09"`
+	Event           string           `json:"event,omitempty" extensions:"x-nullable"` // the event id; null for agreements of no event
 	Count           *int64           `json:"count" extensions:"x-nullable" example:"12"`
 	ValueByCurrency map[string]int64 `json:"value_by_currency" extensions:"x-nullable"`
 	// Suppressed groups hold too few agreements to show to the caller: count

@@ -20,6 +20,8 @@ type agreementRow struct {
 	OfferID           sql.NullString
 	DemandID          sql.NullString
 	EventName         string
+	EventID           sql.NullString
+	EventSessionID    string
 	ValueAmount       *int64
 	Currency          string
 	SignedOn          string
@@ -48,6 +50,7 @@ func (partyRow) TableName() string { return "agreement_parties" }
 func newAgreementRow(g transfer.Agreement) (agreementRow, []partyRow) {
 	r := agreementRow{ID: g.ID, Title: g.Title, Type: g.Type, Status: g.Status, Sector: g.Sector, Subsector: g.Subsector,
 		MatchID: nullString(g.MatchID), OfferID: nullString(g.OfferID), DemandID: nullString(g.DemandID), EventName: g.EventName,
+		EventID: nullString(g.EventID), EventSessionID: g.EventSessionID,
 		ValueAmount: g.ValueAmount, Currency: g.Currency, SignedOn: g.SignedOn, Confidential: g.Confidential,
 		Confirmed: g.Confirmed, TerminationReason: g.TerminationReason, CreatedBy: g.CreatedBy, Version: g.Version,
 		CreatedAt: ts(g.CreatedAt), UpdatedAt: ts(g.UpdatedAt)}
@@ -62,6 +65,7 @@ func newAgreementRow(g transfer.Agreement) (agreementRow, []partyRow) {
 func (r agreementRow) domain(ps []partyRow) transfer.Agreement {
 	g := transfer.Agreement{ID: r.ID, Title: r.Title, Type: r.Type, Status: r.Status, Sector: r.Sector, Subsector: r.Subsector,
 		MatchID: r.MatchID.String, OfferID: r.OfferID.String, DemandID: r.DemandID.String, EventName: r.EventName,
+		EventID: r.EventID.String, EventSessionID: r.EventSessionID,
 		ValueAmount: r.ValueAmount, Currency: r.Currency, SignedOn: r.SignedOn, Confidential: r.Confidential,
 		Confirmed: r.Confirmed, TerminationReason: r.TerminationReason, CreatedBy: r.CreatedBy, Version: r.Version,
 		CreatedAt: r.CreatedAt.Time(), UpdatedAt: r.UpdatedAt.Time()}

@@ -23,6 +23,9 @@ func (s *Store) AgreementStats(ctx context.Context, q transfer.StatsQuery) ([]tr
 	if q.ConfidentialOnly {
 		return s.RawAgreementStats(ctx, q) // the rollups do not split by confidentiality; an index finds these few
 	}
+	if slices.Contains(q.GroupBy, "event") {
+		return s.RawAgreementStats(ctx, q) // the rollups do not keep the event: agreements of events are few
+	}
 	if dims, ok := cubeDimsOf(q); ok {
 		return s.byMonths(ctx, q, func(first, last string, all bool) ([]transfer.StatsPart, error) {
 			return s.cubeStats(ctx, q, dims, first, last, all)
@@ -234,6 +237,8 @@ func (s *Store) RawAgreementStats(ctx context.Context, q transfer.StatsQuery) ([
 			with = append(with, ctes["cor"])
 			from += " JOIN cor ON cor.agreement_id = a.id"
 			exprs = append(exprs, "cor.corridor")
+		case "event":
+			exprs = append(exprs, "COALESCE(CAST(a.event_id AS TEXT), '')")
 		case "institution_type":
 			with = append(with, ctes["dt"])
 			withArgs = append(withArgs, partyArgs...)

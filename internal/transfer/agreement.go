@@ -43,6 +43,8 @@ type Agreement struct {
 	OfferID           string
 	DemandID          string
 	EventName         string
+	EventID           string // the matchmaking event it came from (set at creation)
+	EventSessionID    string // and the session, when known
 	ValueAmount       *int64
 	Currency          string
 	SignedOn          string // YYYY-MM-DD
@@ -185,7 +187,7 @@ func (g Agreement) auditFields() map[string]any {
 		parties[i] = p.InstitutionID + ":" + p.Role
 	}
 	return map[string]any{"title": g.Title, "type": g.Type, "status": g.Status, "sector": g.Sector, "subsector": g.Subsector,
-		"parties": parties, "match_id": g.MatchID, "offer_id": g.OfferID, "demand_id": g.DemandID, "event_name": g.EventName,
+		"parties": parties, "match_id": g.MatchID, "offer_id": g.OfferID, "demand_id": g.DemandID, "event_name": g.EventName, "event_id": g.EventID, "event_session_id": g.EventSessionID,
 		"value_amount": g.ValueAmount, "currency": g.Currency, "signed_on": g.SignedOn, "confidential": g.Confidential,
 		"confirmed": g.Confirmed, "termination_reason": g.TerminationReason}
 }
@@ -244,6 +246,9 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		return Agreement{}, err
 	}
 	if err := s.checkLinks(ctx, a, g); err != nil {
+		return Agreement{}, err
+	}
+	if err := s.checkAgreementEvent(ctx, a, &g); err != nil {
 		return Agreement{}, err
 	}
 	var m *Match

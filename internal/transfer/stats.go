@@ -14,7 +14,7 @@ import (
 // under each of its parties' distinct countries, each sorted pair of them
 // ("CN-TH"; "CN-CN" when all parties share one), and each distinct type.
 var StatsDimensions = []string{"sector", "subsector", "type", "status", "country", "corridor", "institution_type",
-	"year", "quarter", "month"}
+	"year", "quarter", "month", "event"}
 
 // MultiValued reports whether a dimension can count an agreement more than once.
 func MultiValued(dim string) bool {

@@ -32,6 +32,7 @@ type Store interface {
 	RevocationStore
 	ThrottleStore
 	LexiconStore
+	EventStore
 }
 
 // UserStore keeps people's accounts.
