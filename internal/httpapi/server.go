@@ -81,6 +81,7 @@ type Server struct {
 	agreements   agreements
 	webhooks     webhooks
 	replays      replays
+	alerts       alerts
 	readiness    readiness
 	tokens       TokenParser
 	log          *slog.Logger
@@ -109,7 +110,7 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s := &Server{echo: e, accounts: svc, institutions: svc, listings: svc, matching: svc, agreements: svc,
-		webhooks: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
+		webhooks: svc, replays: svc, alerts: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
 		metrics: newMetrics(prometheus.NewRegistry())}
 	if cfg.ImportSlots <= 0 {
 		cfg.ImportSlots = 2
