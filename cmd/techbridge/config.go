@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	mailer "github.com/techbridge/techbridge/internal/mail"
 	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
@@ -32,6 +33,9 @@ type config struct {
 	MatchWeights        match.Weights
 	FXRates             map[string]float64 // units per US dollar
 	StatsMinGroup       int                // k: smaller statistics groups are suppressed for non-staff
+	SMTPURL             string             // empty: no e-mail
+	MailFrom            string
+	PublicURL           string // the base of links in e-mails
 }
 
 // loadConfig reads and validates the environment, reporting every problem at once.
@@ -52,6 +56,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DBMaxConns:    10,
 		ShutdownDelay: 5 * time.Second,
 		StatsMinGroup: 3,
+		SMTPURL:       env("TECHBRIDGE_SMTP_URL", ""),
+		MailFrom:      env("TECHBRIDGE_MAIL_FROM", ""),
+		PublicURL:     env("TECHBRIDGE_PUBLIC_URL", "http://localhost:8080"),
 	}
 	var errs []error
 	var err error
@@ -113,6 +120,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.WebhookAllowedCIDRs, err = parseCIDRs("TECHBRIDGE_WEBHOOK_ALLOWED_CIDRS", getenv); err != nil {
 		errs = append(errs, err)
+	}
+	if c.SMTPURL != "" || c.MailFrom != "" {
+		if _, err := mailer.New(mailer.Config{URL: c.SMTPURL, From: c.MailFrom}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("TECHBRIDGE_PUBLIC_URL %q must be an http(s) URL such as https://techbridge.example.org", c.PublicURL))
 	}
 	return c, errors.Join(errs...)
 }
@@ -213,6 +228,9 @@ func (c config) LogValue() slog.Value {
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.Duration("shutdown_delay", c.ShutdownDelay),
 		slog.Int("stats_min_group", c.StatsMinGroup),
+		slog.String("smtp_url", maskSMTP(c.SMTPURL)),
+		slog.String("mail_from", c.MailFrom),
+		slog.String("public_url", c.PublicURL),
 		slog.Any("match_weights", c.MatchWeights),
 	)
 }
@@ -231,4 +249,19 @@ func maskURL(s string) string {
 		return "(unparseable, masked)"
 	}
 	return u.Redacted()
+}
+
+// maskSMTP hides the password of an SMTP URL.
+func maskSMTP(s string) string {
+	if s == "" {
+		return "(unset: e-mail off)"
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(set, masked)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }

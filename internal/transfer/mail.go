@@ -173,7 +173,7 @@ func (s *Service) mailInstant(u *unit, n Notification) error {
 	if err != nil || ns.EmailMode != MailInstant || usr.Disabled {
 		return err
 	}
-	m := s.renderMail(usr, ns.Language, []Notification{n}, "<"+n.ID+"@techbridge>", u.now)
+	m := s.renderMail(usr, ns.Language, []Notification{n}, n.ID+"@techbridge", u.now)
 	if _, err := u.EnqueueMail(u.ctx, m); err != nil {
 		return err
 	}
@@ -334,7 +334,7 @@ func (s *Service) SendDigests(ctx context.Context) (int, error) {
 				if usr.Disabled {
 					return nil
 				}
-				m := s.renderMail(usr, ns.Language, notes, "<digest-"+p.period+"-"+uid+"@techbridge>", u.now)
+				m := s.renderMail(usr, ns.Language, notes, "digest-"+p.period+"-"+uid+"@techbridge", u.now)
 				if _, err := u.EnqueueMail(ctx, m); err != nil {
 					return err
 				}

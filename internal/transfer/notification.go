@@ -240,9 +240,10 @@ func (s *Service) SyncAlertIndex(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("saved searches changed since %s: %w", since.Format(time.RFC3339), err)
 		}
 		for _, x := range ss {
-			s.alerts.put(x)
+			if s.alerts.put(x) {
+				n++
+			}
 		}
-		n += len(ss)
 		if len(ss) == 0 {
 			break
 		}

@@ -77,16 +77,17 @@ func percolationKey(ss *SavedSearch) string {
 }
 
 // put files a search (or a newer version of it); a deleted one is removed.
-func (p *percolator) put(ss SavedSearch) {
+// It reports whether the version was new to it.
+func (p *percolator) put(ss SavedSearch) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if v, ok := p.versions[ss.ID]; ok && v > ss.Version {
-		return
+	if v, ok := p.versions[ss.ID]; ok && v >= ss.Version {
+		return false
 	}
 	p.versions[ss.ID] = ss.Version
 	p.removeLocked(ss.ID)
 	if ss.Deleted {
-		return
+		return true
 	}
 	if ss.Type == SearchWatch {
 		m := p.watches[ss.WatchListingID]
@@ -97,7 +98,7 @@ func (p *percolator) put(ss SavedSearch) {
 		c := ss
 		m[ss.ID] = &c
 		p.keyOf[ss.ID] = "w:" + ss.WatchListingID
-		return
+		return true
 	}
 	c := ss
 	c.terms = match.ParseSearch(c.Q)
@@ -109,6 +110,7 @@ func (p *percolator) put(ss SavedSearch) {
 	}
 	m[ss.ID] = &c
 	p.keyOf[ss.ID] = key
+	return true
 }
 
 func (p *percolator) removeLocked(id string) {

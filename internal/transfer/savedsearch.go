@@ -17,7 +17,7 @@ import (
 // scoring at least MinScore).
 const (
 	SearchTypeSearch = "search"
-	SearchWatch  = "watch"
+	SearchWatch      = "watch"
 )
 
 // SavedSearch is a search someone keeps so as to hear of new listings that
