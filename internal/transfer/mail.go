@@ -82,7 +82,7 @@ type Mailer interface {
 }
 
 // mailRetryDelays: about a day of retries in all, like webhooks.
-var mailRetryDelays = []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute, 30 * time.Minute, time.Hour,
+var mailRetryDelays = []time.Duration{5 * time.Second, 30 * time.Second, 2 * time.Minute, 10 * time.Minute, 30 * time.Minute, time.Hour,
 	2 * time.Hour, 4 * time.Hour, 8 * time.Hour}
 
 // MaxMailAttempts is how often a message is tried before it fails for good.
