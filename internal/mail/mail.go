@@ -50,7 +50,7 @@ func New(cfg Config) (*Sender, error) {
 	}
 	timeout := cfg.Timeout
 	if timeout == 0 {
-		timeout = 30 * time.Second
+		timeout = 20 * time.Second
 	}
 	opts := []gomail.Option{gomail.WithTimeout(timeout)}
 	port := 587

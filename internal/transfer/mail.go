@@ -89,8 +89,8 @@ var mailRetryDelays = []time.Duration{5 * time.Second, 30 * time.Second, 2 * tim
 var MaxMailAttempts = len(mailRetryDelays) + 1
 
 const (
-	mailLease = 2 * time.Minute
-	mailBatch = 8
+	mailLease = time.Minute
+	mailBatch = 2 // each send may take the 20 s SMTP timeout: two fit the lease with room to spare
 )
 
 // NotificationSettingsOf returns the caller's e-mail settings.
