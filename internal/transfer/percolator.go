@@ -29,9 +29,16 @@ func newPercolator() *percolator {
 		watches: map[string]map[string]*SavedSearch{}, versions: map[string]int{}}
 }
 
-// prefixRunes is how much of a term a prefix search is filed under: the
-// shortest prefix a search accepts (see match.ParseSearch).
-const prefixRunes = 3
+// A search still being typed ("sol" for "solar") is filed under what was
+// typed, up to maxPrefixRunes; a listing offers every prefix of its terms
+// from minPrefixRunes (the shortest match.ParseSearch accepts) to
+// maxPrefixRunes. Filing under the whole prefix rather than its first
+// three letters keeps a bucket to the searches that share it ("solar"),
+// not all that share a common start ("sol…", "con…").
+const (
+	minPrefixRunes = 3
+	maxPrefixRunes = 8
+)
 
 func runePrefix(s string, n int) string {
 	i := 0
@@ -63,7 +70,7 @@ func percolationKey(ss *SavedSearch) string {
 	case best != "":
 		return k + "t:" + best
 	case len(terms) > 0: // only a prefix
-		return k + "p:" + runePrefix(terms[len(terms)-1], prefixRunes)
+		return k + "p:" + runePrefix(terms[len(terms)-1], maxPrefixRunes)
 	case ss.Subsector != "":
 		return k + "ss:" + ss.Subsector
 	case ss.Sector != "":
@@ -160,8 +167,8 @@ func (f *listingFacts) keys() []string {
 	prefixes := map[string]bool{}
 	for t := range f.terms {
 		out = append(out, k+"t:"+t)
-		if utf8.RuneCountInString(t) >= prefixRunes {
-			if p := runePrefix(t, prefixRunes); !prefixes[p] {
+		for n := minPrefixRunes; n <= min(maxPrefixRunes, utf8.RuneCountInString(t)); n++ {
+			if p := runePrefix(t, n); !prefixes[p] {
 				prefixes[p] = true
 				out = append(out, k+"p:"+p)
 			}
