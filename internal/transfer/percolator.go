@@ -18,15 +18,25 @@ import (
 // evaluated in full. Watches are filed by the listing they watch.
 type percolator struct {
 	mu       sync.RWMutex
-	byKey    map[string]map[string]*SavedSearch // key → id → search
-	keyOf    map[string]string                  // search id → its key
+	byKey    map[pkey]map[string]*SavedSearch // key → id → search
+	keyOf    map[string]pkey                  // search id → its key
 	watches  map[string]map[string]*SavedSearch // watched listing id → id → watch
 	versions map[string]int
 }
 
 func newPercolator() *percolator {
-	return &percolator{byKey: map[string]map[string]*SavedSearch{}, keyOf: map[string]string{},
+	return &percolator{byKey: map[pkey]map[string]*SavedSearch{}, keyOf: map[string]pkey{},
 		watches: map[string]map[string]*SavedSearch{}, versions: map[string]int{}}
+}
+
+// pkey is a key searches are filed under: the kind of listing, what the
+// condition is about (t term, p prefix, S subsector, s sector, c country,
+// m transfer mode, * nothing, w the watched listing) and its value. A
+// struct rather than a joined string, so that looking one up allocates nothing.
+type pkey struct {
+	kind Kind
+	tag  byte
+	v    string
 }
 
 // A search still being typed ("sol" for "solar") is filed under what was
@@ -54,8 +64,8 @@ func runePrefix(s string, n int) string {
 // percolationKey is the key a search is filed under. A longer term is
 // taken as rarer; structured filters come after text because a subsector
 // holds thousands of listings where a word holds few.
-func percolationKey(ss *SavedSearch) string {
-	k := string(ss.Kind) + "|"
+func percolationKey(ss *SavedSearch) pkey {
+	k := ss.Kind
 	terms := ss.terms.Terms
 	best := ""
 	for i, t := range terms {
@@ -68,19 +78,19 @@ func percolationKey(ss *SavedSearch) string {
 	}
 	switch {
 	case best != "":
-		return k + "t:" + best
+		return pkey{k, 't', best}
 	case len(terms) > 0: // only a prefix
-		return k + "p:" + runePrefix(terms[len(terms)-1], maxPrefixRunes)
+		return pkey{k, 'p', runePrefix(terms[len(terms)-1], maxPrefixRunes)}
 	case ss.Subsector != "":
-		return k + "ss:" + ss.Subsector
+		return pkey{k, 'S', ss.Subsector}
 	case ss.Sector != "":
-		return k + "s:" + ss.Sector
+		return pkey{k, 's', ss.Sector}
 	case ss.Country != "":
-		return k + "c:" + ss.Country
+		return pkey{k, 'c', ss.Country}
 	case ss.TransferMode != "":
-		return k + "m:" + ss.TransferMode
+		return pkey{k, 'm', ss.TransferMode}
 	}
-	return k + "*"
+	return pkey{k, '*', ""}
 }
 
 // put files a search (or a newer version of it); a deleted one is removed.
@@ -104,7 +114,7 @@ func (p *percolator) put(ss SavedSearch) bool {
 		}
 		c := ss
 		m[ss.ID] = &c
-		p.keyOf[ss.ID] = "w:" + ss.WatchListingID
+		p.keyOf[ss.ID] = pkey{tag: 'w', v: ss.WatchListingID}
 		return true
 	}
 	c := ss
@@ -126,10 +136,10 @@ func (p *percolator) removeLocked(id string) {
 		return
 	}
 	delete(p.keyOf, id)
-	if w, ok := strings.CutPrefix(key, "w:"); ok {
-		delete(p.watches[w], id)
-		if len(p.watches[w]) == 0 {
-			delete(p.watches, w)
+	if key.tag == 'w' {
+		delete(p.watches[key.v], id)
+		if len(p.watches[key.v]) == 0 {
+			delete(p.watches, key.v)
 		}
 		return
 	}
@@ -155,22 +165,23 @@ func newListingFacts(l Listing, country string) *listingFacts {
 }
 
 // keys lists every key a search the listing satisfies may be filed under.
-func (f *listingFacts) keys() []string {
-	k := string(f.l.Kind) + "|"
-	out := []string{k + "*", k + "s:" + f.l.Sector, k + "c:" + f.country}
+func (f *listingFacts) keys() []pkey {
+	k := f.l.Kind
+	out := make([]pkey, 0, 4+len(f.l.TransferModes)+len(f.terms)*4)
+	out = append(out, pkey{k, '*', ""}, pkey{k, 's', f.l.Sector}, pkey{k, 'c', f.country})
 	if f.l.Subsector != "" {
-		out = append(out, k+"ss:"+f.l.Subsector)
+		out = append(out, pkey{k, 'S', f.l.Subsector})
 	}
 	for _, m := range f.l.TransferModes {
-		out = append(out, k+"m:"+m)
+		out = append(out, pkey{k, 'm', m})
 	}
 	prefixes := map[string]bool{}
 	for t := range f.terms {
-		out = append(out, k+"t:"+t)
+		out = append(out, pkey{k, 't', t})
 		for n := minPrefixRunes; n <= min(maxPrefixRunes, utf8.RuneCountInString(t)); n++ {
 			if p := runePrefix(t, n); !prefixes[p] {
 				prefixes[p] = true
-				out = append(out, k+"p:"+p)
+				out = append(out, pkey{k, 'p', p})
 			}
 		}
 	}
