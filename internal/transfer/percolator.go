@@ -18,8 +18,8 @@ import (
 // evaluated in full. Watches are filed by the listing they watch.
 type percolator struct {
 	mu       sync.RWMutex
-	byKey    map[pkey]map[string]*SavedSearch // key → id → search
-	keyOf    map[string]pkey                  // search id → its key
+	byKey    map[pkey]map[string]*SavedSearch   // key → id → search
+	keyOf    map[string]pkey                    // search id → its key
 	watches  map[string]map[string]*SavedSearch // watched listing id → id → watch
 	versions map[string]int
 }

@@ -2,12 +2,12 @@ package transfer
 
 import (
 	"fmt"
-	"runtime"
-	"syscall"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
