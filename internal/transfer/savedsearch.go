@@ -206,12 +206,12 @@ func (s *Service) CreateSavedSearch(ctx context.Context, a Actor, in SavedSearch
 		if n >= int64(MaxSavedSearches) {
 			return Errorf(ErrConflict, "you keep %d saved searches already, the most allowed; delete one first", n)
 		}
+		u.searches = append(u.searches, ss)
 		return u.CreateSavedSearch(ctx, ss)
 	})
 	if err != nil {
 		return SavedSearch{}, fmt.Errorf("create saved search: %w", err)
 	}
-	s.alerts.put(ss)
 	return ss, nil
 }
 
@@ -308,10 +308,12 @@ func (s *Service) UpdateSavedSearch(ctx context.Context, a Actor, id string, ifM
 	}
 	ss.Version++
 	ss.UpdatedAt = s.now()
-	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateSavedSearch(ctx, ss) }); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error {
+		u.searches = append(u.searches, ss)
+		return u.UpdateSavedSearch(ctx, ss)
+	}); err != nil {
 		return SavedSearch{}, fmt.Errorf("update saved search %s: %w", id, err)
 	}
-	s.alerts.put(ss)
 	return ss, nil
 }
 
@@ -328,9 +330,11 @@ func (s *Service) DeleteSavedSearch(ctx context.Context, a Actor, id string) err
 	ss.Deleted = true
 	ss.Version++
 	ss.UpdatedAt = s.now()
-	if err := s.write(ctx, a, func(u *unit) error { return u.UpdateSavedSearch(ctx, ss) }); err != nil {
+	if err := s.write(ctx, a, func(u *unit) error {
+		u.searches = append(u.searches, ss)
+		return u.UpdateSavedSearch(ctx, ss)
+	}); err != nil {
 		return fmt.Errorf("delete saved search %s: %w", id, err)
 	}
-	s.alerts.put(ss)
 	return nil
 }

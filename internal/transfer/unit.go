@@ -32,6 +32,7 @@ type unit struct {
 	alerting   []Listing     // published or changed while published: saved searches are evaluated
 	notes      []pendingNote // notifications to raise
 	mailQueued bool          // e-mail was queued: wake the mail loop
+	searches   []SavedSearch // saved searches written: into this process's percolator after commit
 }
 
 // pendingEvent is a webhook event waiting for the commit: to the active
@@ -73,6 +74,9 @@ func (s *Service) write(ctx context.Context, a Actor, fn func(u *unit) error) er
 		}
 		if done.mailQueued {
 			s.wakeMail()
+		}
+		for _, ss := range done.searches {
+			s.alerts.put(ss)
 		}
 	}
 	if amb := ambientOf(ctx); amb != nil {
