@@ -471,3 +471,35 @@ func decodeHeader(s string) string {
 	}
 	return out
 }
+
+// The owner is read as they stand at evaluation time: a disabled person's
+// searches raise nothing, and a partner moved to the listing's institution
+// hears nothing of its own institution's listing.
+func TestAlertsFollowTheOwnerAsTheyStandNow(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		api.do("analyst", "POST", "/api/v1/saved-searches", map[string]any{"name": "Dryers", "type": "search", "kind": "offer",
+			"q": "dryer"}).want(201)
+		api.do("partner", "POST", "/api/v1/saved-searches", map[string]any{"name": "Dryers", "type": "search", "kind": "offer",
+			"q": "dryer"}).want(201)
+		admin := api.admin.Actor()
+		if _, err := api.svc.UpdateUser(ctx, admin, api.analyst.ID, 0, transfer.UserPatch{Disabled: ptr(true)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := api.svc.UpdateUser(ctx, admin, api.partner.ID, 0, transfer.UserPatch{InstitutionID: ptr(api.otherInst.ID)}); err != nil {
+			t.Fatal(err)
+		}
+		l := api.publishOffer(api.otherInst.ID, "Heat-pump dryer for cassava chips", "public")
+		for _, who := range []string{api.analyst.ID, api.partner.ID} {
+			p, err := api.svc.Notifications(ctx, transfer.Actor{ID: who, Kind: transfer.ActorUser, Role: transfer.RoleAnalyst},
+				transfer.NotificationFilter{}, transfer.PageRequest{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range p.Items {
+				if n.Type == "alert.matched" {
+					t.Errorf("%s alerted of %s", who, l.ID)
+				}
+			}
+		}
+	})
+}
