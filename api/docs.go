@@ -4393,6 +4393,77 @@ const docTemplate = `{
                 }
             }
         },
+        "/mail/deliveries": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first: every e-mail with its attempts and the last SMTP error; status=failed shows what gave up, status=pending what waits for a retry.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "The mail outbox (staff)",
+                "operationId": "listMailDeliveries",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "pending, sent or failed",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size (max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.mailList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
         "/matches": {
             "get": {
                 "security": [
@@ -4903,6 +4974,117 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/notification-settings": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "How notifications reach you by e-mail: each at once (instant), a daily or weekly digest, or none; in English or Simplified Chinese. The default is a daily digest in English. Machine clients receive no e-mail (403).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Your e-mail settings",
+                "operationId": "getNotificationSettings",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.notificationSettingsResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Change your e-mail settings",
+                "operationId": "updateNotificationSettings",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.notificationSettingsPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.notificationSettingsResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
         "/me/password": {
             "post": {
                 "security": [
@@ -4960,6 +5142,193 @@ const docTemplate = `{
                     },
                     "429": {
                         "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first: alerts from saved searches (alert.matched) and workflow events (listing.published, listing.rejected with the reason, listing.submitted for staff, match.introduced, match.interest, agreement.recorded).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Your notifications",
+                "operationId": "listNotifications",
+                "parameters": [
+                    {
+                        "type": "boolean",
+                        "description": "only unread ones",
+                        "name": "unread",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size (max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.notificationList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications/read-all": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Mark all notifications read",
+                "operationId": "markAllNotificationsRead",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.markedCount"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications/unread-count": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Count unread notifications",
+                "operationId": "countUnreadNotifications",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.unreadCount"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/notifications/{id}/read": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Mark a notification read",
+                "operationId": "markNotificationRead",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "notification id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.notificationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -6081,6 +6450,324 @@ const docTemplate = `{
                 }
             }
         },
+        "/saved-searches": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Your own; partners see their institution's; staff see everyone's (owner_id narrows).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "List saved searches",
+                "operationId": "listSavedSearches",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "search or watch",
+                        "name": "type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "staff: one owner's",
+                        "name": "owner_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "default": 20,
+                        "description": "page size (max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.savedSearchList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "type=search keeps the list filters and text q over offers or demands (kind); type=watch follows one of your institution's listings (listing_id) and alerts when a new counterpart scores at least min_score (default 60). Each new listing that fits raises one alert.matched notification, once ever per search and listing, and only for listings the owner may see. One owner keeps at most 100.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Save a search or watch a listing",
+                "operationId": "createSavedSearch",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "makes a retry return the first response instead of creating again",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the search",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.savedSearchRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.savedSearchResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/saved-searches/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A search you may not see answers like a missing one.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Get a saved search",
+                "operationId": "getSavedSearch",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "saved search id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.savedSearchResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Its owner or staff; no more alerts come from it.",
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Delete a saved search",
+                "operationId": "deleteSavedSearch",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "saved search id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Its owner or staff change the name and filters (a watch: min_score). Type, kind and the watched listing stay.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Change a saved search",
+                "operationId": "updateSavedSearch",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "saved search id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "ETag of the version you changed",
+                        "name": "If-Match",
+                        "in": "header"
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.savedSearchPatch"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.savedSearchResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
         "/stats/agreements": {
             "get": {
                 "security": [
@@ -6239,6 +6926,36 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            }
+        },
+        "/unsubscribe": {
+            "post": {
+                "description": "The target of the List-Unsubscribe header of every e-mail (RFC 8058): a POST with the signed token turns the person's e-mail off, with no login. Mail clients send the body List-Unsubscribe=One-Click; the body is not needed.",
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "One-click unsubscribe",
+                "operationId": "unsubscribe",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the token of the e-mail's link",
+                        "name": "token",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "204": {
+                        "description": "No Content"
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -9349,6 +10066,95 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.mailList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.mailResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.mailResponse": {
+            "type": "object",
+            "required": [
+                "attempts",
+                "created_at",
+                "id",
+                "message_id",
+                "status",
+                "subject",
+                "to",
+                "user_id"
+            ],
+            "properties": {
+                "attempts": {
+                    "type": "integer"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "last_error": {
+                    "type": "string"
+                },
+                "message_id": {
+                    "type": "string"
+                },
+                "next_attempt_at": {
+                    "type": "string"
+                },
+                "sent_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "sent",
+                        "failed"
+                    ]
+                },
+                "subject": {
+                    "type": "string"
+                },
+                "to": {
+                    "type": "string"
+                },
+                "user_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "httpapi.markedCount": {
+            "type": "object",
+            "required": [
+                "marked"
+            ],
+            "properties": {
+                "marked": {
+                    "type": "integer"
+                }
+            }
+        },
         "httpapi.matchList": {
             "type": "object",
             "required": [
@@ -9813,6 +10619,125 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 1000,
                     "example": "duplicate of an existing offer"
+                }
+            }
+        },
+        "httpapi.notificationList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.notificationResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.notificationResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "data",
+                "id",
+                "read",
+                "title",
+                "type"
+            ],
+            "properties": {
+                "body": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "data": {
+                    "type": "object",
+                    "additionalProperties": {}
+                },
+                "id": {
+                    "type": "string"
+                },
+                "read": {
+                    "type": "boolean"
+                },
+                "read_at": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string",
+                    "example": "alert.matched"
+                }
+            }
+        },
+        "httpapi.notificationSettingsPatch": {
+            "type": "object",
+            "properties": {
+                "email_mode": {
+                    "type": "string",
+                    "enum": [
+                        "instant",
+                        "daily",
+                        "weekly",
+                        "none"
+                    ]
+                },
+                "language": {
+                    "type": "string",
+                    "enum": [
+                        "en",
+                        "zh-Hans"
+                    ]
+                }
+            }
+        },
+        "httpapi.notificationSettingsResponse": {
+            "type": "object",
+            "required": [
+                "email_mode",
+                "language",
+                "mail_enabled",
+                "version"
+            ],
+            "properties": {
+                "email_mode": {
+                    "type": "string",
+                    "enum": [
+                        "instant",
+                        "daily",
+                        "weekly",
+                        "none"
+                    ]
+                },
+                "language": {
+                    "type": "string",
+                    "enum": [
+                        "en",
+                        "zh-Hans"
+                    ]
+                },
+                "mail_enabled": {
+                    "description": "false: this server sends no e-mail (no SMTP configured)",
+                    "type": "boolean"
+                },
+                "version": {
+                    "type": "integer"
                 }
             }
         },
@@ -10550,6 +11475,214 @@ const docTemplate = `{
                 }
             }
         },
+        "httpapi.savedSearchList": {
+            "type": "object",
+            "required": [
+                "items",
+                "total"
+            ],
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/httpapi.savedSearchResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "total": {
+                    "type": "integer"
+                },
+                "total_estimated": {
+                    "description": "TotalEstimated is set when total is an estimate (lists of listings\ncount exactly up to 10,000 matches; beyond, Postgres gives the\nplanner's estimate and SQLite the lower bound 10,000).",
+                    "type": "boolean"
+                }
+            }
+        },
+        "httpapi.savedSearchPatch": {
+            "type": "object",
+            "properties": {
+                "country": {
+                    "type": "string"
+                },
+                "language": {
+                    "type": "string"
+                },
+                "min_score": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "q": {
+                    "type": "string"
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "subsector": {
+                    "type": "string"
+                },
+                "transfer_mode": {
+                    "type": "string"
+                },
+                "trl_max": {
+                    "type": "integer"
+                },
+                "trl_min": {
+                    "type": "integer"
+                }
+            }
+        },
+        "httpapi.savedSearchRequest": {
+            "type": "object",
+            "required": [
+                "name",
+                "type"
+            ],
+            "properties": {
+                "country": {
+                    "description": "of the listing's institution",
+                    "type": "string",
+                    "example": "CN"
+                },
+                "kind": {
+                    "description": "search: the listings searched",
+                    "type": "string",
+                    "enum": [
+                        "offer",
+                        "demand"
+                    ],
+                    "example": "offer"
+                },
+                "language": {
+                    "type": "string"
+                },
+                "listing_id": {
+                    "description": "watch: one of your institution's listings",
+                    "type": "string"
+                },
+                "min_score": {
+                    "description": "watch: 0–100, default 60",
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string",
+                    "maxLength": 200,
+                    "example": "Solar storage in Vietnam"
+                },
+                "q": {
+                    "type": "string",
+                    "example": "battery"
+                },
+                "sector": {
+                    "type": "string",
+                    "example": "new_energy"
+                },
+                "subsector": {
+                    "type": "string",
+                    "example": "energy_storage"
+                },
+                "transfer_mode": {
+                    "type": "string"
+                },
+                "trl_max": {
+                    "type": "integer"
+                },
+                "trl_min": {
+                    "type": "integer"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "search",
+                        "watch"
+                    ],
+                    "example": "search"
+                }
+            }
+        },
+        "httpapi.savedSearchResponse": {
+            "type": "object",
+            "required": [
+                "created_at",
+                "id",
+                "kind",
+                "name",
+                "owner_id",
+                "type",
+                "updated_at",
+                "version"
+            ],
+            "properties": {
+                "country": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "institution_id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "offer",
+                        "demand"
+                    ]
+                },
+                "language": {
+                    "type": "string"
+                },
+                "listing_id": {
+                    "type": "string"
+                },
+                "min_score": {
+                    "type": "integer"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "owner_id": {
+                    "type": "string"
+                },
+                "q": {
+                    "type": "string"
+                },
+                "sector": {
+                    "type": "string"
+                },
+                "subsector": {
+                    "type": "string"
+                },
+                "transfer_mode": {
+                    "type": "string"
+                },
+                "trl_max": {
+                    "type": "integer"
+                },
+                "trl_min": {
+                    "type": "integer"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "search",
+                        "watch"
+                    ]
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
         "httpapi.scheduleBody": {
             "type": "object",
             "properties": {
@@ -11044,6 +12177,17 @@ const docTemplate = `{
                     "type": "string",
                     "maxLength": 200,
                     "example": "ระบบกักเก็บพลังงานแบตเตอรี่ลิเธียมไอรอนฟอสเฟต"
+                }
+            }
+        },
+        "httpapi.unreadCount": {
+            "type": "object",
+            "required": [
+                "unread"
+            ],
+            "properties": {
+                "unread": {
+                    "type": "integer"
                 }
             }
         },

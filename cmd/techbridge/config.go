@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	mailer "github.com/techbridge/techbridge/internal/mail"
 	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
@@ -33,6 +34,8 @@ type config struct {
 	MatchWeights        match.Weights
 	FXRates             map[string]float64 // units per US dollar
 	StatsMinGroup       int                // k: smaller statistics groups are suppressed for non-staff
+	SMTPURL             string             // empty: no e-mail
+	MailFrom            string
 }
 
 // loadConfig reads and validates the environment, reporting every problem at once.
@@ -53,6 +56,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DBMaxConns:    10,
 		ShutdownDelay: 5 * time.Second,
 		StatsMinGroup: 3,
+		SMTPURL:       env("TECHBRIDGE_SMTP_URL", ""),
+		MailFrom:      env("TECHBRIDGE_MAIL_FROM", ""),
 	}
 	var errs []error
 	var err error
@@ -123,7 +128,25 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.WebhookAllowedCIDRs, err = parseCIDRs("TECHBRIDGE_WEBHOOK_ALLOWED_CIDRS", getenv); err != nil {
 		errs = append(errs, err)
 	}
+	if c.SMTPURL != "" || c.MailFrom != "" {
+		if _, err := mailer.New(mailer.Config{URL: c.SMTPURL, From: c.MailFrom}); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return c, errors.Join(errs...)
+}
+
+// linkBase is the origin that links in e-mails start with:
+// TECHBRIDGE_PUBLIC_URL, else this process on localhost at its port.
+func (c config) linkBase() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	port := "8080"
+	if _, p, err := net.SplitHostPort(c.Addr); err == nil && p != "" {
+		port = p
+	}
+	return "http://localhost:" + port
 }
 
 func splitList(s string) []string {
@@ -223,6 +246,8 @@ func (c config) LogValue() slog.Value {
 		slog.Int("db_max_conns", c.DBMaxConns),
 		slog.Duration("shutdown_delay", c.ShutdownDelay),
 		slog.Int("stats_min_group", c.StatsMinGroup),
+		slog.String("smtp_url", maskSMTP(c.SMTPURL)),
+		slog.String("mail_from", c.MailFrom),
 		slog.Any("match_weights", c.MatchWeights),
 	)
 }
@@ -241,4 +266,19 @@ func maskURL(s string) string {
 		return "(unparseable, masked)"
 	}
 	return u.Redacted()
+}
+
+// maskSMTP hides the password of an SMTP URL.
+func maskSMTP(s string) string {
+	if s == "" {
+		return "(unset: e-mail off)"
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(set, masked)"
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }

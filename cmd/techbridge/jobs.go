@@ -51,6 +51,19 @@ func startJobs(ctx context.Context, svc *transfer.Service, log *slog.Logger) {
 		return 0, err // the count is the table's size, not news
 	})
 	go repeat(ctx, log, "purge login attempts", 10*time.Minute, nil, svc.PurgeAttempts)
+	go repeat(ctx, log, "sync saved searches", time.Second, nil, svc.SyncAlertIndex)
+	go repeat(ctx, log, "assemble mail digests", time.Minute, nil, svc.SendDigests)
+	go repeat(ctx, log, "deliver mail", 5*time.Second, svc.MailWake(), func(ctx context.Context) (int, error) {
+		total := 0
+		for ctx.Err() == nil {
+			n, err := svc.DeliverMail(ctx)
+			total += n
+			if n == 0 || err != nil {
+				return total, err
+			}
+		}
+		return total, nil
+	})
 	go repeat(ctx, log, "deliver webhooks", time.Second, svc.WebhookWake(), func(ctx context.Context) (int, error) {
 		total := 0
 		for ctx.Err() == nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -22,6 +23,7 @@ import (
 	"github.com/techbridge/techbridge/internal/auth"
 	"github.com/techbridge/techbridge/internal/console"
 	"github.com/techbridge/techbridge/internal/httpapi"
+	mailer "github.com/techbridge/techbridge/internal/mail"
 	"github.com/techbridge/techbridge/internal/match"
 	"github.com/techbridge/techbridge/internal/store"
 	"github.com/techbridge/techbridge/internal/transfer"
@@ -140,9 +142,18 @@ func openApp(ctx context.Context, cfg config) (*app, error) {
 		st.Close()
 		return nil, err
 	}
+	var mail transfer.Mailer
+	if cfg.SMTPURL != "" {
+		if mail, err = mailer.New(mailer.Config{URL: cfg.SMTPURL, From: cfg.MailFrom}); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	mailKey := sha256.Sum256(append([]byte("techbridge unsubscribe\x00"), secret...))
 	svc, err := transfer.NewService(st, auth.DefaultArgon2, tokens, transfer.Config{Matcher: engine,
 		Webhooks: webhook.NewSender(guard, webhookTimeout), CheckWebhookURL: guard.CheckURL,
-		AccessTokenTTL: accessTokenTTL, StatsMinGroup: cfg.StatsMinGroup})
+		AccessTokenTTL: accessTokenTTL, StatsMinGroup: cfg.StatsMinGroup,
+		Mailer: mail, MailKey: mailKey[:], PublicURL: cfg.linkBase()})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -198,6 +209,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}
 	defer a.store.Close()
 	log.Info("database ready", "dialect", a.store.Dialect())
+	if err := a.svc.BuildAlertIndex(ctx); err != nil {
+		return err
+	}
+	if a.svc.MailEnabled() {
+		log.Info("e-mail on", "smtp_url", maskSMTP(cfg.SMTPURL), "from", cfg.MailFrom)
+	} else {
+		log.Info("e-mail off: set TECHBRIDGE_SMTP_URL and TECHBRIDGE_MAIL_FROM to send notifications by e-mail")
+	}
 	// The index builds while the server listens; /readyz answers 503
 	// "building index" until it is done.
 	built := startIndexBuild(ctx, a.svc, log)

@@ -135,6 +135,9 @@ func TestEndToEnd(t *testing.T) {
 			} else {
 				res.Body.Close()
 			}
+			if !strings.Contains(srv.stderr.String(), "e-mail off: set TECHBRIDGE_SMTP_URL") {
+				t.Error("the start log does not say that e-mail is off")
+			}
 			status, inst := call(t, "POST", srv.base+"/api/v1/institutions", access, map[string]any{"name": "Mahidol University", "country": "TH", "type": "university"})
 			if status != 201 {
 				t.Fatalf("create institution: %d %v", status, inst)

@@ -110,6 +110,23 @@ type (
 		EventStats(ctx context.Context, a transfer.Actor, eventID string) (transfer.EventStats, error)
 		Suggestions(ctx context.Context, a transfer.Actor, eventID, regID string) ([]transfer.MeetingSuggestion, error)
 	}
+	// alerts serves saved searches, notifications and e-mail settings.
+	alerts interface {
+		CreateSavedSearch(ctx context.Context, a transfer.Actor, in transfer.SavedSearchInput) (transfer.SavedSearch, error)
+		SavedSearch(ctx context.Context, a transfer.Actor, id string) (transfer.SavedSearch, error)
+		ListSavedSearches(ctx context.Context, a transfer.Actor, f transfer.SavedSearchFilter, r transfer.PageRequest) (transfer.Page[transfer.SavedSearch], error)
+		UpdateSavedSearch(ctx context.Context, a transfer.Actor, id string, ifMatch int, patch transfer.SavedSearchPatch) (transfer.SavedSearch, error)
+		DeleteSavedSearch(ctx context.Context, a transfer.Actor, id string) error
+		Notifications(ctx context.Context, a transfer.Actor, f transfer.NotificationFilter, r transfer.PageRequest) (transfer.Page[transfer.Notification], error)
+		UnreadNotifications(ctx context.Context, a transfer.Actor) (int64, error)
+		MarkNotificationRead(ctx context.Context, a transfer.Actor, id string) (transfer.Notification, error)
+		MarkAllNotificationsRead(ctx context.Context, a transfer.Actor) (int64, error)
+		NotificationSettingsOf(ctx context.Context, a transfer.Actor) (transfer.NotificationSettings, error)
+		UpdateNotificationSettings(ctx context.Context, a transfer.Actor, ifMatch int, patch transfer.NotificationSettingsPatch) (transfer.NotificationSettings, error)
+		MailEnabled() bool
+		Unsubscribe(ctx context.Context, token string) error
+		MailDeliveries(ctx context.Context, a transfer.Actor, f transfer.MailFilter, r transfer.PageRequest) (transfer.Page[transfer.Mail], error)
+	}
 
 	// replays keeps the answers of idempotent requests (the idempotent middleware).
 	replays interface {

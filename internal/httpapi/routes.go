@@ -175,4 +175,18 @@ func (s *Server) routes(cfg Config) {
 	v1.POST("/webhooks/:id/test", s.testWebhook, write...)
 	v1.GET("/webhooks/:id/deliveries", s.webhookDeliveries, signedIn...)
 	v1.POST("/webhooks/:id/deliveries/:delivery_id/redeliver", s.redeliverWebhook, write...)
+
+	v1.POST("/saved-searches", s.createSavedSearch, write...)
+	v1.GET("/saved-searches", s.listSavedSearches, signedIn...)
+	v1.GET("/saved-searches/:id", s.getSavedSearch, signedIn...)
+	v1.PATCH("/saved-searches/:id", s.updateSavedSearch, signedIn...)
+	v1.DELETE("/saved-searches/:id", s.deleteSavedSearch, signedIn...)
+	v1.GET("/notifications", s.listNotifications, signedIn...)
+	v1.GET("/notifications/unread-count", s.unreadNotifications, signedIn...)
+	v1.POST("/notifications/read-all", s.readAllNotifications, write...)
+	v1.POST("/notifications/:id/read", s.readNotification, write...)
+	v1.GET("/me/notification-settings", s.getNotificationSettings, signedIn...)
+	v1.PATCH("/me/notification-settings", s.updateNotificationSettings, signedIn...)
+	v1.POST("/unsubscribe", s.unsubscribe, public...) // RFC 8058 one-click: the signed token is the authority
+	v1.GET("/mail/deliveries", s.listMail, signedIn...)
 }

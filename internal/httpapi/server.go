@@ -89,6 +89,7 @@ type Server struct {
 	lexicon      lexicon
 	events       events
 	replays      replays
+	alerts       alerts
 	readiness    readiness
 	tokens       TokenParser
 	log          *slog.Logger
@@ -118,7 +119,7 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 	e.HidePort = true
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s := &Server{echo: e, accounts: svc, institutions: svc, listings: svc, matching: svc, agreements: svc,
-		webhooks: svc, lexicon: svc, events: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
+		webhooks: svc, lexicon: svc, events: svc, alerts: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,
 		metrics: newMetrics(prometheus.NewRegistry())}
 	if cfg.ImportSlots <= 0 {
 		cfg.ImportSlots = 2

@@ -278,6 +278,7 @@ func (s *Service) CreateAgreement(ctx context.Context, a Actor, g Agreement) (Ag
 		}
 		u.countAgreements(nil, []Agreement{g})
 		u.emit("agreement.recorded", partyIDs(g), agreementEvent(g))
+		u.noteAgreementRecorded(g)
 		u.record("agreement", g.ID, "created", nil, g.auditFields())
 		if g.Confirmed && m != nil {
 			return u.agreeMatch(*m)

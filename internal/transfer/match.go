@@ -329,6 +329,7 @@ func (s *Service) changeMatch(ctx context.Context, a Actor, id string, ifMatch i
 		}
 		u.record("match", m.ID, action, before, m.auditFields())
 		u.emit("match.updated", []string{m.DemandInstitutionID, m.OfferInstitutionID}, matchEvent(m, action))
+		u.noteMatchChanged(loaded, m)
 		return nil
 	})
 	if err != nil {

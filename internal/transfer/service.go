@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"runtime"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -52,6 +54,11 @@ type Config struct {
 	// staff, groups of fewer than k agreements show neither count nor value.
 	// Default 3; 1 turns suppression off.
 	StatsMinGroup int
+	// Mailer sends e-mail; nil turns e-mail off (notifications stay in the app).
+	Mailer Mailer
+	// MailKey signs unsubscribe links; PublicURL is the base of the links in e-mails.
+	MailKey   []byte
+	PublicURL string
 }
 
 // Service holds the use cases. Every method that acts for someone takes the Actor.
@@ -74,6 +81,14 @@ type Service struct {
 	statsGate    *gate
 	statsTimeout time.Duration
 	minGroup     int
+
+	alerts     *percolator
+	alertSync  sync.Mutex
+	alertSince time.Time
+	mailer     Mailer
+	mailKey    []byte
+	publicURL  string
+	mailWake   chan struct{}
 }
 
 // NewService wires the use cases to their dependencies.
@@ -108,6 +123,13 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 	if cfg.StatsMinGroup == 0 {
 		cfg.StatsMinGroup = 3
 	}
+	mailKey, publicURL := cfg.MailKey, cfg.PublicURL
+	if len(mailKey) == 0 {
+		mailKey = []byte(randomToken(32))
+	}
+	if publicURL == "" {
+		publicURL = "http://localhost:8080"
+	}
 	// Logins for unknown accounts verify against this hash so that they take
 	// as long as logins for known ones.
 	dummy, err := hasher.Hash(randomToken(16))
@@ -138,6 +160,11 @@ func NewService(store Store, hasher PasswordHasher, tokens TokenIssuer, cfg Conf
 			"too many statistics queries are running; retry in a moment"),
 		statsTimeout: cfg.StatsTimeout,
 		minGroup:     cfg.StatsMinGroup,
+		alerts:       newPercolator(),
+		mailer:       cfg.Mailer,
+		mailKey:      mailKey,
+		publicURL:    strings.TrimRight(publicURL, "/"),
+		mailWake:     make(chan struct{}, 1),
 	}, nil
 }
 

@@ -33,6 +33,7 @@ type Store interface {
 	ThrottleStore
 	LexiconStore
 	EventStore
+	AlertStore
 }
 
 // UserStore keeps people's accounts.
@@ -163,4 +164,47 @@ type IdempotencyStore interface {
 type AuditStore interface {
 	AddAudit(ctx context.Context, events ...AuditEvent) error
 	History(ctx context.Context, entityType, id string) ([]AuditEvent, error)
+}
+
+// AlertStore keeps saved searches, notifications, e-mail settings and the
+// mail outbox (issue 16).
+type AlertStore interface {
+	// LockAndCountSavedSearches locks the owner's saved searches for the
+	// transaction (concurrent creates of one owner wait) and counts them.
+	LockAndCountSavedSearches(ctx context.Context, ownerID string) (int64, error)
+	CreateSavedSearch(ctx context.Context, ss SavedSearch) error
+	SavedSearchByID(ctx context.Context, id string) (SavedSearch, error)
+	ListSavedSearches(ctx context.Context, f SavedSearchFilter, q ListQuery) ([]SavedSearch, int64, error)
+	// UpdateSavedSearch writes ss if the stored version is ss.Version-1, else ErrPrecondition.
+	UpdateSavedSearch(ctx context.Context, ss SavedSearch) error
+	// SavedSearchesChangedSince returns searches (deleted ones too) changed
+	// after (since, afterID) in (updated_at, id) order.
+	SavedSearchesChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]SavedSearch, error)
+
+	// AddNotification writes n unless its Key was used; false when it was.
+	AddNotification(ctx context.Context, n Notification) (bool, error)
+	NotificationByID(ctx context.Context, id string) (Notification, error)
+	ListNotifications(ctx context.Context, recipientID string, f NotificationFilter, q ListQuery) ([]Notification, int64, error)
+	CountUnreadNotifications(ctx context.Context, recipientID string) (int64, error)
+	// MarkNotificationsRead marks the recipient's notifications (all when ids is nil) read; it returns how many were unread.
+	MarkNotificationsRead(ctx context.Context, recipientID string, ids []string, at time.Time) (int64, error)
+	MarkNotificationsMailed(ctx context.Context, ids []string, at time.Time) error
+	// UsersWithUnmailed returns people whose e-mail mode is mode and who have
+	// notifications raised before before that no e-mail carried yet.
+	UsersWithUnmailed(ctx context.Context, mode string, before time.Time, limit int) ([]string, error)
+	UnmailedNotifications(ctx context.Context, recipientID string, before time.Time, limit int) ([]Notification, error)
+
+	NotificationSettings(ctx context.Context, userID string) (NotificationSettings, error)
+	SaveNotificationSettings(ctx context.Context, ns NotificationSettings) error
+	// EnqueueMail adds m to the outbox unless its MessageID is there; false when it was.
+	EnqueueMail(ctx context.Context, m Mail) (bool, error)
+	// ClaimMail leases up to limit due messages until leaseUntil.
+	ClaimMail(ctx context.Context, now, leaseUntil time.Time, limit int) ([]Mail, error)
+	FinishMail(ctx context.Context, m Mail) error
+	ListMail(ctx context.Context, f MailFilter, q ListQuery) ([]Mail, int64, error)
+}
+
+// MailStore is the part of the store e-mail settings are read from.
+type MailStore interface {
+	NotificationSettings(ctx context.Context, userID string) (NotificationSettings, error)
 }

@@ -28,6 +28,11 @@ type unit struct {
 	removed   []Agreement // agreements whose statistics counts go…
 	added     []Agreement // …and those whose counts come, summed at commit
 	queued    bool        // deliveries were written: wake the delivery loop
+
+	alerting   []Listing     // published or changed while published: saved searches are evaluated
+	notes      []pendingNote // notifications to raise
+	mailQueued bool          // e-mail was queued: wake the mail loop
+	searches   []SavedSearch // saved searches written: into this process's percolator after commit
 }
 
 // pendingEvent is a webhook event waiting for the commit: to the active
@@ -66,6 +71,12 @@ func (s *Service) write(ctx context.Context, a Actor, fn func(u *unit) error) er
 		s.reindex(context.WithoutCancel(outside(ctx)), done.listings...)
 		if done.queued {
 			s.wake()
+		}
+		if done.mailQueued {
+			s.wakeMail()
+		}
+		for _, ss := range done.searches {
+			s.alerts.put(ss)
 		}
 	}
 	if amb := ambientOf(ctx); amb != nil {
@@ -135,9 +146,13 @@ func (u *unit) countAgreements(removed, added []Agreement) {
 // behave alike. previous is "" for a listing that did not exist before.
 func (u *unit) listingMoved(l Listing, previous Status) {
 	u.listings = append(u.listings, l)
+	if l.Status == StatusPublished {
+		u.alerting = append(u.alerting, l)
+	}
 	if l.Status == previous {
 		return
 	}
+	u.noteListingMoved(l)
 	u.emit("listing.status_changed", []string{l.InstitutionID}, listingEvent(l, previous))
 	if l.Status != StatusPublished {
 		return
@@ -149,6 +164,12 @@ func (u *unit) listingMoved(l Listing, previous Status) {
 // flush writes what the unit collected, inside its transaction.
 func (u *unit) flush() error {
 	if err := u.announceMatches(); err != nil {
+		return err
+	}
+	if err := u.alertListings(); err != nil {
+		return err
+	}
+	if err := u.writeNotes(); err != nil {
 		return err
 	}
 	if len(u.audit) > 0 {

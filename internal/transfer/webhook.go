@@ -16,7 +16,7 @@ import (
 
 // WebhookEvents are the event types a partner may subscribe to.
 var WebhookEvents = []string{"listing.published", "listing.status_changed", "listing.expiring", "match.created",
-	"match.updated", "agreement.recorded", "agreement.updated", "meeting.scheduled", "meeting.changed", "meeting.cancelled"}
+	"match.updated", "agreement.recorded", "agreement.updated", "meeting.scheduled", "meeting.changed", "meeting.cancelled", "alert.matched"}
 
 // Endpoint is a partner's webhook receiver. Secret signs every delivery;
 // after a rotation PreviousSecret signs too until PreviousUntil.
