@@ -5156,7 +5156,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Newest first: alerts from saved searches (alert.matched) and workflow events (listing.published, listing.rejected with the reason, listing.submitted for staff, match.introduced, match.interest, agreement.recorded).",
+                "description": "Newest first: alerts from saved searches (alert.matched) and workflow events (listing.published, listing.rejected with the reason, listing.submitted for staff, match.introduced, match.interest, agreement.recorded, and for the delegations of a matchmaking event meeting.scheduled, meeting.changed, meeting.cancelled).",
                 "produces": [
                     "application/json"
                 ],

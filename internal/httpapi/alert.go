@@ -243,7 +243,7 @@ type markedCount struct {
 // listNotifications godoc
 //
 //	@Summary		Your notifications
-//	@Description	Newest first: alerts from saved searches (alert.matched) and workflow events (listing.published, listing.rejected with the reason, listing.submitted for staff, match.introduced, match.interest, agreement.recorded).
+//	@Description	Newest first: alerts from saved searches (alert.matched) and workflow events (listing.published, listing.rejected with the reason, listing.submitted for staff, match.introduced, match.interest, agreement.recorded, and for the delegations of a matchmaking event meeting.scheduled, meeting.changed, meeting.cancelled).
 //	@ID			listNotifications
 //	@Tags			notifications
 //	@Produce		json

@@ -140,6 +140,23 @@ func TestEventWalkthrough(t *testing.T) {
 		}
 		m := list.Items[0]
 
+		// The partner's people hear of the meeting in the app, once (the
+		// second run kept it), with the event's name and the table.
+		var notes notificationsJSON
+		api.do("partner", http.MethodGet, "/api/v1/notifications?limit=100", nil).want(200).json(&notes)
+		scheduled := 0
+		for _, n := range notes.Items {
+			if n.Type == "meeting.scheduled" {
+				scheduled++
+				if n.Data["meeting_id"] != m.ID || !strings.Contains(n.Body, "table 1") {
+					t.Fatalf("meeting notification %+v", n)
+				}
+			}
+		}
+		if scheduled != 1 {
+			t.Fatalf("%d meeting.scheduled notifications, want 1: %+v", scheduled, notes.Items)
+		}
+
 		// A slot newly marked unavailable that holds a meeting is refused; other changes pass.
 		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"unavailable": []time.Time{m.StartsAt}}).want(409)
 		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": 5}, "If-Match", `"1"`).want(200)

@@ -101,7 +101,18 @@ func meetingEvent(e Event, m Meeting) map[string]any {
 }
 
 func (u *unit) announceMeeting(typ string, e Event, m Meeting) {
-	u.emit(typ, []string{m.AInstitutionID, m.BInstitutionID}, meetingEvent(e, m))
+	data := meetingEvent(e, m)
+	u.emit(typ, []string{m.AInstitutionID, m.BInstitutionID}, data)
+	// Both delegations' people hear of it in the app (and by e-mail as they
+	// chose), in the event's time zone.
+	when := m.StartsAt
+	if loc, err := time.LoadLocation(e.TimeZone); err == nil {
+		when = when.In(loc)
+	}
+	body := fmt.Sprintf("%s, table %d", when.Format("2006-01-02 15:04 MST"), m.Table+1)
+	for _, inst := range []string{m.AInstitutionID, m.BInstitutionID} {
+		u.notify(NotifyInput{InstitutionID: inst, Type: typ, Title: e.Name, Body: body, Data: data})
+	}
 }
 
 // cancelMeeting cancels an active meeting inside the unit: its places are

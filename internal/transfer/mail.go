@@ -375,7 +375,8 @@ var mailLanguage = map[string]mailTexts{
 		Types: map[string]string{NoteAlertMatched: "New listing for your saved search", NoteListingPublished: "Listing published",
 			NoteListingRejected: "Listing rejected", NoteListingSubmitted: "Listing waiting for review",
 			NoteMatchIntroduced: "Match introduced", NoteInterestExpressed: "Interest expressed",
-			NoteAgreementRecorded: "Agreement recorded"}},
+			NoteAgreementRecorded: "Agreement recorded", NoteMeetingScheduled: "Meeting scheduled",
+			NoteMeetingChanged: "Meeting changed", NoteMeetingCancelled: "Meeting cancelled"}},
 	"zh-Hans": {SubjectOne: "techbridge：%s", SubjectMany: "techbridge：%d 条新通知",
 		Intro: "以下是 techbridge 上的最新动态：", Open: "查看",
 		Footer:      "您收到此邮件是因为您在 techbridge 上的邮件设置。",
@@ -383,7 +384,8 @@ var mailLanguage = map[string]mailTexts{
 		Types: map[string]string{NoteAlertMatched: "您的已保存搜索有新的匹配", NoteListingPublished: "发布已通过",
 			NoteListingRejected: "发布被退回", NoteListingSubmitted: "有待审核的发布",
 			NoteMatchIntroduced: "匹配已引荐", NoteInterestExpressed: "对方表示有意向",
-			NoteAgreementRecorded: "合作协议已登记"}},
+			NoteAgreementRecorded: "合作协议已登记", NoteMeetingScheduled: "洽谈会面已安排",
+			NoteMeetingChanged: "洽谈会面有变更", NoteMeetingCancelled: "洽谈会面已取消"}},
 }
 
 type mailItem struct{ Kind, Title, Body, Link string }

@@ -20,6 +20,9 @@ const (
 	NoteMatchIntroduced   = "match.introduced"
 	NoteInterestExpressed = "match.interest"
 	NoteAgreementRecorded = "agreement.recorded"
+	NoteMeetingScheduled  = "meeting.scheduled"
+	NoteMeetingChanged    = "meeting.changed"
+	NoteMeetingCancelled  = "meeting.cancelled"
 )
 
 // Notification is one message to one person or machine client, in the app
@@ -78,6 +81,9 @@ func (s *Service) Notify(ctx context.Context, in NotifyInput) error {
 func (u *unit) writeNotes() error {
 	notes := u.notes
 	u.notes = nil
+	// A schedule run notifies the same institutions many times: read each
+	// institution's users once per unit.
+	members := map[string][]User{}
 	for _, pn := range notes {
 		in := pn.in
 		var recipients []User
@@ -93,9 +99,14 @@ func (u *unit) writeNotes() error {
 				recipients = append(recipients, us...)
 			}
 		case in.InstitutionID != "":
-			us, _, err := u.ListUsers(u.ctx, UserFilter{InstitutionID: in.InstitutionID}, ListQuery{Limit: 1000, Sort: Sort{Key: "created_at"}})
-			if err != nil {
-				return err
+			us, ok := members[in.InstitutionID]
+			if !ok {
+				var err error
+				us, _, err = u.ListUsers(u.ctx, UserFilter{InstitutionID: in.InstitutionID}, ListQuery{Limit: 1000, Sort: Sort{Key: "created_at"}})
+				if err != nil {
+					return err
+				}
+				members[in.InstitutionID] = us
 			}
 			recipients = us
 		}
