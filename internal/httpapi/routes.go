@@ -32,6 +32,9 @@ func (s *Server) routes(cfg Config) {
 	// is refused before any route sees it.
 	e.Use(checkRequestText)
 
+	// A change that lost a race for its row without If-Match runs again.
+	e.Use(retryLostRace)
+
 	// Every route declares how it is reached; nothing about it is decided
 	// elsewhere by looking at its path:
 	//   - the body limit: cfg.BodyLimit, imports 64 MB (50,000 rows), and

@@ -282,7 +282,7 @@ func (s *Store) SaveNotificationSettings(ctx context.Context, ns transfer.Notifi
 		r := notificationSettingsRow{UserID: ns.UserID, EmailMode: ns.EmailMode, Language: ns.Language, Version: 1, UpdatedAt: ts(ns.UpdatedAt)}
 		err := TranslateError(db.Create(&r).Error)
 		if errors.Is(err, transfer.ErrConflict) {
-			return transfer.Errorf(transfer.ErrPrecondition, "notification settings were changed by someone else; read them again")
+			return transfer.LostRace("notification settings were changed by someone else; read them again")
 		}
 		return err
 	}
@@ -292,7 +292,7 @@ func (s *Store) SaveNotificationSettings(ctx context.Context, ns transfer.Notifi
 		return err
 	}
 	if res.RowsAffected == 0 {
-		return transfer.Errorf(transfer.ErrPrecondition, "notification settings were changed by someone else; read them again")
+		return transfer.LostRace("notification settings were changed by someone else; read them again")
 	}
 	return nil
 }

@@ -114,7 +114,7 @@ func (s *Store) updateVersioned(ctx context.Context, model any, id string, versi
 	if n == 0 {
 		return transfer.Errorf(transfer.ErrNotFound, "%s not found", id)
 	}
-	return transfer.Errorf(transfer.ErrPrecondition, "%s was changed by someone else; read it again", id)
+	return transfer.LostRace("%s was changed by someone else; read it again", id)
 }
 
 // sortColumn is how a sort key maps to SQL: its column ("" for id alone,

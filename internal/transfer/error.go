@@ -28,6 +28,26 @@ type Error struct {
 	Message    string
 	Fields     []FieldError
 	RetryAfter time.Duration
+	// lostRace marks a versioned write that found its row changed by a
+	// concurrent writer since it was read (see LostRace).
+	lostRace bool
+}
+
+// LostRace is the error of a versioned write whose row another writer
+// changed since it was read: ErrPrecondition to a caller. The HTTP layer
+// runs a request that meets it again from the start when the client sent no
+// If-Match (httpapi.retryLostRace), so that nobody sees a 412 they did not
+// ask for.
+func LostRace(format string, args ...any) error {
+	return &Error{Kind: ErrPrecondition, Message: fmt.Sprintf(format, args...), lostRace: true}
+}
+
+// IsLostRace reports whether err is (or wraps) a LostRace error.
+func IsLostRace(err error) bool { return isLostRace(err) }
+
+func isLostRace(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.lostRace
 }
 
 // FieldError names one bad field by its JSON name.

@@ -377,7 +377,7 @@ func (s *Service) UpdateEvent(ctx context.Context, a Actor, id string, ifMatch i
 			return err
 		}
 		if locked.Version != old.Version {
-			return Errorf(ErrPrecondition, "event %s changed meanwhile", id)
+			return LostRace("event %s changed meanwhile", id)
 		}
 		if patch.Sessions != nil {
 			ms, err := u.Meetings(ctx, id)
