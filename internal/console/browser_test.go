@@ -447,6 +447,14 @@ func TestAccessibility(t *testing.T) {
 		pages := map[string]string{"#/": "Funnel", "#/review": "LFP battery", "#/offers": "LFP battery", "#/institutions": "Guangxi University",
 			"#/demands/" + s.demand + "/matches": "Algorithm", "#/board": "Match board", "#/agreements/new": "Record an agreement",
 			"#/stats": "Download CSV", "#/webhooks": "New webhook", "#/institutions/" + s.cnInst: "Machine clients"}
+		ev := s.call("staff", "POST", "/events", map[string]any{"name": "Axe fair", "time_zone": "Asia/Bangkok", "starts_on": eventDay(), "ends_on": eventDay(),
+			"sessions": []map[string]any{{"sector": "new_energy", "starts_at": eventDay() + "T02:00:00Z", "ends_at": eventDay() + "T03:00:00Z", "slot_minutes": 30, "break_minutes": 0, "tables": 2}}})["id"].(string)
+		for hash, wait := range map[string]string{"#/events": "New event", "#/events/new": "Create event", "#/events/" + ev: "Run the schedule",
+			"#/events/" + ev + "/board": "Times in Asia/Bangkok", "#/events/" + ev + "/registrations": "Register a delegation",
+			"#/events/" + ev + "/stats": "Meetings held", "#/notifications": "Mark all read", "#/saved-searches/new": "Save a search",
+			"#/saved-searches": "Save a search", "#/settings": "Language of e-mails", "#/lexicon": "New concept", "#/lexicon/new": "Concept ID"} {
+			pages[hash] = wait
+		}
 		for hash, wait := range pages {
 			go_(t, ctx, s, hash, text(wait))
 			check(hash)

@@ -102,18 +102,20 @@ export function watchButton(kind, o) {
   return [b, box];
 }
 
+// settingsPage: settings never saved are version 0, whose ETag "0" the API
+// does not take as If-Match; the first save goes without it.
 export async function settingsPage() {
   const { data: s, etag } = await request('/me/notification-settings');
   const mode = select(['instant', 'daily', 'weekly', 'none'].map((m) => [m, code('mail', m)]), s.email_mode);
   const lang = select([['en', 'English'], ['zh-Hans', '简体中文']], s.language);
   const f = h('form', { class: 'grid', novalidate: true }, field('email_mode', t('settings.mode'), mode), field('language', t('settings.language'), lang),
-    s.mail_enabled ? '' : notice(t('settings.mail_off')), h('div', {}, h('button', { class: 'primary', type: 'submit' }, t('save'))));
+    h('div', {}, h('button', { class: 'primary', type: 'submit' }, t('save'))));
   f.addEventListener('submit', (e) => {
     e.preventDefault();
     submitting(f, async () => {
-      try { await request('/me/notification-settings', { method: 'PATCH', body: { email_mode: mode.value, language: lang.value }, headers: { 'If-Match': etag } }); announce(t('settings.saved')); reload(); }
+      try { await request('/me/notification-settings', { method: 'PATCH', body: { email_mode: mode.value, language: lang.value }, headers: s.version > 0 ? { 'If-Match': etag } : {} }); announce(t('settings.saved')); reload(); }
       catch (err) { showErrors(f, err); }
     });
   });
-  return [h('h1', {}, t('nav.settings')), f];
+  return [h('h1', {}, t('nav.settings')), s.mail_enabled ? '' : notice(t('settings.mail_off')), f];
 }
