@@ -45,7 +45,7 @@ func TestEventJourney(t *testing.T) {
 			chromedp.Click(button("Create event")),
 			chromedp.WaitVisible(`//h1[.="CAEXPO matchmaking"]`))
 		docShot(t, ctx, "event")
-		run(t, ctx, "open registration", chromedp.Click(button("Make it open for registration")),
+		run(t, ctx, "open registration", chromedp.Click(button("Set status: open for registration")),
 			chromedp.WaitVisible(`//dd[@id="event-status" and .="open for registration"]`))
 		hash := value(t, ctx, "hash", chromedp.Evaluate[string](`location.hash`))
 		id := strings.TrimPrefix(hash, "#/events/")

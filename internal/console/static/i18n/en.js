@@ -78,7 +78,7 @@ export default {
   'event.ends_on': 'Last day', 'event.session': 'Session', 'event.sessions': 'Sessions', 'event.s_start': 'Starts at', 'event.s_end': 'Ends at',
   'event.slot': 'Slot', 'event.slots': 'Slots', 'event.break': 'Break (minutes)', 'event.tables': 'Tables', 'event.slot_minutes': 'Slot (minutes)',
   'event.overview': 'Overview', 'event.registrations': 'Delegations', 'event.requests': 'Meeting requests', 'event.board': 'Agenda board',
-  'event.stats': 'Event figures', 'event.sections': 'Event sections', 'event.change_status': 'Change the status', 'event.move_to': 'Make it {s}',
+  'event.stats': 'Event figures', 'event.sections': 'Event sections', 'event.change_status': 'Change the status', 'event.move_to': 'Set status: {s}',
   'event.schedule': 'Run the schedule', 'event.start_over': 'Start over (keep only pinned meetings)',
   'event.scheduled': 'Created {c}, kept {k}, moved {m}, cancelled {x}.', 'event.left_out': 'Left out: {n}', 'event.side_a': 'Delegation A',
   'event.side_b': 'Delegation B', 'event.kind': 'Kind', 'event.reason': 'Reason', 'event.delegates': 'Delegates',

@@ -76,7 +76,7 @@ export default {
   'event.city': '城市', 'event.venue': '场地', 'event.tz': '时区', 'event.starts_on': '开始日期', 'event.ends_on': '结束日期', 'event.session': '场次', 'event.sessions': '场次',
   'event.s_start': '开始时间', 'event.s_end': '结束时间', 'event.slot': '时段', 'event.slots': '时段', 'event.break': '间隔（分钟）', 'event.tables': '桌数',
   'event.slot_minutes': '时段（分钟）', 'event.overview': '概况', 'event.registrations': '代表团', 'event.requests': '会谈请求', 'event.board': '议程看板', 'event.stats': '活动统计',
-  'event.sections': '活动栏目', 'event.change_status': '更改状态', 'event.move_to': '改为{s}', 'event.schedule': '编排议程', 'event.start_over': '重新编排（仅保留已固定的会谈）',
+  'event.sections': '活动栏目', 'event.change_status': '更改状态', 'event.move_to': '状态改为{s}', 'event.schedule': '编排议程', 'event.start_over': '重新编排（仅保留已固定的会谈）',
   'event.scheduled': '新建 {c}，保留 {k}，调整 {m}，取消 {x}。', 'event.left_out': '未排入：{n}', 'event.side_a': '代表团 A', 'event.side_b': '代表团 B', 'event.kind': '类型',
   'event.reason': '原因', 'event.delegates': '代表', 'event.delegates_help': '每行一位代表：姓名 | 职务 | 语言（如 李伟 | 主任 | zh, en）', 'event.listing_ids': '成果/需求 ID',
   'event.ids_help': '该机构已发布的成果或需求，用逗号分隔', 'event.max': '会谈上限（留空：不限）', 'event.register': '登记代表团', 'event.listings': '成果/需求', 'event.withdraw': '撤回',

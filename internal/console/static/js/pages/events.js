@@ -30,7 +30,10 @@ export function zoned(local, tz) {
 
 function tabs(id, here) {
   const items = [['', 'event.overview'], ['/registrations', 'event.registrations'], ['/requests', 'event.requests'], ['/board', 'event.board'], ['/stats', 'event.stats']];
-  return h('nav', { class: 'actions', 'aria-label': t('event.sections') }, items.filter(([p]) => p !== '/stats' || user().role !== 'partner')
+  // partners see no figures; analysts nothing that names people
+  const role = user().role;
+  const shown = items.filter(([p]) => (role === 'partner' ? p !== '/stats' : role === 'analyst' ? p === '' || p === '/stats' : true));
+  return h('nav', { class: 'actions', 'aria-label': t('event.sections') }, shown
     .map(([p, k]) => h('a', { href: '#/events/' + id + p, 'aria-current': p === here ? 'page' : null }, t(k))));
 }
 
@@ -105,6 +108,7 @@ export async function eventForm() {
 
 export async function eventDetail(route) {
   const id = route.parts[1];
+  regs.delete(id);
   const { data: ev, etag } = await request('/events/' + id);
   const msg = h('div', { id: 'action-msg' });
   const out = [h('h1', {}, ev.name), tabs(id, ''),
@@ -210,6 +214,7 @@ function registerForm(id, me) {
 
 export async function requestList(route) {
   const id = route.parts[1];
+  regs.delete(id);
   const me = user();
   const ev = await get('/events/' + id);
   const [list, rs] = await Promise.all([get('/events/' + id + '/requests', { limit: 20, cursor: route.query.cursor }), registrations(id)]);
