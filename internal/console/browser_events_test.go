@@ -42,6 +42,12 @@ func TestEventJourney(t *testing.T) {
 			chromedp.SetValue(fieldX("Ends at"), day+"T10:00"),
 			chromedp.SetValue(fieldX("Break (minutes)"), "0"),
 			chromedp.SetValue(fieldX("Tables"), "2"),
+			// a slot too short: the error sits under its field
+			chromedp.SetValue(fieldX("Slot (minutes)"), "3"),
+			chromedp.Click(button("Create event")),
+			chromedp.WaitVisible(`//div[@data-field="sessions.slot_minutes"]/p[@class="err" and contains(., "between 5 and 240")]`),
+			chromedp.WaitVisible(`//div[@data-field="sessions.slot_minutes"]/input[@aria-invalid="true"]`),
+			chromedp.SetValue(fieldX("Slot (minutes)"), "30"),
 			chromedp.Click(button("Create event")),
 			chromedp.WaitVisible(`//h1[.="CAEXPO matchmaking"]`))
 		docShot(t, ctx, "event")
@@ -191,5 +197,48 @@ func TestLexiconConflict(t *testing.T) {
 		value(t, ctx, "other change shown", chromedp.Poll[bool](`(() => { const th = [...document.querySelectorAll('label')].find((l) => l.textContent === 'Terms in th'); return !!th && th.control.value === 'การอบแห้งทุเรียน'; })()`))
 		go_(t, ctx, s, "#/lexicon?q=durian", text("durian_drying"))
 		docShot(t, ctx, "lexicon")
+	})
+}
+
+// TestPartnerEvent: a partner registers its own delegation (no institution
+// field), asks another delegation for a meeting, and sees no figures; an
+// analyst sees the overview and the figures only.
+func TestPartnerEvent(t *testing.T) {
+	eachDialect(t, func(t *testing.T, dialect string) {
+		s := startSite(t, dialect)
+		s.call("staff", "POST", "/offers/"+s.offer+"/publish", map[string]any{})
+		day := eventDay()
+		ev := s.call("staff", "POST", "/events", map[string]any{"name": "Nanning fair", "time_zone": "Asia/Shanghai", "starts_on": day, "ends_on": day, "status": "open",
+			"sessions": []map[string]any{{"sector": "new_energy", "starts_at": day + "T01:00:00Z", "ends_at": day + "T03:00:00Z", "slot_minutes": 30, "break_minutes": 0, "tables": 3}}})["id"].(string)
+		s.call("staff", "POST", "/events/"+ev+"/registrations", map[string]any{"institution_id": s.thInst, "delegates": []map[string]any{{"name": "Somchai Dee", "languages": []string{"th", "en"}}}, "listing_ids": []string{s.demand}})
+		ctx := browser(t)
+		signIn(t, ctx, s, "partner@test.example")
+		go_(t, ctx, s, "#/events", text("Nanning fair"))
+		run(t, ctx, "open", chromedp.Click(`//a[.="Nanning fair"]`), chromedp.WaitVisible(`//nav//a[.="Delegations"]`))
+		if n := value(t, ctx, "tabs", chromedp.Evaluate[int](`document.querySelectorAll('main nav a[href$="/stats"]').length + document.querySelectorAll('button.primary').length`)); n != 0 {
+			t.Fatalf("a partner sees the figures tab or staff buttons on the event: %d", n)
+		}
+		go_(t, ctx, s, "#/events/"+ev+"/registrations", chromedp.WaitVisible(button("Register a delegation")))
+		if n := value(t, ctx, "inst field", chromedp.Evaluate[int](`[...document.querySelectorAll('label')].filter((l) => l.textContent === 'Institution ID').length`)); n != 0 {
+			t.Fatal("a partner is asked for an institution ID when registering its own")
+		}
+		run(t, ctx, "register", chromedp.SendKeys(fieldX("Delegates"), "Li Wei | director | zh, en"), chromedp.SendKeys(fieldX("Listing IDs"), s.offer),
+			chromedp.Click(button("Register a delegation")), text("2 in total"))
+		go_(t, ctx, s, "#/events/"+ev+"/requests", chromedp.WaitVisible(button("Ask for a meeting")))
+		run(t, ctx, "ask", chromedp.SendKeys(`//form//label[.="Note"]/following-sibling::input`, "LFP cabinets for islands"),
+			chromedp.Click(button("Ask for a meeting")), chromedp.WaitVisible(`//td[.="pending"]`))
+		// the partner may not answer its own request: no Accept button
+		if n := value(t, ctx, "accept", chromedp.Evaluate[int](`[...document.querySelectorAll('button')].filter((b) => b.textContent === 'Accept').length`)); n != 0 {
+			t.Fatal("the asking partner is offered to accept its own request")
+		}
+
+		run(t, ctx, "sign out", chromedp.Click(button("Sign out")), chromedp.WaitVisible(css(`input[type=email]`)))
+		signIn(t, ctx, s, "analyst@test.example")
+		go_(t, ctx, s, "#/events/"+ev, chromedp.WaitVisible(`//h1[.="Nanning fair"]`))
+		tabs := value(t, ctx, "analyst tabs", chromedp.Evaluate[[]string](`[...document.querySelectorAll('main nav a')].map((a) => a.textContent)`))
+		if strings.Join(tabs, ",") != "Overview,Event figures" {
+			t.Fatalf("an analyst's event tabs: %v", tabs)
+		}
+		go_(t, ctx, s, "#/events/"+ev+"/stats", text("Delegations by country"))
 	})
 }

@@ -14,7 +14,7 @@ const time = (s, tz) => (s ? new Intl.DateTimeFormat(document.documentElement.la
 
 // zoned turns a datetime-local value read in the IANA zone tz into RFC 3339.
 export function zoned(local, tz) {
-  if (!local) return '';
+  if (!local) return undefined;
   const [d, tm] = local.split('T');
   const [y, mo, da] = d.split('-').map(Number);
   const [hh, mi] = (tm || '00:00').split(':').map(Number);
@@ -83,7 +83,7 @@ export async function eventForm() {
     h('fieldset', { class: 'grid' }, h('legend', {}, t('event.session')),
       field('sessions.title', t('field.title'), sTitle), field('sessions.sector', t('field.sector'), sSector),
       field('sessions.starts_at', t('event.s_start'), sStart), field('sessions.ends_at', t('event.s_end'), sEnd),
-      field('sessions.slot_minutes', t('event.slot'), slot), field('sessions.break_minutes', t('event.break'), brk),
+      field('sessions.slot_minutes', t('event.slot_minutes'), slot), field('sessions.break_minutes', t('event.break'), brk),
       field('sessions.tables', t('event.tables'), tables)),
     h('div', {}, h('button', { class: 'primary', type: 'submit' }, t('event.create'))));
   f.addEventListener('submit', (e) => {
@@ -121,7 +121,7 @@ export async function eventDetail(route) {
     ev.sessions.length ? h('table', {}, th(['field.title', 'field.sector', 'event.s_start', 'event.s_end', 'event.slots', 'event.tables']),
       h('tbody', {}, ev.sessions.map((s) => h('tr', {}, h('td', {}, link('#/events/' + id + '/board?session=' + s.id, s.title || code('sector', s.sector))),
         h('td', {}, code('sector', s.sector)), h('td', {}, dateTime(s.starts_at, ev.time_zone)), h('td', {}, dateTime(s.ends_at, ev.time_zone)),
-        h('td', { class: 'num' }, num((s.slots || []).length) + ' × ' + s.slot_minutes + ' min'), h('td', { class: 'num' }, num(s.tables)))))) : notice(t('list.empty'))];
+        h('td', { class: 'num' }, num((s.slots || []).length) + ' × ' + t('event.minutes', { n: num(s.slot_minutes) })), h('td', { class: 'num' }, num(s.tables)))))) : notice(t('list.empty'))];
   if (staff()) {
     out.push(h('h2', {}, t('event.change_status')), h('div', { class: 'actions' }, next[ev.status].map((s) =>
       h('button', { type: 'button', onclick: () => act(() => request('/events/' + id, { method: 'PATCH', body: { status: s }, headers: { 'If-Match': etag } }), msg) }, t('event.move_to', { s: code('estatus', s) })))), msg);
