@@ -83,6 +83,7 @@ func TestEventJourney(t *testing.T) {
 			text("Times in Asia/Bangkok."), chromedp.WaitVisible(`//th[@scope="row" and starts-with(normalize-space(.), "9:00")]`))
 		docShot(t, ctx, "event-board")
 		run(t, ctx, "meeting", chromedp.Click(`//td[@class="meeting"]//a`), chromedp.WaitVisible(button("Record outcome")),
+			chromedp.WaitVisible(button("Cancel this meeting")),
 			chromedp.SetValue(fieldX("Outcome"), "agreement_expected"),
 			chromedp.SendKeys(`//form//label[.="Note"]/following-sibling::input`, "term sheet next month"),
 			chromedp.Click(button("Record outcome")),

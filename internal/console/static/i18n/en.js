@@ -73,6 +73,7 @@ export default {
   'itype.government_agency': 'government agency', 'itype.tech_transfer_agency': 'technology transfer agency', 'itype.incubator_park': 'incubator or park', 'itype.joint_lab': 'joint lab',
   'mode.licensing': 'licensing', 'mode.assignment': 'assignment', 'mode.joint_development': 'joint development', 'mode.technical_service': 'technical service', 'mode.equity_cooperation': 'equity cooperation',
   // events, notifications, saved searches, settings, lexicon
+  'event.cancel_meeting': 'Cancel this meeting', 'mail.outbox': 'Mail outbox', 'mail.to': 'To', 'mail.subject': 'Subject', 'mail.sent': 'Sent', 
   'event.minutes': '{n} min', 
   'nav.saved': 'Saved searches', 'nav.settings': 'Settings', 'nav.lexicon': 'Lexicon', 'event.new': 'New event', 'event.create': 'Create event',
   'event.name': 'Name', 'event.dates': 'Dates', 'event.city': 'City', 'event.venue': 'Venue', 'event.tz': 'Time zone', 'event.starts_on': 'First day',

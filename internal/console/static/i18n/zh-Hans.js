@@ -72,6 +72,7 @@ export default {
   'itype.government_agency': '政府机构', 'itype.tech_transfer_agency': '技术转移机构', 'itype.incubator_park': '孵化器或园区', 'itype.joint_lab': '联合实验室',
   'mode.licensing': '许可', 'mode.assignment': '转让', 'mode.joint_development': '联合开发', 'mode.technical_service': '技术服务', 'mode.equity_cooperation': '作价入股',
   // events, notifications, saved searches, settings, lexicon
+  'event.cancel_meeting': '取消此会谈', 'mail.outbox': '邮件发件箱', 'mail.to': '收件人', 'mail.subject': '主题', 'mail.sent': '发送时间', 
   'event.minutes': '{n} 分钟', 
   'nav.saved': '已保存的搜索', 'nav.settings': '设置', 'nav.lexicon': '术语库', 'event.new': '新建活动', 'event.create': '创建活动', 'event.name': '名称', 'event.dates': '日期',
   'event.city': '城市', 'event.venue': '场地', 'event.tz': '时区', 'event.starts_on': '开始日期', 'event.ends_on': '结束日期', 'event.session': '场次', 'event.sessions': '场次',

@@ -285,7 +285,7 @@ export async function eventBoard(route) {
 export async function meetingDetail(route) {
   const [, id, , mid] = route.parts;
   const ev = await get('/events/' + id);
-  const m = await get('/events/' + id + '/meetings/' + mid);
+  const { data: m, etag } = await request('/events/' + id + '/meetings/' + mid);
   const me = user();
   const side = (o) => (o && (o.outcome || o.no_show) ? (o.no_show ? t('event.no_show') : code('outcome', o.outcome)) + (o.note ? ' — ' + o.note : '') : '—');
   const out = [h('h1', {}, t('event.meeting')), tabs(id, ''),
@@ -298,6 +298,10 @@ export async function meetingDetail(route) {
       h('dt', {}, instName(m.b_institution_id)), h('dd', { id: 'outcome-b' }, side(m.outcome_b)),
       m.match_id ? [h('dt', {}, t('event.match')), h('dd', {}, link('#/matches/' + m.match_id, m.match_id.slice(0, 8)))] : '')];
   if (m.status === 'cancelled' || me.role === 'analyst') return out;
+  if (staff() && m.status === 'scheduled') {
+    const box = h('div', { id: 'action-msg' });
+    out.push(h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger', onclick: () => act(() => request('/events/' + id + '/meetings/' + mid, { method: 'PATCH', body: { status: 'cancelled' }, headers: { 'If-Match': etag } }), box) }, t('event.cancel_meeting'))), box);
+  }
   const sides = [[m.a_registration_id, m.a_institution_id], [m.b_registration_id, m.b_institution_id]].filter(([, inst]) => staff() || inst === me.institution_id);
   const sideSel = select(sides.map(([r, inst]) => [r, inst === m.a_institution_id ? 'A' : 'B']), sides[0] && sides[0][0]);
   for (const o of sideSel.options) { const inst = sides.find(([r]) => r === o.value)[1]; const n = instName(inst); new MutationObserver(() => { o.textContent = n.textContent; }).observe(n, { childList: true, characterData: true, subtree: true }); }

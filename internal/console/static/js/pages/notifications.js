@@ -104,7 +104,7 @@ export function watchButton(kind, o) {
 
 // settingsPage: settings never saved are version 0, whose ETag "0" the API
 // does not take as If-Match; the first save goes without it.
-export async function settingsPage() {
+export async function settingsPage(route) {
   const { data: s, etag } = await request('/me/notification-settings');
   const mode = select(['instant', 'daily', 'weekly', 'none'].map((m) => [m, code('mail', m)]), s.email_mode);
   const lang = select([['en', 'English'], ['zh-Hans', '简体中文']], s.language);
@@ -117,5 +117,13 @@ export async function settingsPage() {
       catch (err) { showErrors(f, err); }
     });
   });
-  return [h('h1', {}, t('nav.settings')), s.mail_enabled ? '' : notice(t('settings.mail_off')), f];
+  const out = [h('h1', {}, t('nav.settings')), s.mail_enabled ? '' : notice(t('settings.mail_off')), f];
+  if (['admin', 'staff'].includes(user().role)) {
+    // the mail outbox, for staff
+    const list = await get('/mail/deliveries', { limit: 20, cursor: route.query.cursor });
+    out.push(h('h2', {}, t('mail.outbox')), list.items.length ? h('table', {}, th(['mail.to', 'mail.subject', 'field.status', 'hook.attempts', 'mail.sent']),
+      h('tbody', {}, list.items.map((d) => h('tr', {}, h('td', {}, d.to), h('td', {}, d.subject), h('td', {}, d.status + (d.last_error ? ' — ' + d.last_error : '')),
+        h('td', { class: 'num' }, num(d.attempts)), h('td', {}, dateTime(d.sent_at || d.created_at)))))) : notice(t('list.empty')), pager(list, '/settings', route.query));
+  }
+  return out;
 }
