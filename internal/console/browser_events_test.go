@@ -60,13 +60,13 @@ func TestEventJourney(t *testing.T) {
 		register := func(inst, delegate, listing string, n int) {
 			run(t, ctx, "register "+delegate,
 				chromedp.SendKeys(fieldX("Institution ID"), inst),
-				chromedp.SendKeys(fieldX("Delegates"), delegate),
-				chromedp.SendKeys(fieldX("Listing IDs"), listing),
+				chromedp.SendKeys(fieldX("Delegates"), delegate), // leaving the institution field lists its listings
+				chromedp.Click(fmt.Sprintf(`//fieldset/legend[.="Listings"]/following-sibling::div/label[contains(., %q)]/input`, listing)),
 				chromedp.Click(button("Register a delegation")),
 				text(strings.Split(delegate, " |")[0]), text(fmt.Sprintf("%d in total", n)))
 		}
-		register(s.cnInst, "Li Wei | director | zh, en", s.offer, 1)
-		register(s.thInst, "Somchai Dee | manager | th, en", s.demand, 2)
+		register(s.cnInst, "Li Wei | director | zh, en", "LFP battery storage cabinets", 1)
+		register(s.thInst, "Somchai Dee | manager | th, en", "Battery energy storage for island", 2)
 		docShot(t, ctx, "event-delegations")
 
 		run(t, ctx, "ask", chromedp.Click(`//nav//a[.="Meeting requests"]`), chromedp.WaitVisible(button("Ask for a meeting")),
@@ -223,7 +223,8 @@ func TestPartnerEvent(t *testing.T) {
 		if n := value(t, ctx, "inst field", chromedp.Evaluate[int](`[...document.querySelectorAll('label')].filter((l) => l.textContent === 'Institution ID').length`)); n != 0 {
 			t.Fatal("a partner is asked for an institution ID when registering its own")
 		}
-		run(t, ctx, "register", chromedp.SendKeys(fieldX("Delegates"), "Li Wei | director | zh, en"), chromedp.SendKeys(fieldX("Listing IDs"), s.offer),
+		run(t, ctx, "register", chromedp.SendKeys(fieldX("Delegates"), "Li Wei | director | zh, en"),
+			chromedp.Click(`//fieldset/legend[.="Listings"]/following-sibling::div/label[contains(., "Offers: LFP battery storage cabinets")]/input`),
 			chromedp.Click(button("Register a delegation")), text("2 in total"))
 		go_(t, ctx, s, "#/events/"+ev+"/requests", chromedp.WaitVisible(button("Ask for a meeting")))
 		run(t, ctx, "ask", chromedp.SendKeys(`//form//label[.="Note"]/following-sibling::input`, "LFP cabinets for islands"),

@@ -73,6 +73,7 @@ export default {
   'itype.government_agency': 'government agency', 'itype.tech_transfer_agency': 'technology transfer agency', 'itype.incubator_park': 'incubator or park', 'itype.joint_lab': 'joint lab',
   'mode.licensing': 'licensing', 'mode.assignment': 'assignment', 'mode.joint_development': 'joint development', 'mode.technical_service': 'technical service', 'mode.equity_cooperation': 'equity cooperation',
   // events, notifications, saved searches, settings, lexicon
+  'event.listings_first': 'Enter the institution first: its published listings appear here.', 'event.no_listings': 'This institution has no published listing.', 
   'event.cancel_meeting': 'Cancel this meeting', 'mail.outbox': 'Mail outbox', 'mail.to': 'To', 'mail.subject': 'Subject', 'mail.sent': 'Sent', 
   'event.minutes': '{n} min', 
   'nav.saved': 'Saved searches', 'nav.settings': 'Settings', 'nav.lexicon': 'Lexicon', 'event.new': 'New event', 'event.create': 'Create event',
@@ -84,8 +85,7 @@ export default {
   'event.schedule': 'Run the schedule', 'event.start_over': 'Start over (keep only pinned meetings)',
   'event.scheduled': 'Created {c}, kept {k}, moved {m}, cancelled {x}.', 'event.left_out': 'Left out: {n}', 'event.side_a': 'Delegation A',
   'event.side_b': 'Delegation B', 'event.kind': 'Kind', 'event.reason': 'Reason', 'event.delegates': 'Delegates',
-  'event.delegates_help': 'One delegate a line: name | role | languages (e.g. Li Wei | director | zh, en)', 'event.listing_ids': 'Listing IDs',
-  'event.ids_help': 'Published listings of the institution, separated by commas', 'event.max': 'Most meetings (empty: no cap)',
+  'event.delegates_help': 'One delegate a line: name | role | languages (e.g. Li Wei | director | zh, en)',   'event.max': 'Most meetings (empty: no cap)',
   'event.register': 'Register a delegation', 'event.listings': 'Listings', 'event.withdraw': 'Withdraw', 'event.agenda': 'Agenda',
   'event.ics': 'Download iCalendar (.ics)', 'event.from': 'From', 'event.to': 'To', 'event.note': 'Note', 'event.answer_note': 'Note with the answer',
   'event.accept': 'Accept', 'event.decline': 'Decline', 'event.ask': 'Ask for a meeting', 'event.in_zone': 'Times in {tz}.', 'event.table': 'Table {n}',

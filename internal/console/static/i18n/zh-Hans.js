@@ -72,6 +72,7 @@ export default {
   'itype.government_agency': '政府机构', 'itype.tech_transfer_agency': '技术转移机构', 'itype.incubator_park': '孵化器或园区', 'itype.joint_lab': '联合实验室',
   'mode.licensing': '许可', 'mode.assignment': '转让', 'mode.joint_development': '联合开发', 'mode.technical_service': '技术服务', 'mode.equity_cooperation': '作价入股',
   // events, notifications, saved searches, settings, lexicon
+  'event.listings_first': '请先填写机构：其已发布的成果和需求会显示在这里。', 'event.no_listings': '该机构没有已发布的成果或需求。', 
   'event.cancel_meeting': '取消此会谈', 'mail.outbox': '邮件发件箱', 'mail.to': '收件人', 'mail.subject': '主题', 'mail.sent': '发送时间', 
   'event.minutes': '{n} 分钟', 
   'nav.saved': '已保存的搜索', 'nav.settings': '设置', 'nav.lexicon': '术语库', 'event.new': '新建活动', 'event.create': '创建活动', 'event.name': '名称', 'event.dates': '日期',
@@ -80,8 +81,7 @@ export default {
   'event.slot_minutes': '时段（分钟）', 'event.overview': '概况', 'event.registrations': '代表团', 'event.requests': '会谈请求', 'event.board': '议程看板', 'event.stats': '活动统计',
   'event.sections': '活动栏目', 'event.change_status': '更改状态', 'event.move_to': '状态改为{s}', 'event.schedule': '编排议程', 'event.start_over': '重新编排（仅保留已固定的会谈）',
   'event.scheduled': '新建 {c}，保留 {k}，调整 {m}，取消 {x}。', 'event.left_out': '未排入：{n}', 'event.side_a': '代表团 A', 'event.side_b': '代表团 B', 'event.kind': '类型',
-  'event.reason': '原因', 'event.delegates': '代表', 'event.delegates_help': '每行一位代表：姓名 | 职务 | 语言（如 李伟 | 主任 | zh, en）', 'event.listing_ids': '成果/需求 ID',
-  'event.ids_help': '该机构已发布的成果或需求，用逗号分隔', 'event.max': '会谈上限（留空：不限）', 'event.register': '登记代表团', 'event.listings': '成果/需求', 'event.withdraw': '撤回',
+  'event.reason': '原因', 'event.delegates': '代表', 'event.delegates_help': '每行一位代表：姓名 | 职务 | 语言（如 李伟 | 主任 | zh, en）',   'event.max': '会谈上限（留空：不限）', 'event.register': '登记代表团', 'event.listings': '成果/需求', 'event.withdraw': '撤回',
   'event.agenda': '日程', 'event.ics': '下载 iCalendar（.ics）', 'event.from': '发起方', 'event.to': '对象', 'event.note': '备注', 'event.answer_note': '答复备注',
   'event.accept': '接受', 'event.decline': '拒绝', 'event.ask': '申请会谈', 'event.in_zone': '时间为 {tz} 时间。', 'event.table': '{n} 号桌', 'event.table_h': '桌号',
   'event.meeting': '会谈', 'event.when': '时间', 'event.match': '匹配记录', 'event.counterpart': '对方', 'event.side': '一方', 'event.outcome': '结果',

@@ -188,12 +188,22 @@ export async function registrationList(route) {
 function registerForm(id, me) {
   const inst = input({ value: me.institution_id || '' });
   const dels = h('textarea', { rows: 3, placeholder: t('event.delegates_help') });
-  const listings = input({});
+  const listings = h('div', {}, notice(t('event.listings_first')));
   const max = input({ type: 'number', min: 0, value: '' });
+  // the institution's published offers and demands, to tick
+  const load = async () => {
+    const iid = inst.value.trim();
+    if (!/^[\w-]{8,}$/.test(iid)) return;
+    const [o, d] = await Promise.all(['offers', 'demands'].map((k) => get('/' + k, { institution_id: iid, status: 'published', limit: 100 }).catch(() => ({ items: [] }))));
+    const all = [...o.items.map((x) => ['offers', x]), ...d.items.map((x) => ['demands', x])];
+    listings.replaceChildren(...(all.length ? all.map(([k, x]) => h('label', { class: 'check' }, h('input', { type: 'checkbox', value: x.id }), t('nav.' + k) + ': ' + x.title)) : [notice(t('event.no_listings'))]));
+  };
+  inst.addEventListener('change', load);
+  if (me.institution_id) load();
   const f = h('form', { class: 'grid', novalidate: true },
     me.role === 'partner' ? '' : field('institution_id', t('field.institution_id'), inst),
     field('delegates', t('event.delegates'), dels, t('event.delegates_help')),
-    field('listing_ids', t('event.listing_ids'), listings, t('event.ids_help')),
+    h('fieldset', { 'data-field': 'listing_ids' }, h('legend', {}, t('event.listings')), listings, h('p', { class: 'err' })),
     field('max_meetings', t('event.max'), max),
     h('div', {}, h('button', { class: 'primary', type: 'submit' }, t('event.register'))));
   f.addEventListener('submit', (e) => {
@@ -203,7 +213,7 @@ function registerForm(id, me) {
         const [n, role, langs] = l.split('|').map((x) => (x || '').trim());
         return { name: n, role: role || undefined, languages: (langs || '').split(/[\s,]+/).filter(Boolean) };
       });
-      const body = { delegates, listing_ids: listings.value.split(/[\s,]+/).filter(Boolean) };
+      const body = { delegates, listing_ids: [...listings.querySelectorAll('input:checked')].map((c) => c.value) };
       if (me.role !== 'partner') body.institution_id = inst.value.trim();
       if (max.value !== '') body.max_meetings = Number(max.value);
       try { await request('/events/' + id + '/registrations', { method: 'POST', body }); announce(t('done')); reload(); } catch (err) { showErrors(f, err); }
