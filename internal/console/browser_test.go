@@ -409,6 +409,11 @@ func TestChineseUI(t *testing.T) {
 		}
 		run(t, ctx, "nav", text("统计"), text("技术供给"))
 		docShot(t, ctx, "review-zh")
+		// the event, notification and lexicon pages speak Chinese too
+		go_(t, ctx, s, "#/events/new", chromedp.WaitVisible(`//button[.="创建活动"]`))
+		go_(t, ctx, s, "#/notifications", chromedp.WaitVisible(`//button[.="全部标为已读"]`))
+		run(t, ctx, "bell", chromedp.WaitVisible(`//a[@id="bell" and starts-with(@aria-label, "通知，")]`))
+		go_(t, ctx, s, "#/lexicon", chromedp.WaitVisible(`//a[.="新建概念"]`))
 	})
 }
 
