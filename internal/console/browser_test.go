@@ -409,6 +409,11 @@ func TestChineseUI(t *testing.T) {
 		}
 		run(t, ctx, "nav", text("统计"), text("技术供给"))
 		docShot(t, ctx, "review-zh")
+		// the event, notification and lexicon pages speak Chinese too
+		go_(t, ctx, s, "#/events/new", chromedp.WaitVisible(`//button[.="创建活动"]`))
+		go_(t, ctx, s, "#/notifications", chromedp.WaitVisible(`//button[.="全部标为已读"]`))
+		run(t, ctx, "bell", chromedp.WaitVisible(`//a[@id="bell" and starts-with(@aria-label, "通知，")]`))
+		go_(t, ctx, s, "#/lexicon", chromedp.WaitVisible(`//a[.="新建概念"]`))
 	})
 }
 
@@ -447,6 +452,14 @@ func TestAccessibility(t *testing.T) {
 		pages := map[string]string{"#/": "Funnel", "#/review": "LFP battery", "#/offers": "LFP battery", "#/institutions": "Guangxi University",
 			"#/demands/" + s.demand + "/matches": "Algorithm", "#/board": "Match board", "#/agreements/new": "Record an agreement",
 			"#/stats": "Download CSV", "#/webhooks": "New webhook", "#/institutions/" + s.cnInst: "Machine clients"}
+		ev := s.call("staff", "POST", "/events", map[string]any{"name": "Axe fair", "time_zone": "Asia/Bangkok", "starts_on": eventDay(), "ends_on": eventDay(),
+			"sessions": []map[string]any{{"sector": "new_energy", "starts_at": eventDay() + "T02:00:00Z", "ends_at": eventDay() + "T03:00:00Z", "slot_minutes": 30, "break_minutes": 0, "tables": 2}}})["id"].(string)
+		for hash, wait := range map[string]string{"#/events": "New event", "#/events/new": "Create event", "#/events/" + ev: "Run the schedule",
+			"#/events/" + ev + "/board": "Times in Asia/Bangkok", "#/events/" + ev + "/registrations": "Register a delegation",
+			"#/events/" + ev + "/stats": "Meetings held", "#/notifications": "Mark all read", "#/saved-searches/new": "Save a search",
+			"#/saved-searches": "Save a search", "#/settings": "Language of e-mails", "#/lexicon": "New concept", "#/lexicon/new": "Concept ID"} {
+			pages[hash] = wait
+		}
 		for hash, wait := range pages {
 			go_(t, ctx, s, hash, text(wait))
 			check(hash)

@@ -3,11 +3,11 @@ import * as api from './api.js';
 import { t, languages, language, setLanguage } from './i18n.js';
 import { h, field, input, showErrors, submitting, announce, notice } from './ui.js';
 import { pages } from './pages/index.js';
+import { bell, refreshBell } from './pages/notifications.js';
 
 const main = document.getElementById('main');
 
-// nav lists the pages and the roles that see them. Events and
-// notifications get their entries here when those pages land.
+// nav lists the pages and the roles that see them.
 const nav = [
   ['dashboard', '#/', ['admin', 'staff', 'analyst']],
   ['review', '#/review', ['admin', 'staff']],
@@ -18,8 +18,10 @@ const nav = [
   ['agreements', '#/agreements', ['admin', 'staff', 'analyst', 'partner']],
   ['stats', '#/stats', ['admin', 'staff', 'analyst']],
   ['webhooks', '#/webhooks', ['admin', 'staff', 'partner']],
-  // ['events', '#/events', ['admin', 'staff', 'partner']],
-  // ['notifications', '#/notifications', ['admin', 'staff', 'partner', 'analyst']],
+  ['events', '#/events', ['admin', 'staff', 'partner', 'analyst']],
+  ['saved', '#/saved-searches', ['admin', 'staff', 'partner']],
+  ['lexicon', '#/lexicon', ['admin', 'staff']],
+  ['settings', '#/settings', ['admin', 'staff', 'partner', 'analyst']],
 ];
 
 // route splits the hash into a path, its parts and the query.
@@ -34,7 +36,7 @@ function drawTools() {
   const langSel = h('select', { 'aria-label': t('app.language'), onchange: (e) => { setLanguage(e.target.value); render(); } },
     languages.map(([v, l]) => h('option', { value: v, selected: v === language(), lang: v }, l)));
   const me = api.user();
-  tools.replaceChildren(langSel, me ? h('span', {}, me.email + ' · ' + t('role.' + me.role)) : '',
+  tools.replaceChildren(me ? bell() : '', langSel, me ? h('span', {}, me.email + ' · ' + t('role.' + me.role)) : '',
     me ? h('button', { type: 'button', onclick: async () => { await api.signOut(); location.hash = '#/signin'; } }, t('app.signout')) : '');
   document.getElementById('skip').textContent = t('app.skip');
 }
@@ -83,6 +85,7 @@ export async function render() {
     return;
   }
   drawNav(route.path);
+  refreshBell();
   let content;
   try {
     if (route.path === '/signin') content = api.user() ? (location.hash = '#/', []) : signInPage();

@@ -5,9 +5,12 @@ import { board, matchDetail } from './matches.js';
 import { agreementList, agreementForm } from './agreements.js';
 import { institutionList, institutionDetail, institutionForm } from './institutions.js';
 import { webhookList, webhookForm, webhookDetail } from './webhooks.js';
+import { eventList, eventForm, eventDetail, registrationList, requestList, eventBoard, meetingDetail, agendaPage, eventStats } from './events.js';
+import { notificationList, savedSearchList, savedSearchForm, settingsPage } from './notifications.js';
+import { lexiconList, lexiconForm } from './lexicon.js';
 
 export function pages(p) {
-  const [a, b, c] = p;
+  const [a, b, c, d, e] = p;
   switch (a) {
     case undefined: return dashboard;
     case 'review': return reviewQueue;
@@ -23,7 +26,17 @@ export function pages(p) {
     case 'agreements': return !b ? agreementList : agreementForm;
     case 'institutions': return !b ? institutionList : b === 'new' ? institutionForm : institutionDetail;
     case 'webhooks': return !b ? webhookList : b === 'new' ? webhookForm : webhookDetail;
-    // events and notifications: their pages are added here when they land.
+    case 'events':
+      if (!b) return eventList;
+      if (b === 'new') return eventForm;
+      if (!c) return eventDetail;
+      if (c === 'registrations' && d && e === 'agenda') return agendaPage;
+      if (d) return c === 'meetings' ? meetingDetail : null;
+      return { registrations: registrationList, requests: requestList, board: eventBoard, stats: eventStats }[c] || null;
+    case 'notifications': return b ? null : notificationList;
+    case 'saved-searches': return !b ? savedSearchList : b === 'new' ? savedSearchForm : null;
+    case 'settings': return b ? null : settingsPage;
+    case 'lexicon': return !b ? lexiconList : lexiconForm;
     default: return null;
   }
 }

@@ -2,6 +2,7 @@ import { get, request, user } from '../api.js';
 import { t, code, num, dateTime, money } from '../i18n.js';
 import { h, link, field, input, select, showErrors, submitting, pager, notice, bar, instName, vocabulary, announce } from '../ui.js';
 import { reload } from './index.js';
+import { watchButton } from './notifications.js';
 
 const statuses = ['draft', 'pending_review', 'published', 'rejected', 'withdrawn', 'expired'];
 const single = (kind) => (kind === 'offers' ? 'offer' : 'demand');
@@ -26,7 +27,8 @@ export async function listingList(route) {
     location.hash = '#/' + kind + '?' + p;
   });
   return [h('h1', {}, t('nav.' + kind)),
-    h('div', { class: 'actions' }, link('#/' + kind + '/new', t(kind + '.new'))),
+    h('div', { class: 'actions' }, link('#/' + kind + '/new', t(kind + '.new')), user().role === 'analyst' ? '' : link('#/saved-searches/new?' + new URLSearchParams(
+      Object.entries({ kind: single(kind), q: q.q, sector: q.sector, country: q.country }).filter(([, v]) => v)), t('saved.from_filters'))),
     form, table(kind, list.items), pager(list, '/' + kind, route.query)];
 }
 
@@ -108,6 +110,7 @@ export async function listingDetail(route) {
     tr.length ? [h('h2', {}, t('listing.translations')), tr.map(([lang, x]) => h('div', { class: 'card', lang }, h('strong', {}, lang + ': ' + (x.title || '')), h('p', {}, x.summary || '')))] : '',
     h('h2', {}, t('listing.actions')), h('p', {}, link('#/' + kind + '/' + id + '/edit', t('listing.edit'))), reviewActions(kind, o, etag),
     o.status === 'published' ? h('p', {}, link('#/' + kind + '/' + id + '/matches', t('listing.matches'))) : '',
+    h('div', { class: 'actions' }, watchButton(kind, o)),
     h('h2', {}, t('listing.history')),
     h('ol', {}, (history.items || []).map((e) => h('li', {}, h('strong', {}, e.action), ' · ', dateTime(e.at), ' · ', e.actor_role || e.actor_kind || '', changesTable(e.changes))))];
 }
