@@ -393,6 +393,17 @@ func (s *Service) UpdateEvent(ctx context.Context, a Actor, id string, ifMatch i
 					return Errorf(ErrConflict, "meeting %s would lose its slot or table: move or cancel it first", m.ID)
 				}
 			}
+			// Nor may a slot lose an interpreter seat one of its meetings uses.
+			seats := map[[3]string]int{}
+			for _, m := range ms {
+				if m.Active() && m.Interpreter != "" {
+					k := [3]string{m.SessionID, m.StartsAt.Format(time.RFC3339), m.Interpreter}
+					seats[k]++
+					if sess, _ := e.session(m.SessionID); seats[k] > sess.Interpreters[m.Interpreter] {
+						return Errorf(ErrConflict, "meeting %s would lose its %s interpreter: move or cancel it first", m.ID, m.Interpreter)
+					}
+				}
+			}
 		}
 		if e.Status == EventCancelled {
 			if err := u.cancelEventMeetings(e); err != nil {

@@ -77,6 +77,14 @@ type Meeting struct {
 // Active reports whether the meeting holds its place.
 func (m Meeting) Active() bool { return m.Status != MeetingCancelled }
 
+// Kept reports whether the meeting is a record that nothing but staff by
+// hand may erase: held, marked as a no-show, or with an outcome recorded.
+// Schedule runs and withdrawals never cancel or move it.
+func (m Meeting) Kept() bool {
+	return m.Active() && (m.Status == MeetingHeld || m.Status == MeetingNoShow || m.OutcomeA != "" || m.OutcomeB != "" ||
+		m.NoShowA || m.NoShowB)
+}
+
 func (m Meeting) involves(regID string) bool {
 	return m.ARegistrationID == regID || m.BRegistrationID == regID
 }
@@ -264,18 +272,53 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	}
 	sort.Slice(active, func(i, j int) bool { return active[i].ID < active[j].ID })
 	index := map[string]int{}
-	parts := make([]schedule.Participant, len(active))
-	for i, r := range active {
+	// A withdrawn delegation whose kept meetings stay is a participant
+	// too (with no candidates of its own), so that those meetings hold
+	// their tables and the other side's time.
+	regByID := map[string]Registration{}
+	for _, r := range regs {
+		regByID[r.ID] = r
+	}
+	var ghosts []Registration
+	for _, m := range meetings {
+		for _, id := range []string{m.ARegistrationID, m.BRegistrationID} {
+			if r := regByID[id]; m.Kept() && !r.Active() && !slices.ContainsFunc(ghosts, func(g Registration) bool { return g.ID == id }) {
+				ghosts = append(ghosts, r)
+			}
+		}
+	}
+	sort.Slice(ghosts, func(i, j int) bool { return ghosts[i].ID < ghosts[j].ID })
+	// Kept meetings stay whatever changed since: their slots are not
+	// unavailable to their sides, and they count within the caps.
+	keptAt := map[string][]Meeting{}
+	for _, m := range meetings {
+		if m.Kept() {
+			keptAt[m.ARegistrationID] = append(keptAt[m.ARegistrationID], m)
+			keptAt[m.BRegistrationID] = append(keptAt[m.BRegistrationID], m)
+		}
+	}
+	all := append(append([]Registration{}, active...), ghosts...)
+	parts := make([]schedule.Participant, len(all))
+	for i, r := range all {
 		index[r.ID] = i
 		var un []int
 		for _, t := range r.Unavailable {
 			for k, sl := range slots {
-				if sl.slot.Start.Equal(t) {
+				if sl.slot.Start.Equal(t) && !slices.ContainsFunc(keptAt[r.ID], func(m Meeting) bool {
+					return m.StartsAt.Before(sl.slot.End) && sl.slot.Start.Before(m.EndsAt)
+				}) {
 					un = append(un, k)
 				}
 			}
 		}
-		parts[i] = schedule.Participant{Institution: r.InstitutionID, Languages: r.Languages(), Unavailable: un, MaxMeetings: r.MaxMeetings}
+		maxM := r.MaxMeetings
+		if maxM > 0 {
+			maxM = max(maxM, len(keptAt[r.ID]))
+		}
+		if !r.Active() {
+			maxM = len(keptAt[r.ID])
+		}
+		parts[i] = schedule.Participant{Institution: r.InstitutionID, Languages: r.Languages(), Unavailable: un, MaxMeetings: maxM}
 	}
 	listings, err := s.eventListings(ctx, u.Store, active)
 	if err != nil {
@@ -297,9 +340,8 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		if !m.Active() {
 			continue
 		}
-		_, okA := index[m.ARegistrationID]
-		_, okB := index[m.BRegistrationID]
-		if !okA || !okB {
+		okA, okB := regByID[m.ARegistrationID].Active(), regByID[m.BRegistrationID].Active()
+		if (!okA || !okB) && !m.Kept() {
 			continue // a withdrawn side: cancelled below
 		}
 		k := pairKey(m.ARegistrationID, m.BRegistrationID)
@@ -314,9 +356,14 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 			cands = append(cands, c)
 		}
 		c.existing = m
-		c.fixed = m.Pinned || !opt.StartOver || m.Status != MeetingScheduled
+		c.fixed = m.Pinned || !opt.StartOver || m.Kept()
 	}
 	sort.Slice(cands, func(i, j int) bool {
+		// Kept meetings are placed first: nothing collides with them.
+		ki, kj := cands[i].existing != nil && cands[i].existing.Kept(), cands[j].existing != nil && cands[j].existing.Kept()
+		if ki != kj {
+			return ki
+		}
 		if cands[i].a != cands[j].a {
 			return cands[i].a < cands[j].a
 		}
@@ -354,12 +401,8 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	// Free every place that changes first, so that the new bookings do not
 	// meet the old ones of meetings that move.
 	var moving []Meeting
-	regByID := map[string]Registration{}
-	for _, r := range regs {
-		regByID[r.ID] = r
-	}
 	for i, c := range cands {
-		if c.existing == nil {
+		if c.existing == nil || c.existing.Kept() {
 			continue
 		}
 		pl, ok := placed[i]
@@ -368,12 +411,7 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		}
 	}
 	for _, m := range meetings {
-		if !m.Active() {
-			continue
-		}
-		if _, ok := index[m.ARegistrationID]; !ok {
-			moving = append(moving, m)
-		} else if _, ok := index[m.BRegistrationID]; !ok {
+		if m.Active() && !m.Kept() && (!regByID[m.ARegistrationID].Active() || !regByID[m.BRegistrationID].Active()) {
 			moving = append(moving, m)
 		}
 	}
@@ -385,6 +423,16 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	var created []Meeting
 	for i, c := range cands {
 		pl, ok := placed[i]
+		if c.existing != nil && c.existing.Kept() {
+			// Never cancelled nor moved; its bookings stay, so the
+			// database refuses anything placed onto it.
+			res.Kept++
+			if !ok {
+				res.LeftOut = append(res.LeftOut, LeftOut{ARegistrationID: c.a, BRegistrationID: c.b, Kind: c.kind, RequestIDs: c.requestIDs,
+					Reason: string(schedule.ReasonFixedConflict)})
+			}
+			continue
+		}
 		if !ok {
 			if c.existing != nil {
 				if err := u.cancelMeeting(e, *c.existing, "not placed"); err != nil {
@@ -430,7 +478,7 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		return ScheduleResult{}, err
 	}
 	for _, m := range meetings {
-		if m.Active() && (!hasKey(index, m.ARegistrationID) || !hasKey(index, m.BRegistrationID)) {
+		if m.Active() && !m.Kept() && (!regByID[m.ARegistrationID].Active() || !regByID[m.BRegistrationID].Active()) {
 			if err := u.cancelMeeting(e, m, "withdrawn"); err != nil {
 				return ScheduleResult{}, err
 			}

@@ -316,8 +316,9 @@ func (s *Service) registration(ctx context.Context, a Actor, e Event, id string)
 }
 
 // WithdrawRegistration takes a delegation out (staff or its own partners):
-// its meetings are cancelled, which frees their slots and tables, and its
-// open requests lapse.
+// its meetings still to come are cancelled, which frees their slots and
+// tables (held ones and ones with an outcome stay), and its open requests
+// lapse.
 func (s *Service) WithdrawRegistration(ctx context.Context, a Actor, eventID, id string) (Registration, error) {
 	e, err := s.Event(ctx, a, eventID)
 	if err != nil {
@@ -348,7 +349,9 @@ func (s *Service) WithdrawRegistration(ctx context.Context, a Actor, eventID, id
 			return err
 		}
 		for _, m := range ms {
-			if m.Active() && m.involves(r.ID) {
+			// Only meetings still to come are cancelled: a held one, one
+			// with an outcome, or one already past stays on the record.
+			if m.Status == MeetingScheduled && !m.Kept() && m.involves(r.ID) && m.StartsAt.After(u.now) {
 				if err := u.cancelMeeting(e, m, "withdrawn"); err != nil {
 					return err
 				}
