@@ -94,3 +94,64 @@ func TestSessionChangesKeepInterpreterSeats(t *testing.T) {
 		api.do("staff", http.MethodPatch, base, map[string]any{"sessions": []any{s}}).want(200)
 	})
 }
+
+// A listing that turns confidential after it was brought stops standing in
+// pairs: suggestions, the pair shown with a meeting, the match an outcome
+// creates, and suggested meetings when staff start over.
+func TestListingsTurnedConfidentialStopPairing(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		var res struct{ Created int }
+		api.do("staff", http.MethodPost, base+"/schedule", nil).want(200).json(&res)
+		if res.Created != 1 {
+			t.Fatalf("schedule %+v", res)
+		}
+		var list struct {
+			Items []struct {
+				meetingJSON
+				OfferID string `json:"offer_id"`
+			}
+		}
+		api.do("partner", http.MethodGet, base+"/meetings", nil).want(200).json(&list)
+		if len(list.Items) != 1 || list.Items[0].OfferID != f.offer.ID {
+			t.Fatalf("agenda %+v", list.Items)
+		}
+		m := list.Items[0].meetingJSON
+		api.do("staff", http.MethodPatch, "/api/v1/offers/"+f.offer.ID, map[string]any{"visibility": "confidential"}).want(200)
+
+		var sugg struct{ Items []any }
+		api.do("partner", http.MethodGet, base+"/registrations/"+f.own.ID+"/suggestions", nil).want(200).json(&sugg)
+		if len(sugg.Items) != 0 {
+			t.Fatalf("suggestions %+v", sugg.Items)
+		}
+		list.Items = nil
+		api.do("partner", http.MethodGet, base+"/meetings", nil).want(200).json(&list)
+		if len(list.Items) != 1 || list.Items[0].OfferID != "" {
+			t.Fatalf("agenda shows the confidential offer: %+v", list.Items)
+		}
+		var held meetingJSON
+		api.do("partner", http.MethodPost, base+"/meetings/"+m.ID+"/outcome", map[string]any{"outcome": "agreement_expected"}).want(200).json(&held)
+		if held.MatchID != "" {
+			t.Fatalf("a match of a confidential offer: %+v", held)
+		}
+
+		// A second suggested meeting, not held, goes when staff start over.
+		third := api.third()
+		offer3 := api.makeListing(transfer.KindOffer, third.ID, "public", transfer.StatusPublished)
+		var r3 regJSON
+		api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": third.ID,
+			"delegates": []map[string]any{{"name": "Aisyah", "languages": []string{"en"}}}, "listing_ids": []string{offer3.ID}}).want(201).json(&r3)
+		api.do("staff", http.MethodPost, base+"/schedule", nil).want(200).json(&res)
+		if res.Created != 1 {
+			t.Fatalf("second run %+v", res)
+		}
+		api.do("staff", http.MethodPatch, "/api/v1/offers/"+offer3.ID, map[string]any{"visibility": "confidential"}).want(200)
+		var again struct{ Created, Cancelled int }
+		api.do("staff", http.MethodPost, base+"/schedule", map[string]bool{"start_over": true}).want(200).json(&again)
+		if again.Created != 0 || again.Cancelled != 1 {
+			t.Fatalf("start over %+v", again)
+		}
+		api.checkMeeting(base, m, "held")
+	})
+}

@@ -332,6 +332,7 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	// Meetings already on the agenda: kept in place unless starting over; a
 	// pinned one always.
 	byPair := map[[2]string]*candidate{}
+	var dropped []Meeting
 	for _, c := range cands {
 		byPair[[2]string{c.a, c.b}] = c
 	}
@@ -346,6 +347,13 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		}
 		k := pairKey(m.ARegistrationID, m.BRegistrationID)
 		c := byPair[k]
+		if c == nil && opt.StartOver && !m.Pinned && !m.Kept() {
+			// Starting over, a meeting placed by a run whose pair is no
+			// longer a candidate (its request declined, a listing turned
+			// confidential or withdrawn) goes.
+			dropped = append(dropped, *m)
+			continue
+		}
 		if c == nil {
 			c = &candidate{a: k[0], b: k[1], kind: m.Kind, weight: m.Score, score: m.Score, offerID: m.OfferID, demandID: m.DemandID,
 				requestID: m.RequestID}
@@ -419,6 +427,12 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		if err := u.ReleaseBookings(ctx, m.ID); err != nil {
 			return ScheduleResult{}, err
 		}
+	}
+	for _, m := range dropped {
+		if err := u.cancelMeeting(e, m, "no longer a candidate"); err != nil {
+			return ScheduleResult{}, err
+		}
+		res.Cancelled++
 	}
 	var created []Meeting
 	for i, c := range cands {
@@ -519,6 +533,45 @@ func (s *Service) eventListings(ctx context.Context, st ListingStore, regs []Reg
 	return out, nil
 }
 
+// sharedListing reports whether a listing may stand in a pair between two
+// delegations: each side sees the other's listing, so it must be live and
+// public (a confidential or withdrawn listing is used nowhere in an event).
+func sharedListing(l Listing, now time.Time) bool { return l.Live(now) && l.Visibility == "public" }
+
+// withSharedPairs blanks the offer–demand pair of meetings whose listings
+// are no longer both shared (one turned confidential or was withdrawn),
+// for everyone but staff.
+func (s *Service) withSharedPairs(ctx context.Context, a Actor, ms []Meeting) ([]Meeting, error) {
+	if a.IsStaff() {
+		return ms, nil
+	}
+	var ids []string
+	for _, m := range ms {
+		if m.OfferID != "" && m.DemandID != "" {
+			ids = append(ids, m.OfferID, m.DemandID)
+		}
+	}
+	shared := map[string]bool{}
+	now := s.now()
+	for start := 0; start < len(ids); start += 1000 {
+		ls, err := s.db(ctx).ListingsByIDs(ctx, ids[start:min(start+1000, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			shared[l.ID] = sharedListing(l, now)
+		}
+	}
+	out := make([]Meeting, len(ms))
+	for i, m := range ms {
+		if !shared[m.OfferID] || !shared[m.DemandID] {
+			m.OfferID, m.DemandID = "", ""
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
 // suggestionDepth is how many of a demand's best counterparts, over every
 // live offer, a run looks among for the offers brought to the event.
 const suggestionDepth = 2000
@@ -564,7 +617,7 @@ func (s *Service) candidates(e Event, regs []Registration, reqs []MeetingRequest
 	for _, r := range regs {
 		for _, id := range r.ListingIDs {
 			l, ok := listings[id]
-			if !ok || !l.Live(now) {
+			if !ok || !sharedListing(l, now) {
 				continue
 			}
 			owner[id] = r.ID
@@ -589,7 +642,7 @@ func (s *Service) candidates(e Event, regs []Registration, reqs []MeetingRequest
 			break
 		}
 		rs := s.matches.engine.Match(EngineListing(d, countries[d.InstitutionID]),
-			match.Query{Limit: suggestionDepth, Now: now, SeeConfidential: true})
+			match.Query{Limit: suggestionDepth, Now: now})
 		for _, r := range rs {
 			o, ok := eventOffers[r.ID]
 			if !ok || o.InstitutionID == d.InstitutionID || owner[o.ID] == owner[d.ID] {
@@ -660,7 +713,7 @@ func (s *Service) candidates(e Event, regs []Registration, reqs []MeetingRequest
 		c.score = b.score
 		c.offerID, c.demandID = b.offer, b.demand
 		for _, r := range append(append([]MeetingRequest{}, pr.ab...), pr.ba...) {
-			if r.OfferID != "" {
+			if o, d := listings[r.OfferID], listings[r.DemandID]; r.OfferID != "" && sharedListing(o, now) && sharedListing(d, now) {
 				c.offerID, c.demandID = r.OfferID, r.DemandID
 				if l, ok := listings[r.DemandID]; ok {
 					c.sectors = []string{l.Sector}
@@ -762,6 +815,10 @@ func (s *Service) Meetings(ctx context.Context, a Actor, eventID string, f Meeti
 		}
 		return out[i].ID < out[j].ID
 	})
+	out, err = s.withSharedPairs(ctx, a, out)
+	if err != nil {
+		return Event{}, nil, err
+	}
 	return e, out, nil
 }
 
@@ -1040,7 +1097,15 @@ func (s *Service) Meeting(ctx context.Context, a Actor, eventID, id string) (Mee
 		return Meeting{}, err
 	}
 	u := &unit{Store: s.db(ctx), ctx: ctx, svc: s, actor: a, now: s.now()}
-	return u.meeting(e, id)
+	m, err := u.meeting(e, id)
+	if err != nil {
+		return Meeting{}, err
+	}
+	ms, err := s.withSharedPairs(ctx, a, []Meeting{m})
+	if err != nil {
+		return Meeting{}, err
+	}
+	return ms[0], nil
 }
 
 // Outcome is what one side (or staff for it) records after a meeting.
@@ -1179,8 +1244,8 @@ func (u *unit) advanceMatch(m Meeting) (string, error) {
 			o = l
 		}
 	}
-	if d.ID == "" || o.ID == "" {
-		return "", nil
+	if d.ID == "" || o.ID == "" || !sharedListing(d, u.now) || !sharedListing(o, u.now) {
+		return "", nil // no match record of a pair one side may not see
 	}
 	dc, err := u.svc.countryOf(u.ctx, u.Store, d.InstitutionID)
 	if err != nil {
