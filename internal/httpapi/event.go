@@ -1022,27 +1022,31 @@ type eventCount struct {
 }
 
 type sectorAgreements struct {
-	Sector  string `json:"sector"`
-	Signed  int64  `json:"signed"`
-	Planned int64  `json:"planned"`
+	Sector            string `json:"sector"`
+	Signed            int64  `json:"signed"`
+	Planned           int64  `json:"planned"`
+	SignedSuppressed  bool   `json:"signed_suppressed,omitempty"`  // too few to show (the disclosure rule): signed is 0
+	PlannedSuppressed bool   `json:"planned_suppressed,omitempty"` // too few to show: planned is 0
 }
 
 type eventStatsResponse struct {
-	EventID                    string             `json:"event_id"`
-	Registrations              int64              `json:"registrations"`
-	RegistrationsByCountry     []eventCount       `json:"registrations_by_country"`
-	RegistrationsByInstitution []eventCount       `json:"registrations_by_institution_type"`
-	MeetingsRequested          int64              `json:"meetings_requested"`
-	RequestsAccepted           int64              `json:"requests_accepted"`
-	RequestsDeclined           int64              `json:"requests_declined"`
-	MeetingsScheduled          int64              `json:"meetings_scheduled"`
-	MeetingsHeld               int64              `json:"meetings_held"`
-	MeetingsNoShow             int64              `json:"meetings_no_show"`
-	MeetingsCancelled          int64              `json:"meetings_cancelled"`
-	Outcomes                   []eventCount       `json:"outcomes"`
-	AgreementsBySector         []sectorAgreements `json:"agreements_by_sector"`
-	AgreementsSigned           int64              `json:"agreements_signed"`
-	AgreementsPlanned          int64              `json:"agreements_planned"`
+	EventID                     string             `json:"event_id"`
+	Registrations               int64              `json:"registrations"`
+	RegistrationsByCountry      []eventCount       `json:"registrations_by_country"`
+	RegistrationsByInstitution  []eventCount       `json:"registrations_by_institution_type"`
+	MeetingsRequested           int64              `json:"meetings_requested"`
+	RequestsAccepted            int64              `json:"requests_accepted"`
+	RequestsDeclined            int64              `json:"requests_declined"`
+	MeetingsScheduled           int64              `json:"meetings_scheduled"`
+	MeetingsHeld                int64              `json:"meetings_held"`
+	MeetingsNoShow              int64              `json:"meetings_no_show"`
+	MeetingsCancelled           int64              `json:"meetings_cancelled"`
+	Outcomes                    []eventCount       `json:"outcomes"`
+	AgreementsBySector          []sectorAgreements `json:"agreements_by_sector"`
+	AgreementsSigned            int64              `json:"agreements_signed"`
+	AgreementsPlanned           int64              `json:"agreements_planned"`
+	AgreementsSignedSuppressed  bool               `json:"agreements_signed_suppressed,omitempty"`  // the disclosure rule blanked agreements_signed (0)
+	AgreementsPlannedSuppressed bool               `json:"agreements_planned_suppressed,omitempty"` // the disclosure rule blanked agreements_planned (0)
 }
 
 func eventCounts(cs []transfer.Count) []eventCount {
@@ -1056,7 +1060,7 @@ func eventCounts(cs []transfer.Count) []eventCount {
 // eventStats godoc
 //
 //	@Summary		Event statistics
-//	@Description	Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned ("to be signed"), by sector. format=csv (or Accept: text/csv) gives one row per figure: section, key, value.
+//	@Description	Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned ("to be signed"), by sector. Disclosure rule as in /stats/agreements: for callers who are not staff, confidential agreements do not count, and sector groups (then the total) of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are blanked: count 0 with *_suppressed true (in CSV, an empty value). format=csv (or Accept: text/csv) gives one row per figure: section, key, value.
 //	@ID			getEventStats
 //	@Tags			events
 //	@Produce		json
@@ -1083,7 +1087,8 @@ func (s *Server) eventStats(c echo.Context) error {
 		RegistrationsByInstitution: eventCounts(st.ByInstitutionType), MeetingsRequested: st.Requested, RequestsAccepted: st.Accepted,
 		RequestsDeclined: st.Declined, MeetingsScheduled: st.Scheduled, MeetingsHeld: st.Held, MeetingsNoShow: st.NoShow,
 		MeetingsCancelled: st.Cancelled, Outcomes: eventCounts(st.Outcomes), AgreementsBySector: []sectorAgreements{},
-		AgreementsSigned: st.AgreementsSigned, AgreementsPlanned: st.AgreementsPlanned}
+		AgreementsSigned: st.AgreementsSigned, AgreementsPlanned: st.AgreementsPlanned,
+		AgreementsSignedSuppressed: st.SignedSuppressed, AgreementsPlannedSuppressed: st.PlannedSuppressed}
 	for _, a := range st.Agreements {
 		out.AgreementsBySector = append(out.AgreementsBySector, sectorAgreements(a))
 	}
@@ -1097,6 +1102,13 @@ func (s *Server) eventStats(c echo.Context) error {
 	w := csv.NewWriter(c.Response())
 	row := func(section, key string, v int64) {
 		_ = w.Write([]string{section, safeCell(key), strconv.FormatInt(v, 10)})
+	}
+	hidden := func(section, key string, v int64, suppressed bool) {
+		if suppressed {
+			_ = w.Write([]string{section, safeCell(key), ""})
+		} else {
+			row(section, key, v)
+		}
 	}
 	_ = w.Write([]string{"section", "key", "value"})
 	row("registrations", "total", out.Registrations)
@@ -1115,9 +1127,11 @@ func (s *Server) eventStats(c echo.Context) error {
 		row("outcomes", r.Key, r.Count)
 	}
 	for _, a := range out.AgreementsBySector {
-		row("agreements_signed", a.Sector, a.Signed)
-		row("agreements_planned", a.Sector, a.Planned)
+		hidden("agreements_signed", a.Sector, a.Signed, a.SignedSuppressed)
+		hidden("agreements_planned", a.Sector, a.Planned, a.PlannedSuppressed)
 	}
+	hidden("agreements_signed", "total", out.AgreementsSigned, out.AgreementsSignedSuppressed)
+	hidden("agreements_planned", "total", out.AgreementsPlanned, out.AgreementsPlannedSuppressed)
 	w.Flush()
 	return w.Error()
 }

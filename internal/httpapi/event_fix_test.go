@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,5 +154,53 @@ func TestListingsTurnedConfidentialStopPairing(t *testing.T) {
 			t.Fatalf("start over %+v", again)
 		}
 		api.checkMeeting(base, m, "held")
+	})
+}
+
+// Event statistics follow the disclosure rule of /stats/agreements for
+// analysts: confidential agreements do not count, small groups are blanked.
+func TestEventStatsFollowTheDisclosureRule(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		add := func(sector string, confidential bool) {
+			body := agreementBody(api.ownInst.ID, api.otherInst.ID)
+			body["sector"], body["subsector"], body["event_id"], body["confidential"] = sector, nil, f.event.ID, confidential
+			if sector == "modern_agriculture" {
+				body["subsector"] = "agri_processing"
+			} else {
+				body["subsector"] = "solar_pv"
+			}
+			api.do("staff", http.MethodPost, "/api/v1/agreements", body).want(201)
+		}
+		for range 3 {
+			add("modern_agriculture", false)
+		}
+		add("modern_agriculture", true)
+		add("new_energy", false)
+		type stats struct {
+			AgreementsSigned           int64 `json:"agreements_signed"`
+			AgreementsSignedSuppressed bool  `json:"agreements_signed_suppressed"`
+			AgreementsBySector         []struct {
+				Sector           string `json:"sector"`
+				Signed           int64  `json:"signed"`
+				SignedSuppressed bool   `json:"signed_suppressed"`
+			} `json:"agreements_by_sector"`
+		}
+		var staff, analyst stats
+		api.do("staff", http.MethodGet, base+"/stats", nil).want(200).json(&staff)
+		if staff.AgreementsSigned != 5 || staff.AgreementsSignedSuppressed {
+			t.Fatalf("staff %+v", staff)
+		}
+		api.do("analyst", http.MethodGet, base+"/stats", nil).want(200).json(&analyst)
+		if len(analyst.AgreementsBySector) != 2 || analyst.AgreementsBySector[0].Signed != 3 || analyst.AgreementsBySector[0].SignedSuppressed ||
+			analyst.AgreementsBySector[1].Signed != 0 || !analyst.AgreementsBySector[1].SignedSuppressed ||
+			analyst.AgreementsSigned != 0 || !analyst.AgreementsSignedSuppressed {
+			t.Fatalf("analyst %+v", analyst)
+		}
+		csv := api.do("analyst", http.MethodGet, base+"/stats?format=csv", nil).want(200).Body.String()
+		if !strings.Contains(csv, "agreements_signed,new_energy,\n") || !strings.Contains(csv, "agreements_signed,modern_agriculture,3\n") {
+			t.Fatalf("csv:\n%s", csv)
+		}
 	})
 }

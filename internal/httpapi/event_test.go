@@ -252,7 +252,7 @@ func TestEventWalkthrough(t *testing.T) {
 				Planned int64
 			} `json:"agreements_by_sector"`
 		}
-		api.do("analyst", http.MethodGet, base+"/stats", nil).want(200).json(&st)
+		api.do("staff", http.MethodGet, base+"/stats", nil).want(200).json(&st)
 		if st.Registrations != 3 || st.MeetingsRequested != 1 || st.MeetingsScheduled != 2 || st.MeetingsHeld != 1 ||
 			st.MeetingsNoShow != 1 || st.AgreementsPlanned != 1 || len(st.AgreementsBySector) != 1 ||
 			st.AgreementsBySector[0].Sector != "modern_agriculture" {
