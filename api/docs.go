@@ -3227,7 +3227,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned (\"to be signed\"), by sector. format=csv (or Accept: text/csv) gives one row per figure: section, key, value.",
+                "description": "Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned (\"to be signed\"), by sector. Disclosure rule as in /stats/agreements: for callers who are not staff, confidential agreements do not count, and sector groups (then the total) of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are blanked: count 0 with *_suppressed true (in CSV, an empty value). format=csv (or Accept: text/csv) gives one row per figure: section, key, value.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -9688,8 +9688,16 @@ const docTemplate = `{
                 "agreements_planned": {
                     "type": "integer"
                 },
+                "agreements_planned_suppressed": {
+                    "description": "the disclosure rule blanked agreements_planned (0)",
+                    "type": "boolean"
+                },
                 "agreements_signed": {
                     "type": "integer"
+                },
+                "agreements_signed_suppressed": {
+                    "description": "the disclosure rule blanked agreements_signed (0)",
+                    "type": "boolean"
                 },
                 "event_id": {
                     "type": "string"
@@ -11741,11 +11749,19 @@ const docTemplate = `{
                 "planned": {
                     "type": "integer"
                 },
+                "planned_suppressed": {
+                    "description": "too few to show: planned is 0",
+                    "type": "boolean"
+                },
                 "sector": {
                     "type": "string"
                 },
                 "signed": {
                     "type": "integer"
+                },
+                "signed_suppressed": {
+                    "description": "too few to show (the disclosure rule): signed is 0",
+                    "type": "boolean"
                 }
             }
         },
