@@ -1,8 +1,10 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,6 +203,62 @@ func TestEventStatsFollowTheDisclosureRule(t *testing.T) {
 		csv := api.do("analyst", http.MethodGet, base+"/stats?format=csv", nil).want(200).Body.String()
 		if !strings.Contains(csv, "agreements_signed,new_energy,\n") || !strings.Contains(csv, "agreements_signed,modern_agriculture,3\n") {
 			t.Fatalf("csv:\n%s", csv)
+		}
+	})
+}
+
+// Answers and outcomes sent at once without If-Match take turns: each is
+// applied (200), never a 412 the client did not ask for.
+func TestConcurrentAnswersAndOutcomesApply(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		m := api.scheduledMeeting(f)
+		var rq struct{ ID string }
+		api.do("staff", http.MethodPost, base+"/requests", map[string]any{"from_registration_id": f.other.ID,
+			"to_registration_id": f.own.ID}).want(201).json(&rq)
+		var wg sync.WaitGroup
+		codes := make(chan string, 60)
+		for i := range 30 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				verb := "/accept"
+				if i%2 == 1 {
+					verb = "/decline"
+				}
+				r := api.do("partner", http.MethodPost, base+"/requests/"+rq.ID+verb, nil)
+				if r.Code != 200 {
+					codes <- fmt.Sprintf("%s %d %s", verb, r.Code, r.Body.String())
+				}
+			}()
+		}
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				who, body := "partner", map[string]any{"outcome": "follow_up"}
+				if i%2 == 1 {
+					who, body = "staff", map[string]any{"outcome": "negotiating", "registration_id": f.other.ID}
+				}
+				r := api.do(who, http.MethodPost, base+"/meetings/"+m.ID+"/outcome", body)
+				if r.Code != 200 {
+					codes <- fmt.Sprintf("outcome %d %s", r.Code, r.Body.String())
+				}
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		for c := range codes {
+			t.Error(c)
+		}
+		var got struct {
+			OutcomeA struct{ Outcome string } `json:"outcome_a"`
+			OutcomeB struct{ Outcome string } `json:"outcome_b"`
+		}
+		api.do("staff", http.MethodGet, base+"/meetings/"+m.ID, nil).want(200).json(&got)
+		if got.OutcomeA.Outcome == "" || got.OutcomeB.Outcome == "" {
+			t.Fatalf("an outcome was lost: %+v", got)
 		}
 	})
 }

@@ -1148,6 +1148,11 @@ func (s *Service) RecordOutcome(ctx context.Context, a Actor, eventID, id string
 	}
 	var out Meeting
 	err = s.write(ctx, a, func(u *unit) error {
+		// Outcomes of one event's meetings take turns on its row: both
+		// sides recording at once each see the other's outcome.
+		if _, err := u.LockEvent(ctx, e.ID); err != nil {
+			return err
+		}
 		m, err := u.meeting(e, id)
 		if err != nil {
 			return err

@@ -218,6 +218,12 @@ func (s *Service) AnswerMeetingRequest(ctx context.Context, a Actor, eventID, id
 	}
 	var out MeetingRequest
 	err = s.write(ctx, a, func(u *unit) error {
+		// Answers to one event's requests take turns on its row, so each
+		// reads the request as the one before left it (no 412 the client
+		// did not ask for).
+		if _, err := u.LockEvent(ctx, e.ID); err != nil {
+			return err
+		}
 		rq, err := u.MeetingRequestByID(ctx, id)
 		if errors.Is(err, ErrNotFound) || (err == nil && rq.EventID != e.ID) {
 			return notFound
