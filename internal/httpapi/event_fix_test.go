@@ -262,3 +262,59 @@ func TestConcurrentAnswersAndOutcomesApply(t *testing.T) {
 		}
 	})
 }
+
+// A meeting at a local time the clocks pass twice is written in UTC in the
+// calendar; one at an unambiguous time keeps its local time.
+func TestAgendaCalendarAcrossFallBack(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		start := time.Date(2027, 10, 31, 0, 0, 0, 0, time.UTC) // 02:00 CEST in Berlin; clocks go back at 01:00 UTC
+		body := map[string]any{"name": "Berlin matchmaking", "time_zone": "Europe/Berlin", "starts_on": "2027-10-31",
+			"ends_on": "2027-10-31", "status": "open", "sessions": []map[string]any{{"title": "Night", "sector": "modern_agriculture",
+				"starts_at": start, "ends_at": start.Add(8 * time.Hour), "slot_minutes": 50, "break_minutes": 10, "tables": 2}}}
+		var e eventJSON
+		api.do("staff", http.MethodPost, "/api/v1/events", body).want(201).json(&e)
+		base := "/api/v1/events/" + e.ID
+		var a, b regJSON
+		api.do("partner", http.MethodPost, base+"/registrations", map[string]any{
+			"delegates": []map[string]any{{"name": "Li Wei", "languages": []string{"en"}}}}).want(201).json(&a)
+		api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": api.otherInst.ID,
+			"delegates": []map[string]any{{"name": "Somchai", "languages": []string{"en"}}}}).want(201).json(&b)
+		for _, at := range []time.Time{start, start.Add(5 * time.Hour)} {
+			api.do("staff", http.MethodPost, base+"/meetings", map[string]any{"a_registration_id": a.ID, "b_registration_id": b.ID,
+				"session_id": e.Sessions[0].ID, "starts_at": at, "table": 1}).want(201)
+			if at.Equal(start) { // one meeting per pair: cancel the first (its VEVENT stays, cancelled)
+				var list struct{ Items []meetingJSON }
+				api.do("staff", http.MethodGet, base+"/meetings", nil).want(200).json(&list)
+				api.do("staff", http.MethodPatch, base+"/meetings/"+list.Items[0].ID, map[string]any{"status": "cancelled"}).want(200)
+			}
+		}
+		ics := unfold(api.do("partner", http.MethodGet, base+"/registrations/"+a.ID+"/agenda?format=ics", nil).want(200).Body.String())
+		for _, want := range []string{"DTSTART:20271031T000000Z\r\n", "DTEND:20271031T005000Z\r\n",
+			"DTSTART;TZID=Europe/Berlin:20271031T060000\r\n", "DTEND;TZID=Europe/Berlin:20271031T065000\r\n"} {
+			if !strings.Contains(ics, want) {
+				t.Fatalf("no %q in\n%s", want, ics)
+			}
+		}
+	})
+}
+
+// Control characters are refused where events, delegations and notes are written.
+func TestEventTextRefusesControlCharacters(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		for _, bad := range []string{"a\u0007b", "a\u0085b", "a\u2028b", "a\nb"} {
+			for _, field := range []string{"name", "venue", "city"} {
+				body := eventBody()
+				body[field] = bad
+				api.do("staff", http.MethodPost, "/api/v1/events", body).want(422)
+			}
+		}
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{
+			"delegates": []map[string]any{{"name": "Li\u2029Wei", "languages": []string{"en"}}}}).want(422)
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{
+			"delegates": []map[string]any{{"name": "Li Wei", "role": "CTO\u009b", "languages": []string{"en"}}}}).want(422)
+		api.do("partner", http.MethodPost, base+"/requests", map[string]any{"to_registration_id": f.other.ID, "note": "hi\u001b[31m"}).want(422)
+		api.do("partner", http.MethodPost, base+"/requests", map[string]any{"to_registration_id": f.other.ID, "note": "two\nlines"}).want(201)
+	})
+}

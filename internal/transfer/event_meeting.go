@@ -1129,7 +1129,7 @@ func (s *Service) RecordOutcome(ctx context.Context, a Actor, eventID, id string
 	}
 	o.Note = strings.TrimSpace(o.Note)
 	var p Problems
-	checkLength(&p, "note", o.Note, false, 2000)
+	checkText(&p, "note", o.Note, false, true, 2000)
 	if o.NoShow {
 		if !a.IsStaff() {
 			return Meeting{}, Errorf(ErrForbidden, "only staff mark no-shows")
