@@ -1824,7 +1824,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot and table (409 otherwise): send a session's id to keep it.",
+                "description": "Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot, table and interpreter seat (409 otherwise): send a session's id to keep it (422 for an id that is not a session of this event, or sent twice); sessions without an id are new and get one from the server.",
                 "consumes": [
                     "application/json"
                 ],
@@ -11806,7 +11806,7 @@ const docTemplate = `{
                     "example": "2026-09-18T04:00:00Z"
                 },
                 "id": {
-                    "description": "kept on PATCH to keep the session's meetings; new sessions get one",
+                    "description": "kept on PATCH to keep the session's meetings (an existing session of this event, once; 422 otherwise); new sessions get one, never sent on creation",
                     "type": "string"
                 },
                 "interpreters": {
@@ -11865,7 +11865,7 @@ const docTemplate = `{
                     "example": "2026-09-18T04:00:00Z"
                 },
                 "id": {
-                    "description": "kept on PATCH to keep the session's meetings; new sessions get one",
+                    "description": "kept on PATCH to keep the session's meetings (an existing session of this event, once; 422 otherwise); new sessions get one, never sent on creation",
                     "type": "string"
                 },
                 "interpreters": {

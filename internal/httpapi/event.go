@@ -14,7 +14,7 @@ import (
 )
 
 type sessionBody struct {
-	ID           string         `json:"id,omitempty"` // kept on PATCH to keep the session's meetings; new sessions get one
+	ID           string         `json:"id,omitempty"` // kept on PATCH to keep the session's meetings (an existing session of this event, once; 422 otherwise); new sessions get one, never sent on creation
 	Title        string         `json:"title,omitempty" example:"New energy matchmaking"`
 	Sector       string         `json:"sector" example:"new_energy"`
 	StartsAt     time.Time      `json:"starts_at" example:"2026-09-18T01:00:00Z"`
@@ -213,7 +213,7 @@ func (s *Server) getEvent(c echo.Context) error {
 // updateEvent godoc
 //
 //	@Summary		Change an event
-//	@Description	Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot and table (409 otherwise): send a session's id to keep it.
+//	@Description	Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot, table and interpreter seat (409 otherwise): send a session's id to keep it (422 for an id that is not a session of this event, or sent twice); sessions without an id are new and get one from the server.
 //	@ID			updateEvent
 //	@Tags			events
 //	@Accept			json

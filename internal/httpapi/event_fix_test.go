@@ -318,3 +318,36 @@ func TestEventTextRefusesControlCharacters(t *testing.T) {
 		api.do("partner", http.MethodPost, base+"/requests", map[string]any{"to_registration_id": f.other.ID, "note": "two\nlines"}).want(201)
 	})
 }
+
+// A session id sent by the client keeps an existing session of the event,
+// once; anything else is 422. An agreement's session belongs to its event.
+func TestSessionIDsNameTheEventsSessions(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		other := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		sess := func(id string) map[string]any {
+			s := map[string]any{"sector": "modern_agriculture", "starts_at": fixtureSessionStart,
+				"ends_at": fixtureSessionStart.Add(150 * time.Minute), "slot_minutes": 20, "break_minutes": 5, "tables": 2}
+			if id != "" {
+				s["id"] = id
+			}
+			return s
+		}
+		own := f.event.Sessions[0].ID
+		api.do("staff", http.MethodPatch, base, map[string]any{"sessions": []any{sess(other.event.Sessions[0].ID)}}).want(422)
+		api.do("staff", http.MethodPatch, base, map[string]any{"sessions": []any{sess(own), sess(own)}}).want(422)
+		api.do("staff", http.MethodPatch, base, map[string]any{"sessions": []any{sess("not-an-id")}}).want(422)
+		body := eventBody()
+		body["sessions"].([]map[string]any)[0]["id"] = own
+		api.do("staff", http.MethodPost, "/api/v1/events", body).want(422)
+		var e eventJSON
+		api.do("staff", http.MethodPatch, base, map[string]any{"sessions": []any{sess(own), sess("")}}).want(200).json(&e)
+		if len(e.Sessions) != 2 || e.Sessions[0].ID != own || e.Sessions[1].ID == "" || e.Sessions[1].ID == own {
+			t.Fatalf("sessions %+v", e.Sessions)
+		}
+		g := agreementBody(api.ownInst.ID, api.otherInst.ID)
+		g["event_id"], g["event_session_id"] = f.event.ID, other.event.Sessions[0].ID
+		api.do("staff", http.MethodPost, "/api/v1/agreements", g).want(422)
+	})
+}

@@ -129,6 +129,27 @@ func (e *Event) normalize() {
 	}
 }
 
+// checkSessionIDs: a session sent with an id keeps an existing session of
+// the event, once; new sessions (no id) get one from the server.
+func checkSessionIDs(existing, sent []Session) error {
+	var p Problems
+	seen := map[string]bool{}
+	for i, s := range sent {
+		if s.ID == "" {
+			continue
+		}
+		f := fmt.Sprintf("sessions[%d].id", i)
+		switch {
+		case !slices.ContainsFunc(existing, func(x Session) bool { return x.ID == s.ID }):
+			p.Add(f, "does not name a session of this event: leave it out for a new session")
+		case seen[s.ID]:
+			p.Add(f, "names the same session twice")
+		}
+		seen[s.ID] = true
+	}
+	return p.Err()
+}
+
 // Location is the event's time zone (UTC when it is unknown).
 func (e Event) Location() *time.Location {
 	loc, err := time.LoadLocation(e.TimeZone)
@@ -262,6 +283,9 @@ func (s *Service) CreateEvent(ctx context.Context, a Actor, e Event) (Event, err
 	if !a.IsStaff() {
 		return Event{}, Errorf(ErrForbidden, "only staff create events")
 	}
+	if err := checkSessionIDs(nil, e.Sessions); err != nil {
+		return Event{}, err
+	}
 	now := s.now()
 	e.ID, e.Version, e.CreatedAt, e.UpdatedAt, e.CreatedBy = newID(), 1, now, now, a.ID
 	if e.Status == "" {
@@ -347,6 +371,11 @@ func (s *Service) UpdateEvent(ctx context.Context, a Actor, id string, ifMatch i
 	}
 	if ifMatch != 0 && ifMatch != e.Version {
 		return Event{}, Errorf(ErrPrecondition, "event %s is at version %d, not %d", id, e.Version, ifMatch)
+	}
+	if patch.Sessions != nil {
+		if err := checkSessionIDs(e.Sessions, *patch.Sessions); err != nil {
+			return Event{}, err
+		}
 	}
 	before, old := e.auditFields(), e
 	set(&e.Name, patch.Name)
