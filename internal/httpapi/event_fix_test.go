@@ -351,3 +351,34 @@ func TestSessionIDsNameTheEventsSessions(t *testing.T) {
 		api.do("staff", http.MethodPost, "/api/v1/agreements", g).want(422)
 	})
 }
+
+// A cap below the meetings a delegation has is a conflict; a meeting of a
+// request declined since goes when staff start over.
+func TestCapsAndDeclinesAfterScheduling(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		// The fixture's pair would also be a suggestion: make the demand
+		// confidential so that only the request brings them together.
+		api.do("staff", http.MethodPatch, "/api/v1/demands/"+f.demand.ID, map[string]any{"visibility": "confidential"}).want(200)
+		m := api.scheduledMeeting(f)
+		third := api.third()
+		var r3 regJSON
+		api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": third.ID,
+			"delegates": []map[string]any{{"name": "Aisyah", "languages": []string{"en"}}}}).want(201).json(&r3)
+		api.do("staff", http.MethodPost, base+"/meetings", map[string]any{"a_registration_id": r3.ID, "b_registration_id": f.own.ID,
+			"session_id": m.SessionID, "starts_at": fixtureSessionStart.Add(3 * fixtureSlotStep), "table": 2}).want(201)
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": 1}).want(409)
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": 2}).want(200)
+
+		var rqs struct{ Items []struct{ ID string } }
+		api.do("staff", http.MethodGet, base+"/requests", nil).want(200).json(&rqs)
+		api.do("staff", http.MethodPost, base+"/requests/"+rqs.Items[0].ID+"/decline", nil).want(200)
+		var res struct{ Cancelled int }
+		api.do("staff", http.MethodPost, base+"/schedule", map[string]bool{"start_over": true}).want(200).json(&res)
+		api.checkMeeting(base, m, "cancelled")
+		if res.Cancelled != 1 {
+			t.Fatalf("start over %+v", res)
+		}
+	})
+}

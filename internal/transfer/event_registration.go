@@ -445,15 +445,20 @@ func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id s
 		if err != nil {
 			return err
 		}
+		held := 0
 		for _, m := range ms {
-			if m.Status != MeetingScheduled || !m.involves(r.ID) {
+			if !m.Active() || !m.involves(r.ID) {
 				continue
 			}
+			held++
 			for _, t := range r.Unavailable {
 				if t.Equal(m.StartsAt) {
 					return Errorf(ErrConflict, "meeting %s is in a slot now marked unavailable: move or cancel it first", m.ID)
 				}
 			}
+		}
+		if r.MaxMeetings > 0 && r.MaxMeetings < held && r.MaxMeetings != old.MaxMeetings {
+			return Errorf(ErrConflict, "the delegation has %d meetings on the agenda, more than max_meetings %d: cancel some first", held, r.MaxMeetings)
 		}
 		if err := u.UpdateRegistration(ctx, r); err != nil {
 			return err
