@@ -382,3 +382,26 @@ func TestCapsAndDeclinesAfterScheduling(t *testing.T) {
 		}
 	})
 }
+
+// Bad timestamps and table numbers are 422 naming the field; a weak ETag in
+// If-Match never matches (412).
+func TestEventInputNamesTheField(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		p := api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"unavailable": []string{"yesterday"}}).want(422).problem()
+		if !strings.Contains(mustJSON(t, p), "unavailable[0]") {
+			t.Fatalf("problem %+v", p)
+		}
+		p = api.do("staff", http.MethodPost, base+"/meetings", map[string]any{"a_registration_id": f.own.ID, "b_registration_id": f.other.ID,
+			"session_id": f.event.Sessions[0].ID, "starts_at": "10 o'clock", "table": 1}).want(422).problem()
+		if !strings.Contains(mustJSON(t, p), "starts_at") {
+			t.Fatalf("problem %+v", p)
+		}
+		for _, bad := range []string{"abc", "0", "-1"} {
+			api.do("staff", http.MethodGet, base+"/meetings?table="+bad, nil).want(422)
+		}
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": 3}, "If-Match", `W/"1"`).want(412)
+		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": 3}, "If-Match", `"1"`).want(200)
+	})
+}

@@ -791,6 +791,9 @@ func (s *Service) Meetings(ctx context.Context, a Actor, eventID string, f Meeti
 	if f.Table != nil && !a.IsStaff() {
 		return Event{}, nil, Errorf(ErrForbidden, "table agendas are for the floor staff")
 	}
+	if f.Table != nil && *f.Table < 1 {
+		return Event{}, nil, Problems{{Field: "table", Message: "must be a table number, from 1"}}.Err()
+	}
 	ms, err := s.db(ctx).Meetings(ctx, e.ID)
 	if err != nil {
 		return Event{}, nil, err
