@@ -2052,6 +2052,16 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/httpapi.meetingResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the meeting"
+                            }
                         }
                     },
                     "401": {
@@ -2454,6 +2464,10 @@ const docTemplate = `{
                             "ETag": {
                                 "type": "string",
                                 "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the registration"
                             }
                         }
                     },
@@ -2742,7 +2756,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff or the delegation's own partners. Its meetings are cancelled (meeting.cancelled to both sides), which frees their slots and tables.",
+                "description": "Staff or the delegation's own partners. Its scheduled meetings still to come are cancelled (meeting.cancelled to both sides), which frees their slots and tables; held meetings and meetings with an outcome stay.",
                 "produces": [
                     "application/json"
                 ],
@@ -2919,6 +2933,16 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/httpapi.meetingRequestResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the request"
+                            }
                         }
                     },
                     "400": {
@@ -3145,7 +3169,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, …). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.",
+                "description": "Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Meetings held, marked no-show or with an outcome are never cancelled or moved; with start_over, meetings of earlier runs whose pair is no longer a candidate (request declined, listing confidential or withdrawn) are cancelled. Only pairs of live public listings are suggested. Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, same_institution, fixed_conflict, invalid). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.",
                 "consumes": [
                     "application/json"
                 ],
@@ -6775,7 +6799,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.",
+                "description": "Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month, event (the matchmaking event's id; null for agreements of no event) (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -10023,6 +10047,18 @@ const docTemplate = `{
                 },
                 "reason": {
                     "type": "string",
+                    "enum": [
+                        "declined",
+                        "not_accepted",
+                        "withdrawn",
+                        "no_common_free_slot",
+                        "max_meetings_reached",
+                        "no_table_free",
+                        "no_interpreter_free",
+                        "same_institution",
+                        "fixed_conflict",
+                        "invalid"
+                    ],
                     "example": "no_common_free_slot"
                 },
                 "request_ids": {

@@ -303,7 +303,8 @@ type registrationList = listResponse[registrationResponse]
 //	@Param			Idempotency-Key	header		string				false	"makes a retry return the first response"
 //	@Param			body			body		registrationRequest	true	"the delegation"
 //	@Success		201				{object}	registrationResponse
-//	@Header			201				{string}	ETag	"version"
+//	@Header			201				{string}	Location	"URL of the registration"
+//	@Header			201				{string}	ETag		"version"
 //	@Failure		400				{object}	problem
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
@@ -326,6 +327,7 @@ func (s *Server) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/events/"+r.EventID+"/registrations/"+r.ID)
 	return writeVersioned(c, http.StatusCreated, r.Version, newRegistrationResponse(r))
 }
 
@@ -411,7 +413,7 @@ func (s *Server) updateRegistration(c echo.Context) error {
 // withdrawRegistration godoc
 //
 //	@Summary		Withdraw a delegation
-//	@Description	Staff or the delegation's own partners. Its meetings are cancelled (meeting.cancelled to both sides), which frees their slots and tables.
+//	@Description	Staff or the delegation's own partners. Its scheduled meetings still to come are cancelled (meeting.cancelled to both sides), which frees their slots and tables; held meetings and meetings with an outcome stay.
 //	@ID			withdrawRegistration
 //	@Tags			events
 //	@Produce		json
@@ -479,6 +481,8 @@ type answerBody struct {
 //	@Param			Idempotency-Key	header		string				false	"makes a retry return the first response"
 //	@Param			body			body		meetingRequestBody	true	"the request"
 //	@Success		201				{object}	meetingRequestResponse
+//	@Header			201				{string}	Location	"URL of the request"
+//	@Header			201				{string}	ETag		"version"
 //	@Failure		400				{object}	problem
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
@@ -498,6 +502,7 @@ func (s *Server) requestMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/events/"+r.EventID+"/requests/"+r.ID)
 	return writeVersioned(c, http.StatusCreated, r.Version, newMeetingRequestResponse(r))
 }
 
@@ -594,7 +599,7 @@ type leftOutResponse struct {
 	BRegistrationID string   `json:"b_registration_id"`
 	Kind            string   `json:"kind,omitempty" enums:"mutual_request,accepted_request,suggested,manual"`
 	RequestIDs      []string `json:"request_ids,omitempty"`
-	Reason          string   `json:"reason" example:"no_common_free_slot"`
+	Reason          string   `json:"reason" example:"no_common_free_slot" enums:"declined,not_accepted,withdrawn,no_common_free_slot,max_meetings_reached,no_table_free,no_interpreter_free,same_institution,fixed_conflict,invalid"`
 }
 
 type scheduleResponse struct {
@@ -610,7 +615,7 @@ type scheduleResponse struct {
 // scheduleEvent godoc
 //
 //	@Summary		Schedule the agenda
-//	@Description	Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, …). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.
+//	@Description	Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Meetings held, marked no-show or with an outcome are never cancelled or moved; with start_over, meetings of earlier runs whose pair is no longer a candidate (request declined, listing confidential or withdrawn) are cancelled. Only pairs of live public listings are suggested. Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, same_institution, fixed_conflict, invalid). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.
 //	@ID			scheduleEvent
 //	@Tags			events
 //	@Accept			json
@@ -789,6 +794,8 @@ type pinBody struct {
 //	@Param			Idempotency-Key	header		string	false	"makes a retry return the first response"
 //	@Param			body			body		pinBody	true	"the meeting"
 //	@Success		201				{object}	meetingResponse
+//	@Header			201				{string}	Location	"URL of the meeting"
+//	@Header			201				{string}	ETag		"version"
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
 //	@Failure		404				{object}	problem
@@ -806,6 +813,7 @@ func (s *Server) pinMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/events/"+m.EventID+"/meetings/"+m.ID)
 	return writeVersioned(c, http.StatusCreated, m.Version, newMeetingResponse(m))
 }
 

@@ -405,3 +405,33 @@ func TestEventInputNamesTheField(t *testing.T) {
 		api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": 3}, "If-Match", `"1"`).want(200)
 	})
 }
+
+// Creations send Location and ETag, as the spec says.
+func TestEventCreationsSendLocation(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		third := api.third()
+		r := api.do("staff", http.MethodPost, base+"/registrations", map[string]any{"institution_id": third.ID,
+			"delegates": []map[string]any{{"name": "Aisyah", "languages": []string{"en"}}}}).want(201)
+		var reg regJSON
+		r.json(&reg)
+		if r.Header().Get("Location") != base+"/registrations/"+reg.ID || r.Header().Get("ETag") != `"1"` {
+			t.Fatalf("registration headers %v", r.Header())
+		}
+		r = api.do("partner", http.MethodPost, base+"/requests", map[string]any{"to_registration_id": f.other.ID}).want(201)
+		var rq struct{ ID string }
+		r.json(&rq)
+		if r.Header().Get("Location") != base+"/requests/"+rq.ID || r.Header().Get("ETag") != `"1"` {
+			t.Fatalf("request headers %v", r.Header())
+		}
+		r = api.do("staff", http.MethodPost, base+"/meetings", map[string]any{"a_registration_id": reg.ID, "b_registration_id": f.own.ID,
+			"session_id": f.event.Sessions[0].ID, "starts_at": fixtureSessionStart, "table": 1}).want(201)
+		var m meetingJSON
+		r.json(&m)
+		if r.Header().Get("Location") != base+"/meetings/"+m.ID || r.Header().Get("ETag") != `"1"` {
+			t.Fatalf("meeting headers %v", r.Header())
+		}
+		api.do("staff", http.MethodGet, r.Header().Get("Location"), nil).want(200)
+	})
+}
