@@ -435,3 +435,39 @@ func TestEventCreationsSendLocation(t *testing.T) {
 		api.do("staff", http.MethodGet, r.Header().Get("Location"), nil).want(200)
 	})
 }
+
+// Changes to an event and a registration sent at once without If-Match
+// apply in turn, never a 412 the client did not ask for.
+func TestConcurrentChangesWithoutIfMatchApply(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		f := api.newEvent()
+		base := "/api/v1/events/" + f.event.ID
+		var wg sync.WaitGroup
+		errs := make(chan string, 40)
+		for i := range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var r response
+				if i%2 == 0 {
+					r = api.do("staff", http.MethodPatch, base, map[string]any{"venue": fmt.Sprintf("Hall %d", i)})
+				} else {
+					r = api.do("partner", http.MethodPatch, base+"/registrations/"+f.own.ID, map[string]any{"max_meetings": i + 1})
+				}
+				if r.Code != 200 {
+					errs <- fmt.Sprintf("%d %s", r.Code, r.Body.String())
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+		var e eventJSON
+		api.do("staff", http.MethodGet, base, nil).want(200).json(&e)
+		if e.Version != 11 {
+			t.Fatalf("event at version %d, want 11", e.Version)
+		}
+	})
+}

@@ -377,37 +377,59 @@ func (s *Service) UpdateEvent(ctx context.Context, a Actor, id string, ifMatch i
 			return Event{}, err
 		}
 	}
-	before, old := e.auditFields(), e
-	set(&e.Name, patch.Name)
-	set(&e.Venue, patch.Venue)
-	set(&e.City, patch.City)
-	set(&e.TimeZone, patch.TimeZone)
-	set(&e.StartsOn, patch.StartsOn)
-	set(&e.EndsOn, patch.EndsOn)
-	set(&e.Status, patch.Status)
-	patch.RegistrationOpens.apply(&e.RegistrationOpens)
-	patch.RegistrationCloses.apply(&e.RegistrationCloses)
-	set(&e.Sessions, patch.Sessions)
-	e.normalize()
-	if err := e.Validate(); err != nil {
-		return Event{}, err
+	// apply is the change on top of a version of the event: first the one
+	// read, again on the locked one when another write came in between
+	// and the client sent no If-Match.
+	apply := func(old Event) (Event, error) {
+		e := old
+		e.Sessions = slices.Clone(old.Sessions)
+		set(&e.Name, patch.Name)
+		set(&e.Venue, patch.Venue)
+		set(&e.City, patch.City)
+		set(&e.TimeZone, patch.TimeZone)
+		set(&e.StartsOn, patch.StartsOn)
+		set(&e.EndsOn, patch.EndsOn)
+		set(&e.Status, patch.Status)
+		patch.RegistrationOpens.apply(&e.RegistrationOpens)
+		patch.RegistrationCloses.apply(&e.RegistrationCloses)
+		set(&e.Sessions, patch.Sessions)
+		e.normalize()
+		if err := e.Validate(); err != nil {
+			return Event{}, err
+		}
+		if e.Status != old.Status && !slices.Contains(eventMoves[old.Status], e.Status) {
+			return Event{}, Errorf(ErrConflict, "an event cannot move from %s to %s", old.Status, e.Status)
+		}
+		return e, nil
 	}
-	if e.Status != old.Status && !slices.Contains(eventMoves[old.Status], e.Status) {
-		return Event{}, Errorf(ErrConflict, "an event cannot move from %s to %s", old.Status, e.Status)
+	old := e
+	if e, err = apply(old); err != nil {
+		return Event{}, err
 	}
 	if unchanged(old, e) {
 		return e, nil
 	}
-	e.Version++
-	e.UpdatedAt = s.now()
 	err = s.write(ctx, a, func(u *unit) error {
 		locked, err := u.LockEvent(ctx, id)
 		if err != nil {
 			return err
 		}
 		if locked.Version != old.Version {
-			return Errorf(ErrPrecondition, "event %s changed meanwhile", id)
+			if ifMatch != 0 {
+				return Errorf(ErrPrecondition, "event %s changed meanwhile", id)
+			}
+			if patch.Sessions != nil {
+				if err := checkSessionIDs(locked.Sessions, *patch.Sessions); err != nil {
+					return err
+				}
+			}
+			old = locked
+			if e, err = apply(locked); err != nil {
+				return err
+			}
 		}
+		before := old.auditFields()
+		e.Version, e.UpdatedAt = old.Version+1, s.now()
 		if patch.Sessions != nil {
 			ms, err := u.Meetings(ctx, id)
 			if err != nil {
@@ -434,7 +456,7 @@ func (s *Service) UpdateEvent(ctx context.Context, a Actor, id string, ifMatch i
 				}
 			}
 		}
-		if e.Status == EventCancelled {
+		if e.Status == EventCancelled && old.Status != EventCancelled {
 			if err := u.cancelEventMeetings(e); err != nil {
 				return err
 			}

@@ -418,14 +418,26 @@ func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id s
 	if !r.Active() || e.Status == EventFinished || e.Status == EventCancelled {
 		return Registration{}, Errorf(ErrConflict, "the registration is %s and the event %s", r.Status, e.Status)
 	}
-	before, old := r.auditFields(), r
+	// apply is the change on top of a version of the registration: the one
+	// read, and again the one under the event's lock when another write came
+	// in between and the client sent no If-Match.
+	apply := func(old Registration) (Registration, error) {
+		r := old
+		set(&r.Delegates, patch.Delegates)
+		set(&r.ListingIDs, patch.ListingIDs)
+		set(&r.Unavailable, patch.Unavailable)
+		set(&r.MaxMeetings, patch.MaxMeetings)
+		r.normalize()
+		if err := r.validate(e).Err(); err != nil {
+			return Registration{}, err
+		}
+		r.Version, r.UpdatedAt = old.Version+1, s.now()
+		return r, nil
+	}
+	old := r
 	old.Delegates = slices.Clone(r.Delegates)
-	set(&r.Delegates, patch.Delegates)
-	set(&r.ListingIDs, patch.ListingIDs)
-	set(&r.Unavailable, patch.Unavailable)
-	set(&r.MaxMeetings, patch.MaxMeetings)
-	r.normalize()
-	if err := r.validate(e).Err(); err != nil {
+	before := old.auditFields()
+	if r, err = apply(old); err != nil {
 		return Registration{}, err
 	}
 	if patch.ListingIDs != nil {
@@ -433,13 +445,26 @@ func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id s
 			return Registration{}, err
 		}
 	}
-	if unchanged(old, r) {
-		return r, nil
+	if unchanged(old, withVersion(r, old)) {
+		return old, nil
 	}
-	r.Version, r.UpdatedAt = r.Version+1, s.now()
 	err = s.write(ctx, a, func(u *unit) error {
 		if _, err := u.LockEvent(ctx, e.ID); err != nil {
 			return err
+		}
+		if cur, err := u.RegistrationByID(ctx, r.ID); err != nil {
+			return err
+		} else if cur.Version != old.Version {
+			if ifMatch != 0 {
+				return Errorf(ErrPrecondition, "registration %s changed meanwhile", r.ID)
+			}
+			if !cur.Active() {
+				return Errorf(ErrConflict, "the registration is %s", cur.Status)
+			}
+			old, before = cur, cur.auditFields()
+			if r, err = apply(cur); err != nil {
+				return err
+			}
 		}
 		ms, err := u.Meetings(ctx, e.ID)
 		if err != nil {
@@ -470,4 +495,10 @@ func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id s
 		return Registration{}, fmt.Errorf("update registration %s: %w", id, err)
 	}
 	return r, nil
+}
+
+// withVersion is r with the version and time of old, to compare contents.
+func withVersion(r, old Registration) Registration {
+	r.Version, r.UpdatedAt = old.Version, old.UpdatedAt
+	return r
 }
