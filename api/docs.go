@@ -1824,7 +1824,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot and table (409 otherwise): send a session's id to keep it.",
+                "description": "Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot, table and interpreter seat (409 otherwise): send a session's id to keep it (422 for an id that is not a session of this event, or sent twice); sessions without an id are new and get one from the server.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2052,6 +2052,16 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/httpapi.meetingResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the meeting"
+                            }
                         }
                     },
                     "401": {
@@ -2454,6 +2464,10 @@ const docTemplate = `{
                             "ETag": {
                                 "type": "string",
                                 "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the registration"
                             }
                         }
                     },
@@ -2742,7 +2756,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff or the delegation's own partners. Its meetings are cancelled (meeting.cancelled to both sides), which frees their slots and tables.",
+                "description": "Staff or the delegation's own partners. Its scheduled meetings still to come are cancelled (meeting.cancelled to both sides), which frees their slots and tables; held meetings and meetings with an outcome stay.",
                 "produces": [
                     "application/json"
                 ],
@@ -2919,6 +2933,16 @@ const docTemplate = `{
                         "description": "Created",
                         "schema": {
                             "$ref": "#/definitions/httpapi.meetingRequestResponse"
+                        },
+                        "headers": {
+                            "ETag": {
+                                "type": "string",
+                                "description": "version"
+                            },
+                            "Location": {
+                                "type": "string",
+                                "description": "URL of the request"
+                            }
                         }
                     },
                     "400": {
@@ -3145,7 +3169,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, …). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.",
+                "description": "Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Meetings held, marked no-show or with an outcome are never cancelled or moved; with start_over, meetings of earlier runs whose pair is no longer a candidate (request declined, listing confidential or withdrawn) are cancelled. Only pairs of live public listings are suggested. Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, same_institution, fixed_conflict, invalid). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3227,7 +3251,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned (\"to be signed\"), by sector. format=csv (or Accept: text/csv) gives one row per figure: section, key, value.",
+                "description": "Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned (\"to be signed\"), by sector. Disclosure rule as in /stats/agreements: for callers who are not staff, confidential agreements do not count, and sector groups (then the total) of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are blanked: count 0 with *_suppressed true (in CSV, an empty value). format=csv (or Accept: text/csv) gives one row per figure: section, key, value.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -6775,7 +6799,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.",
+                "description": "Counts and values per currency of confirmed agreements, grouped by up to three of sector, subsector, type, status, country, corridor, institution_type, year, quarter, month, event (the matchmaking event's id; null for agreements of no event) (422 for more). country counts an agreement once under each distinct party country; corridor under each sorted pair of them (CN-TH; CN-CN when all parties share a country); institution_type under each distinct party type. total counts each agreement once. from/to bound signed_on. Disclosure rule: staff see every confirmed agreement; for everyone else confidential agreements do not count at all (so no date range can isolate one), and groups, and a total, of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are suppressed: suppressed true, count and value_by_currency null (in CSV, empty cells). A few statistics queries run at a time (503 with Retry-After beyond); each is cancelled when the client goes or after 20 seconds (503). Accept: text/csv or format=csv gives CSV, one row per group and currency, with cells that a spreadsheet would run as formulas neutralised.",
                 "produces": [
                     "application/json",
                     "text/csv"
@@ -9688,8 +9712,16 @@ const docTemplate = `{
                 "agreements_planned": {
                     "type": "integer"
                 },
+                "agreements_planned_suppressed": {
+                    "description": "the disclosure rule blanked agreements_planned (0)",
+                    "type": "boolean"
+                },
                 "agreements_signed": {
                     "type": "integer"
+                },
+                "agreements_signed_suppressed": {
+                    "description": "the disclosure rule blanked agreements_signed (0)",
+                    "type": "boolean"
                 },
                 "event_id": {
                     "type": "string"
@@ -10015,6 +10047,18 @@ const docTemplate = `{
                 },
                 "reason": {
                     "type": "string",
+                    "enum": [
+                        "declined",
+                        "not_accepted",
+                        "withdrawn",
+                        "no_common_free_slot",
+                        "max_meetings_reached",
+                        "no_table_free",
+                        "no_interpreter_free",
+                        "same_institution",
+                        "fixed_conflict",
+                        "invalid"
+                    ],
                     "example": "no_common_free_slot"
                 },
                 "request_ids": {
@@ -11741,11 +11785,19 @@ const docTemplate = `{
                 "planned": {
                     "type": "integer"
                 },
+                "planned_suppressed": {
+                    "description": "too few to show: planned is 0",
+                    "type": "boolean"
+                },
                 "sector": {
                     "type": "string"
                 },
                 "signed": {
                     "type": "integer"
+                },
+                "signed_suppressed": {
+                    "description": "too few to show (the disclosure rule): signed is 0",
+                    "type": "boolean"
                 }
             }
         },
@@ -11790,7 +11842,7 @@ const docTemplate = `{
                     "example": "2026-09-18T04:00:00Z"
                 },
                 "id": {
-                    "description": "kept on PATCH to keep the session's meetings; new sessions get one",
+                    "description": "kept on PATCH to keep the session's meetings (an existing session of this event, once; 422 otherwise); new sessions get one, never sent on creation",
                     "type": "string"
                 },
                 "interpreters": {
@@ -11849,7 +11901,7 @@ const docTemplate = `{
                     "example": "2026-09-18T04:00:00Z"
                 },
                 "id": {
-                    "description": "kept on PATCH to keep the session's meetings; new sessions get one",
+                    "description": "kept on PATCH to keep the session's meetings (an existing session of this event, once; 422 otherwise); new sessions get one, never sent on creation",
                     "type": "string"
                 },
                 "interpreters": {

@@ -56,9 +56,62 @@ func decodeJSON(c echo.Context, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
+		var perr *time.ParseError
+		if errors.As(err, &perr) {
+			return timeFieldError(reflect.TypeOf(dst).Elem(), fields)
+		}
 		return jsonError(err)
 	}
 	return nil
+}
+
+// timeFieldError names the fields whose timestamps do not parse (the
+// decoder's time errors carry no field), as a 422.
+func timeFieldError(t reflect.Type, fields map[string]json.RawMessage) error {
+	var p transfer.Problems
+	var walk func(t reflect.Type)
+	walk = func(t reflect.Type) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if f.Anonymous && name == "" {
+				walk(f.Type)
+				continue
+			}
+			raw, ok := fields[name]
+			if !ok {
+				continue
+			}
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			var items []json.RawMessage
+			if json.Unmarshal(raw, reflect.New(ft).Interface()) == nil {
+				continue
+			}
+			if json.Unmarshal(raw, &items) == nil {
+				for k, it := range items {
+					var one any
+					if ft.Kind() == reflect.Slice {
+						one = reflect.New(ft.Elem()).Interface()
+					}
+					if one != nil && json.Unmarshal(it, one) != nil {
+						p.Add(fmt.Sprintf("%s[%d]", name, k), "must be a time in RFC 3339 (2026-09-18T09:00:00+08:00)")
+					}
+				}
+				continue
+			}
+			p.Add(name, "must be a time in RFC 3339 (2026-09-18T09:00:00+08:00)")
+		}
+	}
+	if t.Kind() == reflect.Struct {
+		walk(t)
+	}
+	if len(p) == 0 {
+		return transfer.Problems{{Field: "body", Message: "holds a time that is not in RFC 3339 (2026-09-18T09:00:00+08:00)"}}.Err()
+	}
+	return p.Err()
 }
 
 // jsonFields lists the JSON names of a struct's fields, embedded ones included.
@@ -277,16 +330,22 @@ func writeList[D any, T any](c echo.Context, p transfer.Page[D], convert func(D)
 // etag is a resource's version as a strong entity tag.
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
-// ifMatch reads If-Match: 0 when absent or "*", the version otherwise.
+// ifMatch reads If-Match: 0 when absent or "*", the version otherwise. A
+// weak tag (W/"3") never matches: If-Match compares strongly (RFC 9110
+// 13.1.1), so it is 412.
 func ifMatch(c echo.Context) (int, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return 0, nil
 	}
+	weak := strings.HasPrefix(h, "W/")
 	h = strings.TrimPrefix(h, "W/")
 	v, err := strconv.Atoi(strings.Trim(h, `"`))
 	if err != nil || v <= 0 || h != etag(v) { // exactly as sent in ETag: "01" and "+1" are not "1"
 		return 0, transfer.Errorf(transfer.ErrBadRequest, `If-Match must be an entity tag such as "3", as sent in ETag`)
+	}
+	if weak {
+		return 0, transfer.Errorf(transfer.ErrPrecondition, `a weak entity tag never matches in If-Match: send the ETag as sent ("%d")`, v)
 	}
 	return v, nil
 }

@@ -14,7 +14,7 @@ import (
 )
 
 type sessionBody struct {
-	ID           string         `json:"id,omitempty"` // kept on PATCH to keep the session's meetings; new sessions get one
+	ID           string         `json:"id,omitempty"` // kept on PATCH to keep the session's meetings (an existing session of this event, once; 422 otherwise); new sessions get one, never sent on creation
 	Title        string         `json:"title,omitempty" example:"New energy matchmaking"`
 	Sector       string         `json:"sector" example:"new_energy"`
 	StartsAt     time.Time      `json:"starts_at" example:"2026-09-18T01:00:00Z"`
@@ -213,7 +213,7 @@ func (s *Server) getEvent(c echo.Context) error {
 // updateEvent godoc
 //
 //	@Summary		Change an event
-//	@Description	Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot and table (409 otherwise): send a session's id to keep it.
+//	@Description	Staff only; If-Match honoured (412 when stale). status moves draft → open → agenda_published → finished, or to cancelled from any but finished (which cancels its meetings); another move is 409. Sessions may change only so that every active meeting keeps its slot, table and interpreter seat (409 otherwise): send a session's id to keep it (422 for an id that is not a session of this event, or sent twice); sessions without an id are new and get one from the server.
 //	@ID			updateEvent
 //	@Tags			events
 //	@Accept			json
@@ -303,7 +303,8 @@ type registrationList = listResponse[registrationResponse]
 //	@Param			Idempotency-Key	header		string				false	"makes a retry return the first response"
 //	@Param			body			body		registrationRequest	true	"the delegation"
 //	@Success		201				{object}	registrationResponse
-//	@Header			201				{string}	ETag	"version"
+//	@Header			201				{string}	Location	"URL of the registration"
+//	@Header			201				{string}	ETag		"version"
 //	@Failure		400				{object}	problem
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
@@ -326,6 +327,7 @@ func (s *Server) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/events/"+r.EventID+"/registrations/"+r.ID)
 	return writeVersioned(c, http.StatusCreated, r.Version, newRegistrationResponse(r))
 }
 
@@ -411,7 +413,7 @@ func (s *Server) updateRegistration(c echo.Context) error {
 // withdrawRegistration godoc
 //
 //	@Summary		Withdraw a delegation
-//	@Description	Staff or the delegation's own partners. Its meetings are cancelled (meeting.cancelled to both sides), which frees their slots and tables.
+//	@Description	Staff or the delegation's own partners. Its scheduled meetings still to come are cancelled (meeting.cancelled to both sides), which frees their slots and tables; held meetings and meetings with an outcome stay.
 //	@ID			withdrawRegistration
 //	@Tags			events
 //	@Produce		json
@@ -479,6 +481,8 @@ type answerBody struct {
 //	@Param			Idempotency-Key	header		string				false	"makes a retry return the first response"
 //	@Param			body			body		meetingRequestBody	true	"the request"
 //	@Success		201				{object}	meetingRequestResponse
+//	@Header			201				{string}	Location	"URL of the request"
+//	@Header			201				{string}	ETag		"version"
 //	@Failure		400				{object}	problem
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
@@ -498,6 +502,7 @@ func (s *Server) requestMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/events/"+r.EventID+"/requests/"+r.ID)
 	return writeVersioned(c, http.StatusCreated, r.Version, newMeetingRequestResponse(r))
 }
 
@@ -594,7 +599,7 @@ type leftOutResponse struct {
 	BRegistrationID string   `json:"b_registration_id"`
 	Kind            string   `json:"kind,omitempty" enums:"mutual_request,accepted_request,suggested,manual"`
 	RequestIDs      []string `json:"request_ids,omitempty"`
-	Reason          string   `json:"reason" example:"no_common_free_slot"`
+	Reason          string   `json:"reason" example:"no_common_free_slot" enums:"declined,not_accepted,withdrawn,no_common_free_slot,max_meetings_reached,no_table_free,no_interpreter_free,same_institution,fixed_conflict,invalid"`
 }
 
 type scheduleResponse struct {
@@ -610,7 +615,7 @@ type scheduleResponse struct {
 // scheduleEvent godoc
 //
 //	@Summary		Schedule the agenda
-//	@Description	Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, …). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.
+//	@Description	Staff only. Assigns meetings to slots and tables: mutual requests first, then one-sided accepted requests, then the matching engine's suggestions by score, under one meeting per delegation per slot, availability, maximum meetings, tables per slot, interpreter seats when two sides share no language, and never two delegations of one institution. Deterministic for the same input. Meetings already on the agenda stay where they are unless start_over (pinned ones always). Meetings held, marked no-show or with an outcome are never cancelled or moved; with start_over, meetings of earlier runs whose pair is no longer a candidate (request declined, listing confidential or withdrawn) are cancelled. Only pairs of live public listings are suggested. Every request left out says why (declined, not_accepted, withdrawn, no_common_free_slot, max_meetings_reached, no_table_free, no_interpreter_free, same_institution, fixed_conflict, invalid). Changes reach both sides as meeting.scheduled, meeting.changed and meeting.cancelled. An open event becomes agenda_published.
 //	@ID			scheduleEvent
 //	@Tags			events
 //	@Accept			json
@@ -789,6 +794,8 @@ type pinBody struct {
 //	@Param			Idempotency-Key	header		string	false	"makes a retry return the first response"
 //	@Param			body			body		pinBody	true	"the meeting"
 //	@Success		201				{object}	meetingResponse
+//	@Header			201				{string}	Location	"URL of the meeting"
+//	@Header			201				{string}	ETag		"version"
 //	@Failure		401				{object}	problem
 //	@Failure		403				{object}	problem
 //	@Failure		404				{object}	problem
@@ -806,6 +813,7 @@ func (s *Server) pinMeeting(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/events/"+m.EventID+"/meetings/"+m.ID)
 	return writeVersioned(c, http.StatusCreated, m.Version, newMeetingResponse(m))
 }
 
@@ -1022,27 +1030,31 @@ type eventCount struct {
 }
 
 type sectorAgreements struct {
-	Sector  string `json:"sector"`
-	Signed  int64  `json:"signed"`
-	Planned int64  `json:"planned"`
+	Sector            string `json:"sector"`
+	Signed            int64  `json:"signed"`
+	Planned           int64  `json:"planned"`
+	SignedSuppressed  bool   `json:"signed_suppressed,omitempty"`  // too few to show (the disclosure rule): signed is 0
+	PlannedSuppressed bool   `json:"planned_suppressed,omitempty"` // too few to show: planned is 0
 }
 
 type eventStatsResponse struct {
-	EventID                    string             `json:"event_id"`
-	Registrations              int64              `json:"registrations"`
-	RegistrationsByCountry     []eventCount       `json:"registrations_by_country"`
-	RegistrationsByInstitution []eventCount       `json:"registrations_by_institution_type"`
-	MeetingsRequested          int64              `json:"meetings_requested"`
-	RequestsAccepted           int64              `json:"requests_accepted"`
-	RequestsDeclined           int64              `json:"requests_declined"`
-	MeetingsScheduled          int64              `json:"meetings_scheduled"`
-	MeetingsHeld               int64              `json:"meetings_held"`
-	MeetingsNoShow             int64              `json:"meetings_no_show"`
-	MeetingsCancelled          int64              `json:"meetings_cancelled"`
-	Outcomes                   []eventCount       `json:"outcomes"`
-	AgreementsBySector         []sectorAgreements `json:"agreements_by_sector"`
-	AgreementsSigned           int64              `json:"agreements_signed"`
-	AgreementsPlanned          int64              `json:"agreements_planned"`
+	EventID                     string             `json:"event_id"`
+	Registrations               int64              `json:"registrations"`
+	RegistrationsByCountry      []eventCount       `json:"registrations_by_country"`
+	RegistrationsByInstitution  []eventCount       `json:"registrations_by_institution_type"`
+	MeetingsRequested           int64              `json:"meetings_requested"`
+	RequestsAccepted            int64              `json:"requests_accepted"`
+	RequestsDeclined            int64              `json:"requests_declined"`
+	MeetingsScheduled           int64              `json:"meetings_scheduled"`
+	MeetingsHeld                int64              `json:"meetings_held"`
+	MeetingsNoShow              int64              `json:"meetings_no_show"`
+	MeetingsCancelled           int64              `json:"meetings_cancelled"`
+	Outcomes                    []eventCount       `json:"outcomes"`
+	AgreementsBySector          []sectorAgreements `json:"agreements_by_sector"`
+	AgreementsSigned            int64              `json:"agreements_signed"`
+	AgreementsPlanned           int64              `json:"agreements_planned"`
+	AgreementsSignedSuppressed  bool               `json:"agreements_signed_suppressed,omitempty"`  // the disclosure rule blanked agreements_signed (0)
+	AgreementsPlannedSuppressed bool               `json:"agreements_planned_suppressed,omitempty"` // the disclosure rule blanked agreements_planned (0)
 }
 
 func eventCounts(cs []transfer.Count) []eventCount {
@@ -1056,7 +1068,7 @@ func eventCounts(cs []transfer.Count) []eventCount {
 // eventStats godoc
 //
 //	@Summary		Event statistics
-//	@Description	Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned ("to be signed"), by sector. format=csv (or Accept: text/csv) gives one row per figure: section, key, value.
+//	@Description	Staff and analysts. Registrations by country and institution type; meetings requested, scheduled, held, no-show; outcomes; agreements naming the event, signed (signed, in execution, completed) or planned ("to be signed"), by sector. Disclosure rule as in /stats/agreements: for callers who are not staff, confidential agreements do not count, and sector groups (then the total) of fewer than k agreements (TECHBRIDGE_STATS_MIN_GROUP, default 3) are blanked: count 0 with *_suppressed true (in CSV, an empty value). format=csv (or Accept: text/csv) gives one row per figure: section, key, value.
 //	@ID			getEventStats
 //	@Tags			events
 //	@Produce		json
@@ -1083,7 +1095,8 @@ func (s *Server) eventStats(c echo.Context) error {
 		RegistrationsByInstitution: eventCounts(st.ByInstitutionType), MeetingsRequested: st.Requested, RequestsAccepted: st.Accepted,
 		RequestsDeclined: st.Declined, MeetingsScheduled: st.Scheduled, MeetingsHeld: st.Held, MeetingsNoShow: st.NoShow,
 		MeetingsCancelled: st.Cancelled, Outcomes: eventCounts(st.Outcomes), AgreementsBySector: []sectorAgreements{},
-		AgreementsSigned: st.AgreementsSigned, AgreementsPlanned: st.AgreementsPlanned}
+		AgreementsSigned: st.AgreementsSigned, AgreementsPlanned: st.AgreementsPlanned,
+		AgreementsSignedSuppressed: st.SignedSuppressed, AgreementsPlannedSuppressed: st.PlannedSuppressed}
 	for _, a := range st.Agreements {
 		out.AgreementsBySector = append(out.AgreementsBySector, sectorAgreements(a))
 	}
@@ -1097,6 +1110,13 @@ func (s *Server) eventStats(c echo.Context) error {
 	w := csv.NewWriter(c.Response())
 	row := func(section, key string, v int64) {
 		_ = w.Write([]string{section, safeCell(key), strconv.FormatInt(v, 10)})
+	}
+	hidden := func(section, key string, v int64, suppressed bool) {
+		if suppressed {
+			_ = w.Write([]string{section, safeCell(key), ""})
+		} else {
+			row(section, key, v)
+		}
 	}
 	_ = w.Write([]string{"section", "key", "value"})
 	row("registrations", "total", out.Registrations)
@@ -1115,9 +1135,11 @@ func (s *Server) eventStats(c echo.Context) error {
 		row("outcomes", r.Key, r.Count)
 	}
 	for _, a := range out.AgreementsBySector {
-		row("agreements_signed", a.Sector, a.Signed)
-		row("agreements_planned", a.Sector, a.Planned)
+		hidden("agreements_signed", a.Sector, a.Signed, a.SignedSuppressed)
+		hidden("agreements_planned", a.Sector, a.Planned, a.PlannedSuppressed)
 	}
+	hidden("agreements_signed", "total", out.AgreementsSigned, out.AgreementsSignedSuppressed)
+	hidden("agreements_planned", "total", out.AgreementsPlanned, out.AgreementsPlannedSuppressed)
 	w.Flush()
 	return w.Error()
 }

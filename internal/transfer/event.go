@@ -129,6 +129,27 @@ func (e *Event) normalize() {
 	}
 }
 
+// checkSessionIDs: a session sent with an id keeps an existing session of
+// the event, once; new sessions (no id) get one from the server.
+func checkSessionIDs(existing, sent []Session) error {
+	var p Problems
+	seen := map[string]bool{}
+	for i, s := range sent {
+		if s.ID == "" {
+			continue
+		}
+		f := fmt.Sprintf("sessions[%d].id", i)
+		switch {
+		case !slices.ContainsFunc(existing, func(x Session) bool { return x.ID == s.ID }):
+			p.Add(f, "does not name a session of this event: leave it out for a new session")
+		case seen[s.ID]:
+			p.Add(f, "names the same session twice")
+		}
+		seen[s.ID] = true
+	}
+	return p.Err()
+}
+
 // Location is the event's time zone (UTC when it is unknown).
 func (e Event) Location() *time.Location {
 	loc, err := time.LoadLocation(e.TimeZone)
@@ -141,9 +162,9 @@ func (e Event) Location() *time.Location {
 // Validate reports every broken rule at once.
 func (e Event) Validate() error {
 	var p Problems
-	checkLength(&p, "name", e.Name, true, 200)
-	checkLength(&p, "venue", e.Venue, false, 200)
-	checkLength(&p, "city", e.City, false, 100)
+	checkText(&p, "name", e.Name, true, false, 200)
+	checkText(&p, "venue", e.Venue, false, false, 200)
+	checkText(&p, "city", e.City, false, false, 100)
 	var loc *time.Location
 	if e.TimeZone == "" || e.TimeZone == "Local" || strings.ContainsAny(e.TimeZone, "\\\x00") || strings.HasPrefix(e.TimeZone, "/") || strings.Contains(e.TimeZone, "..") || len(e.TimeZone) > 64 {
 		p.Add("time_zone", "must be an IANA time zone such as Asia/Shanghai")
@@ -188,7 +209,7 @@ func (e Event) Validate() error {
 	}
 	for i, s := range e.Sessions {
 		f := fmt.Sprintf("sessions[%d]", i)
-		checkLength(&p, f+".title", s.Title, false, 200)
+		checkText(&p, f+".title", s.Title, false, false, 200)
 		if !ValidSector(s.Sector) {
 			p.Add(f+".sector", "must be one of the sectors")
 		}
@@ -261,6 +282,9 @@ func (s *Service) CreateEvent(ctx context.Context, a Actor, e Event) (Event, err
 	}
 	if !a.IsStaff() {
 		return Event{}, Errorf(ErrForbidden, "only staff create events")
+	}
+	if err := checkSessionIDs(nil, e.Sessions); err != nil {
+		return Event{}, err
 	}
 	now := s.now()
 	e.ID, e.Version, e.CreatedAt, e.UpdatedAt, e.CreatedBy = newID(), 1, now, now, a.ID
@@ -348,37 +372,64 @@ func (s *Service) UpdateEvent(ctx context.Context, a Actor, id string, ifMatch i
 	if ifMatch != 0 && ifMatch != e.Version {
 		return Event{}, Errorf(ErrPrecondition, "event %s is at version %d, not %d", id, e.Version, ifMatch)
 	}
-	before, old := e.auditFields(), e
-	set(&e.Name, patch.Name)
-	set(&e.Venue, patch.Venue)
-	set(&e.City, patch.City)
-	set(&e.TimeZone, patch.TimeZone)
-	set(&e.StartsOn, patch.StartsOn)
-	set(&e.EndsOn, patch.EndsOn)
-	set(&e.Status, patch.Status)
-	patch.RegistrationOpens.apply(&e.RegistrationOpens)
-	patch.RegistrationCloses.apply(&e.RegistrationCloses)
-	set(&e.Sessions, patch.Sessions)
-	e.normalize()
-	if err := e.Validate(); err != nil {
-		return Event{}, err
+	if patch.Sessions != nil {
+		if err := checkSessionIDs(e.Sessions, *patch.Sessions); err != nil {
+			return Event{}, err
+		}
 	}
-	if e.Status != old.Status && !slices.Contains(eventMoves[old.Status], e.Status) {
-		return Event{}, Errorf(ErrConflict, "an event cannot move from %s to %s", old.Status, e.Status)
+	// apply is the change on top of a version of the event: first the one
+	// read, again on the locked one when another write came in between
+	// and the client sent no If-Match.
+	apply := func(old Event) (Event, error) {
+		e := old
+		e.Sessions = slices.Clone(old.Sessions)
+		set(&e.Name, patch.Name)
+		set(&e.Venue, patch.Venue)
+		set(&e.City, patch.City)
+		set(&e.TimeZone, patch.TimeZone)
+		set(&e.StartsOn, patch.StartsOn)
+		set(&e.EndsOn, patch.EndsOn)
+		set(&e.Status, patch.Status)
+		patch.RegistrationOpens.apply(&e.RegistrationOpens)
+		patch.RegistrationCloses.apply(&e.RegistrationCloses)
+		set(&e.Sessions, patch.Sessions)
+		e.normalize()
+		if err := e.Validate(); err != nil {
+			return Event{}, err
+		}
+		if e.Status != old.Status && !slices.Contains(eventMoves[old.Status], e.Status) {
+			return Event{}, Errorf(ErrConflict, "an event cannot move from %s to %s", old.Status, e.Status)
+		}
+		return e, nil
+	}
+	old := e
+	if e, err = apply(old); err != nil {
+		return Event{}, err
 	}
 	if unchanged(old, e) {
 		return e, nil
 	}
-	e.Version++
-	e.UpdatedAt = s.now()
 	err = s.write(ctx, a, func(u *unit) error {
 		locked, err := u.LockEvent(ctx, id)
 		if err != nil {
 			return err
 		}
 		if locked.Version != old.Version {
-			return LostRace("event %s changed meanwhile", id)
+			if ifMatch != 0 {
+				return Errorf(ErrPrecondition, "event %s changed meanwhile", id)
+			}
+			if patch.Sessions != nil {
+				if err := checkSessionIDs(locked.Sessions, *patch.Sessions); err != nil {
+					return err
+				}
+			}
+			old = locked
+			if e, err = apply(locked); err != nil {
+				return err
+			}
 		}
+		before := old.auditFields()
+		e.Version, e.UpdatedAt = old.Version+1, s.now()
 		if patch.Sessions != nil {
 			ms, err := u.Meetings(ctx, id)
 			if err != nil {
@@ -393,8 +444,19 @@ func (s *Service) UpdateEvent(ctx context.Context, a Actor, id string, ifMatch i
 					return Errorf(ErrConflict, "meeting %s would lose its slot or table: move or cancel it first", m.ID)
 				}
 			}
+			// Nor may a slot lose an interpreter seat one of its meetings uses.
+			seats := map[[3]string]int{}
+			for _, m := range ms {
+				if m.Active() && m.Interpreter != "" {
+					k := [3]string{m.SessionID, m.StartsAt.Format(time.RFC3339), m.Interpreter}
+					seats[k]++
+					if sess, _ := e.session(m.SessionID); seats[k] > sess.Interpreters[m.Interpreter] {
+						return Errorf(ErrConflict, "meeting %s would lose its %s interpreter: move or cancel it first", m.ID, m.Interpreter)
+					}
+				}
+			}
 		}
-		if e.Status == EventCancelled {
+		if e.Status == EventCancelled && old.Status != EventCancelled {
 			if err := u.cancelEventMeetings(e); err != nil {
 				return err
 			}

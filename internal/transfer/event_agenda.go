@@ -109,8 +109,15 @@ func (ag Agenda) ICS(now time.Time) []byte {
 		w("BEGIN", "VEVENT")
 		w("UID", m.ID+"@techbridge")
 		w("DTSTAMP", now.UTC().Format("20060102T150405Z"))
-		w("DTSTART;TZID="+icsParam(tzid), local(m.StartsAt))
-		w("DTEND;TZID="+icsParam(tzid), local(m.EndsAt))
+		if localOK(m.StartsAt, loc) && localOK(m.EndsAt, loc) && local(m.StartsAt) < local(m.EndsAt) {
+			w("DTSTART;TZID="+icsParam(tzid), local(m.StartsAt))
+			w("DTEND;TZID="+icsParam(tzid), local(m.EndsAt))
+		} else {
+			// A local time the clocks pass twice (or skip) names no one
+			// instant: this meeting is written in UTC.
+			w("DTSTART", m.StartsAt.UTC().Format("20060102T150405Z"))
+			w("DTEND", m.EndsAt.UTC().Format("20060102T150405Z"))
+		}
 		w("SEQUENCE", strconv.Itoa(m.Sequence))
 		w("SUMMARY", icsText("Meeting with "+it.CounterpartName))
 		loc := "Table " + strconv.Itoa(m.Table+1)
@@ -248,4 +255,25 @@ func writeICSLine(b *strings.Builder, line string) {
 	}
 	b.WriteString(line)
 	b.WriteString("\r\n")
+}
+
+// localOK reports whether t's wall-clock time in loc names t alone: not a
+// time the clocks pass twice when they go back, nor one next to a skip.
+func localOK(t time.Time, loc *time.Location) bool {
+	lt := t.In(loc)
+	wall := time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), 0, time.UTC)
+	seen := 0
+	offsets := map[int]bool{}
+	for _, d := range []time.Duration{-48 * time.Hour, -24 * time.Hour, 0, 24 * time.Hour, 48 * time.Hour} {
+		_, off := t.Add(d).In(loc).Zone()
+		offsets[off] = true
+	}
+	for off := range offsets {
+		u := wall.Add(-time.Duration(off) * time.Second)
+		ul := u.In(loc)
+		if _, o := ul.Zone(); o == off && ul.Format("20060102T150405") == lt.Format("20060102T150405") {
+			seen++
+		}
+	}
+	return seen == 1
 }

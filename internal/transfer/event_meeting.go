@@ -77,6 +77,14 @@ type Meeting struct {
 // Active reports whether the meeting holds its place.
 func (m Meeting) Active() bool { return m.Status != MeetingCancelled }
 
+// Kept reports whether the meeting is a record that nothing but staff by
+// hand may erase: held, marked as a no-show, or with an outcome recorded.
+// Schedule runs and withdrawals never cancel or move it.
+func (m Meeting) Kept() bool {
+	return m.Active() && (m.Status == MeetingHeld || m.Status == MeetingNoShow || m.OutcomeA != "" || m.OutcomeB != "" ||
+		m.NoShowA || m.NoShowB)
+}
+
 func (m Meeting) involves(regID string) bool {
 	return m.ARegistrationID == regID || m.BRegistrationID == regID
 }
@@ -264,18 +272,53 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	}
 	sort.Slice(active, func(i, j int) bool { return active[i].ID < active[j].ID })
 	index := map[string]int{}
-	parts := make([]schedule.Participant, len(active))
-	for i, r := range active {
+	// A withdrawn delegation whose kept meetings stay is a participant
+	// too (with no candidates of its own), so that those meetings hold
+	// their tables and the other side's time.
+	regByID := map[string]Registration{}
+	for _, r := range regs {
+		regByID[r.ID] = r
+	}
+	var ghosts []Registration
+	for _, m := range meetings {
+		for _, id := range []string{m.ARegistrationID, m.BRegistrationID} {
+			if r := regByID[id]; m.Kept() && !r.Active() && !slices.ContainsFunc(ghosts, func(g Registration) bool { return g.ID == id }) {
+				ghosts = append(ghosts, r)
+			}
+		}
+	}
+	sort.Slice(ghosts, func(i, j int) bool { return ghosts[i].ID < ghosts[j].ID })
+	// Kept meetings stay whatever changed since: their slots are not
+	// unavailable to their sides, and they count within the caps.
+	keptAt := map[string][]Meeting{}
+	for _, m := range meetings {
+		if m.Kept() {
+			keptAt[m.ARegistrationID] = append(keptAt[m.ARegistrationID], m)
+			keptAt[m.BRegistrationID] = append(keptAt[m.BRegistrationID], m)
+		}
+	}
+	all := append(append([]Registration{}, active...), ghosts...)
+	parts := make([]schedule.Participant, len(all))
+	for i, r := range all {
 		index[r.ID] = i
 		var un []int
 		for _, t := range r.Unavailable {
 			for k, sl := range slots {
-				if sl.slot.Start.Equal(t) {
+				if sl.slot.Start.Equal(t) && !slices.ContainsFunc(keptAt[r.ID], func(m Meeting) bool {
+					return m.StartsAt.Before(sl.slot.End) && sl.slot.Start.Before(m.EndsAt)
+				}) {
 					un = append(un, k)
 				}
 			}
 		}
-		parts[i] = schedule.Participant{Institution: r.InstitutionID, Languages: r.Languages(), Unavailable: un, MaxMeetings: r.MaxMeetings}
+		maxM := r.MaxMeetings
+		if maxM > 0 {
+			maxM = max(maxM, len(keptAt[r.ID]))
+		}
+		if !r.Active() {
+			maxM = len(keptAt[r.ID])
+		}
+		parts[i] = schedule.Participant{Institution: r.InstitutionID, Languages: r.Languages(), Unavailable: un, MaxMeetings: maxM}
 	}
 	listings, err := s.eventListings(ctx, u.Store, active)
 	if err != nil {
@@ -289,6 +332,7 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	// Meetings already on the agenda: kept in place unless starting over; a
 	// pinned one always.
 	byPair := map[[2]string]*candidate{}
+	var dropped []Meeting
 	for _, c := range cands {
 		byPair[[2]string{c.a, c.b}] = c
 	}
@@ -297,13 +341,19 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		if !m.Active() {
 			continue
 		}
-		_, okA := index[m.ARegistrationID]
-		_, okB := index[m.BRegistrationID]
-		if !okA || !okB {
+		okA, okB := regByID[m.ARegistrationID].Active(), regByID[m.BRegistrationID].Active()
+		if (!okA || !okB) && !m.Kept() {
 			continue // a withdrawn side: cancelled below
 		}
 		k := pairKey(m.ARegistrationID, m.BRegistrationID)
 		c := byPair[k]
+		if c == nil && opt.StartOver && !m.Pinned && !m.Kept() {
+			// Starting over, a meeting placed by a run whose pair is no
+			// longer a candidate (its request declined, a listing turned
+			// confidential or withdrawn) goes.
+			dropped = append(dropped, *m)
+			continue
+		}
 		if c == nil {
 			c = &candidate{a: k[0], b: k[1], kind: m.Kind, weight: m.Score, score: m.Score, offerID: m.OfferID, demandID: m.DemandID,
 				requestID: m.RequestID}
@@ -314,9 +364,14 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 			cands = append(cands, c)
 		}
 		c.existing = m
-		c.fixed = m.Pinned || !opt.StartOver || m.Status != MeetingScheduled
+		c.fixed = m.Pinned || !opt.StartOver || m.Kept()
 	}
 	sort.Slice(cands, func(i, j int) bool {
+		// Kept meetings are placed first: nothing collides with them.
+		ki, kj := cands[i].existing != nil && cands[i].existing.Kept(), cands[j].existing != nil && cands[j].existing.Kept()
+		if ki != kj {
+			return ki
+		}
 		if cands[i].a != cands[j].a {
 			return cands[i].a < cands[j].a
 		}
@@ -354,12 +409,8 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 	// Free every place that changes first, so that the new bookings do not
 	// meet the old ones of meetings that move.
 	var moving []Meeting
-	regByID := map[string]Registration{}
-	for _, r := range regs {
-		regByID[r.ID] = r
-	}
 	for i, c := range cands {
-		if c.existing == nil {
+		if c.existing == nil || c.existing.Kept() {
 			continue
 		}
 		pl, ok := placed[i]
@@ -368,12 +419,7 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		}
 	}
 	for _, m := range meetings {
-		if !m.Active() {
-			continue
-		}
-		if _, ok := index[m.ARegistrationID]; !ok {
-			moving = append(moving, m)
-		} else if _, ok := index[m.BRegistrationID]; !ok {
+		if m.Active() && !m.Kept() && (!regByID[m.ARegistrationID].Active() || !regByID[m.BRegistrationID].Active()) {
 			moving = append(moving, m)
 		}
 	}
@@ -382,9 +428,25 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 			return ScheduleResult{}, err
 		}
 	}
+	for _, m := range dropped {
+		if err := u.cancelMeeting(e, m, "no longer a candidate"); err != nil {
+			return ScheduleResult{}, err
+		}
+		res.Cancelled++
+	}
 	var created []Meeting
 	for i, c := range cands {
 		pl, ok := placed[i]
+		if c.existing != nil && c.existing.Kept() {
+			// Never cancelled nor moved; its bookings stay, so the
+			// database refuses anything placed onto it.
+			res.Kept++
+			if !ok {
+				res.LeftOut = append(res.LeftOut, LeftOut{ARegistrationID: c.a, BRegistrationID: c.b, Kind: c.kind, RequestIDs: c.requestIDs,
+					Reason: string(schedule.ReasonFixedConflict)})
+			}
+			continue
+		}
 		if !ok {
 			if c.existing != nil {
 				if err := u.cancelMeeting(e, *c.existing, "not placed"); err != nil {
@@ -430,7 +492,7 @@ func (s *Service) schedule(u *unit, e Event, opt ScheduleOptions) (ScheduleResul
 		return ScheduleResult{}, err
 	}
 	for _, m := range meetings {
-		if m.Active() && (!hasKey(index, m.ARegistrationID) || !hasKey(index, m.BRegistrationID)) {
+		if m.Active() && !m.Kept() && (!regByID[m.ARegistrationID].Active() || !regByID[m.BRegistrationID].Active()) {
 			if err := u.cancelMeeting(e, m, "withdrawn"); err != nil {
 				return ScheduleResult{}, err
 			}
@@ -467,6 +529,45 @@ func (s *Service) eventListings(ctx context.Context, st ListingStore, regs []Reg
 		for _, l := range ls {
 			out[l.ID] = l
 		}
+	}
+	return out, nil
+}
+
+// sharedListing reports whether a listing may stand in a pair between two
+// delegations: each side sees the other's listing, so it must be live and
+// public (a confidential or withdrawn listing is used nowhere in an event).
+func sharedListing(l Listing, now time.Time) bool { return l.Live(now) && l.Visibility == "public" }
+
+// withSharedPairs blanks the offer–demand pair of meetings whose listings
+// are no longer both shared (one turned confidential or was withdrawn),
+// for everyone but staff.
+func (s *Service) withSharedPairs(ctx context.Context, a Actor, ms []Meeting) ([]Meeting, error) {
+	if a.IsStaff() {
+		return ms, nil
+	}
+	var ids []string
+	for _, m := range ms {
+		if m.OfferID != "" && m.DemandID != "" {
+			ids = append(ids, m.OfferID, m.DemandID)
+		}
+	}
+	shared := map[string]bool{}
+	now := s.now()
+	for start := 0; start < len(ids); start += 1000 {
+		ls, err := s.db(ctx).ListingsByIDs(ctx, ids[start:min(start+1000, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			shared[l.ID] = sharedListing(l, now)
+		}
+	}
+	out := make([]Meeting, len(ms))
+	for i, m := range ms {
+		if !shared[m.OfferID] || !shared[m.DemandID] {
+			m.OfferID, m.DemandID = "", ""
+		}
+		out[i] = m
 	}
 	return out, nil
 }
@@ -516,7 +617,7 @@ func (s *Service) candidates(e Event, regs []Registration, reqs []MeetingRequest
 	for _, r := range regs {
 		for _, id := range r.ListingIDs {
 			l, ok := listings[id]
-			if !ok || !l.Live(now) {
+			if !ok || !sharedListing(l, now) {
 				continue
 			}
 			owner[id] = r.ID
@@ -541,7 +642,7 @@ func (s *Service) candidates(e Event, regs []Registration, reqs []MeetingRequest
 			break
 		}
 		rs := s.matches.engine.Match(EngineListing(d, countries[d.InstitutionID]),
-			match.Query{Limit: suggestionDepth, Now: now, SeeConfidential: true})
+			match.Query{Limit: suggestionDepth, Now: now})
 		for _, r := range rs {
 			o, ok := eventOffers[r.ID]
 			if !ok || o.InstitutionID == d.InstitutionID || owner[o.ID] == owner[d.ID] {
@@ -612,7 +713,7 @@ func (s *Service) candidates(e Event, regs []Registration, reqs []MeetingRequest
 		c.score = b.score
 		c.offerID, c.demandID = b.offer, b.demand
 		for _, r := range append(append([]MeetingRequest{}, pr.ab...), pr.ba...) {
-			if r.OfferID != "" {
+			if o, d := listings[r.OfferID], listings[r.DemandID]; r.OfferID != "" && sharedListing(o, now) && sharedListing(d, now) {
 				c.offerID, c.demandID = r.OfferID, r.DemandID
 				if l, ok := listings[r.DemandID]; ok {
 					c.sectors = []string{l.Sector}
@@ -690,6 +791,9 @@ func (s *Service) Meetings(ctx context.Context, a Actor, eventID string, f Meeti
 	if f.Table != nil && !a.IsStaff() {
 		return Event{}, nil, Errorf(ErrForbidden, "table agendas are for the floor staff")
 	}
+	if f.Table != nil && *f.Table < 1 {
+		return Event{}, nil, Problems{{Field: "table", Message: "must be a table number, from 1"}}.Err()
+	}
 	ms, err := s.db(ctx).Meetings(ctx, e.ID)
 	if err != nil {
 		return Event{}, nil, err
@@ -714,6 +818,10 @@ func (s *Service) Meetings(ctx context.Context, a Actor, eventID string, f Meeti
 		}
 		return out[i].ID < out[j].ID
 	})
+	out, err = s.withSharedPairs(ctx, a, out)
+	if err != nil {
+		return Event{}, nil, err
+	}
 	return e, out, nil
 }
 
@@ -992,7 +1100,15 @@ func (s *Service) Meeting(ctx context.Context, a Actor, eventID, id string) (Mee
 		return Meeting{}, err
 	}
 	u := &unit{Store: s.db(ctx), ctx: ctx, svc: s, actor: a, now: s.now()}
-	return u.meeting(e, id)
+	m, err := u.meeting(e, id)
+	if err != nil {
+		return Meeting{}, err
+	}
+	ms, err := s.withSharedPairs(ctx, a, []Meeting{m})
+	if err != nil {
+		return Meeting{}, err
+	}
+	return ms[0], nil
 }
 
 // Outcome is what one side (or staff for it) records after a meeting.
@@ -1016,7 +1132,7 @@ func (s *Service) RecordOutcome(ctx context.Context, a Actor, eventID, id string
 	}
 	o.Note = strings.TrimSpace(o.Note)
 	var p Problems
-	checkLength(&p, "note", o.Note, false, 2000)
+	checkText(&p, "note", o.Note, false, true, 2000)
 	if o.NoShow {
 		if !a.IsStaff() {
 			return Meeting{}, Errorf(ErrForbidden, "only staff mark no-shows")
@@ -1035,6 +1151,11 @@ func (s *Service) RecordOutcome(ctx context.Context, a Actor, eventID, id string
 	}
 	var out Meeting
 	err = s.write(ctx, a, func(u *unit) error {
+		// Outcomes of one event's meetings take turns on its row: both
+		// sides recording at once each see the other's outcome.
+		if _, err := u.LockEvent(ctx, e.ID); err != nil {
+			return err
+		}
 		m, err := u.meeting(e, id)
 		if err != nil {
 			return err
@@ -1131,8 +1252,8 @@ func (u *unit) advanceMatch(m Meeting) (string, error) {
 			o = l
 		}
 	}
-	if d.ID == "" || o.ID == "" {
-		return "", nil
+	if d.ID == "" || o.ID == "" || !sharedListing(d, u.now) || !sharedListing(o, u.now) {
+		return "", nil // no match record of a pair one side may not see
 	}
 	dc, err := u.svc.countryOf(u.ctx, u.Store, d.InstitutionID)
 	if err != nil {

@@ -83,8 +83,8 @@ func (r Registration) validate(e Event) Problems {
 	}
 	for i, d := range r.Delegates {
 		f := fmt.Sprintf("delegates[%d]", i)
-		checkLength(&p, f+".name", d.Name, true, 200)
-		checkLength(&p, f+".role", d.Role, false, 200)
+		checkText(&p, f+".name", d.Name, true, false, 200)
+		checkText(&p, f+".role", d.Role, false, false, 200)
 		if len(d.Languages) == 0 || len(d.Languages) > 10 {
 			p.Add(f+".languages", "name one to ten languages")
 		}
@@ -316,8 +316,9 @@ func (s *Service) registration(ctx context.Context, a Actor, e Event, id string)
 }
 
 // WithdrawRegistration takes a delegation out (staff or its own partners):
-// its meetings are cancelled, which frees their slots and tables, and its
-// open requests lapse.
+// its meetings still to come are cancelled, which frees their slots and
+// tables (held ones and ones with an outcome stay), and its open requests
+// lapse.
 func (s *Service) WithdrawRegistration(ctx context.Context, a Actor, eventID, id string) (Registration, error) {
 	e, err := s.Event(ctx, a, eventID)
 	if err != nil {
@@ -348,7 +349,9 @@ func (s *Service) WithdrawRegistration(ctx context.Context, a Actor, eventID, id
 			return err
 		}
 		for _, m := range ms {
-			if m.Active() && m.involves(r.ID) {
+			// Only meetings still to come are cancelled: a held one, one
+			// with an outcome, or one already past stays on the record.
+			if m.Status == MeetingScheduled && !m.Kept() && m.involves(r.ID) && m.StartsAt.After(u.now) {
 				if err := u.cancelMeeting(e, m, "withdrawn"); err != nil {
 					return err
 				}
@@ -415,14 +418,26 @@ func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id s
 	if !r.Active() || e.Status == EventFinished || e.Status == EventCancelled {
 		return Registration{}, Errorf(ErrConflict, "the registration is %s and the event %s", r.Status, e.Status)
 	}
-	before, old := r.auditFields(), r
+	// apply is the change on top of a version of the registration: the one
+	// read, and again the one under the event's lock when another write came
+	// in between and the client sent no If-Match.
+	apply := func(old Registration) (Registration, error) {
+		r := old
+		set(&r.Delegates, patch.Delegates)
+		set(&r.ListingIDs, patch.ListingIDs)
+		set(&r.Unavailable, patch.Unavailable)
+		set(&r.MaxMeetings, patch.MaxMeetings)
+		r.normalize()
+		if err := r.validate(e).Err(); err != nil {
+			return Registration{}, err
+		}
+		r.Version, r.UpdatedAt = old.Version+1, s.now()
+		return r, nil
+	}
+	old := r
 	old.Delegates = slices.Clone(r.Delegates)
-	set(&r.Delegates, patch.Delegates)
-	set(&r.ListingIDs, patch.ListingIDs)
-	set(&r.Unavailable, patch.Unavailable)
-	set(&r.MaxMeetings, patch.MaxMeetings)
-	r.normalize()
-	if err := r.validate(e).Err(); err != nil {
+	before := old.auditFields()
+	if r, err = apply(old); err != nil {
 		return Registration{}, err
 	}
 	if patch.ListingIDs != nil {
@@ -430,27 +445,45 @@ func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id s
 			return Registration{}, err
 		}
 	}
-	if unchanged(old, r) {
-		return r, nil
+	if unchanged(old, withVersion(r, old)) {
+		return old, nil
 	}
-	r.Version, r.UpdatedAt = r.Version+1, s.now()
 	err = s.write(ctx, a, func(u *unit) error {
 		if _, err := u.LockEvent(ctx, e.ID); err != nil {
 			return err
+		}
+		if cur, err := u.RegistrationByID(ctx, r.ID); err != nil {
+			return err
+		} else if cur.Version != old.Version {
+			if ifMatch != 0 {
+				return Errorf(ErrPrecondition, "registration %s changed meanwhile", r.ID)
+			}
+			if !cur.Active() {
+				return Errorf(ErrConflict, "the registration is %s", cur.Status)
+			}
+			old, before = cur, cur.auditFields()
+			if r, err = apply(cur); err != nil {
+				return err
+			}
 		}
 		ms, err := u.Meetings(ctx, e.ID)
 		if err != nil {
 			return err
 		}
+		held := 0
 		for _, m := range ms {
-			if m.Status != MeetingScheduled || !m.involves(r.ID) {
+			if !m.Active() || !m.involves(r.ID) {
 				continue
 			}
+			held++
 			for _, t := range r.Unavailable {
 				if t.Equal(m.StartsAt) {
 					return Errorf(ErrConflict, "meeting %s is in a slot now marked unavailable: move or cancel it first", m.ID)
 				}
 			}
+		}
+		if r.MaxMeetings > 0 && r.MaxMeetings < held && r.MaxMeetings != old.MaxMeetings {
+			return Errorf(ErrConflict, "the delegation has %d meetings on the agenda, more than max_meetings %d: cancel some first", held, r.MaxMeetings)
 		}
 		if err := u.UpdateRegistration(ctx, r); err != nil {
 			return err
@@ -462,4 +495,10 @@ func (s *Service) UpdateRegistration(ctx context.Context, a Actor, eventID, id s
 		return Registration{}, fmt.Errorf("update registration %s: %w", id, err)
 	}
 	return r, nil
+}
+
+// withVersion is r with the version and time of old, to compare contents.
+func withVersion(r, old Registration) Registration {
+	r.Version, r.UpdatedAt = old.Version, old.UpdatedAt
+	return r
 }

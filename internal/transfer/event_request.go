@@ -52,7 +52,7 @@ func (s *Service) RequestMeeting(ctx context.Context, a Actor, eventID string, r
 	}
 	req.Note = strings.TrimSpace(req.Note)
 	var p Problems
-	checkLength(&p, "note", req.Note, false, 1000)
+	checkText(&p, "note", req.Note, false, true, 1000)
 	regs, err := s.db(ctx).Registrations(ctx, e.ID)
 	if err != nil {
 		return MeetingRequest{}, err
@@ -208,7 +208,7 @@ func (s *Service) AnswerMeetingRequest(ctx context.Context, a Actor, eventID, id
 	}
 	note = strings.TrimSpace(note)
 	var p Problems
-	checkLength(&p, "note", note, false, 1000)
+	checkText(&p, "note", note, false, true, 1000)
 	if err := p.Err(); err != nil {
 		return MeetingRequest{}, err
 	}
@@ -218,6 +218,12 @@ func (s *Service) AnswerMeetingRequest(ctx context.Context, a Actor, eventID, id
 	}
 	var out MeetingRequest
 	err = s.write(ctx, a, func(u *unit) error {
+		// Answers to one event's requests take turns on its row, so each
+		// reads the request as the one before left it (no 412 the client
+		// did not ask for).
+		if _, err := u.LockEvent(ctx, e.ID); err != nil {
+			return err
+		}
 		rq, err := u.MeetingRequestByID(ctx, id)
 		if errors.Is(err, ErrNotFound) || (err == nil && rq.EventID != e.ID) {
 			return notFound

@@ -40,6 +40,9 @@ type SectorAgreements struct {
 	Sector  string
 	Signed  int64 // signed, in execution or completed
 	Planned int64 // "to be signed"
+	// Suppressed figures are too small to show to callers who are not
+	// staff (the disclosure rule of AgreementStats): the count is 0.
+	SignedSuppressed, PlannedSuppressed bool
 }
 
 // EventStats is what an event produced.
@@ -53,10 +56,15 @@ type EventStats struct {
 	Outcomes                            []Count
 	Agreements                          []SectorAgreements
 	AgreementsSigned, AgreementsPlanned int64
+	// SignedSuppressed, PlannedSuppressed: the totals are blanked (0) by
+	// the disclosure rule.
+	SignedSuppressed, PlannedSuppressed bool
 }
 
 // EventStats counts an event's registrations, meetings, outcomes and
-// agreements (staff and analysts; no personal data).
+// agreements (staff and analysts; no personal data). For callers who are
+// not staff, confidential agreements do not count and small groups of
+// agreements are suppressed, as in AgreementStats.
 func (s *Service) EventStats(ctx context.Context, a Actor, eventID string) (EventStats, error) {
 	e, err := s.Event(ctx, a, eventID)
 	if err != nil {
@@ -127,7 +135,7 @@ func (s *Service) EventStats(ctx context.Context, a Actor, eventID string) (Even
 	}
 	bySector := map[string]*SectorAgreements{}
 	for _, g := range gs {
-		if !g.Counts() || g.Status == "terminated" {
+		if !g.Counts() || g.Status == "terminated" || (g.Confidential && !a.IsStaff()) {
 			continue
 		}
 		sa := bySector[g.Sector]
@@ -147,7 +155,44 @@ func (s *Service) EventStats(ctx context.Context, a Actor, eventID string) (Even
 		st.Agreements = append(st.Agreements, *sa)
 	}
 	sort.Slice(st.Agreements, func(i, j int) bool { return st.Agreements[i].Sector < st.Agreements[j].Sector })
+	if !a.IsStaff() {
+		s.suppressEventAgreements(&st)
+	}
 	return st, nil
+}
+
+// suppressEventAgreements applies the disclosure rule of AgreementStats
+// (confidential agreements were left out already): signed and planned
+// agreements are each a statistics answer grouped by sector, whose small
+// groups, and then total, are blanked.
+func (s *Service) suppressEventAgreements(st *EventStats) {
+	for _, planned := range []bool{false, true} {
+		res := StatsResult{Total: StatsRow{Count: st.AgreementsSigned}}
+		if planned {
+			res.Total.Count = st.AgreementsPlanned
+		}
+		for _, sa := range st.Agreements {
+			n := sa.Signed
+			if planned {
+				n = sa.Planned
+			}
+			res.Rows = append(res.Rows, StatsRow{Keys: []string{sa.Sector}, Count: n})
+		}
+		s.suppressSmallGroups(&res)
+		for i := range st.Agreements {
+			sa, r := &st.Agreements[i], res.Rows[i]
+			if planned {
+				sa.Planned, sa.PlannedSuppressed = r.Count, r.Suppressed
+			} else {
+				sa.Signed, sa.SignedSuppressed = r.Count, r.Suppressed
+			}
+		}
+		if planned {
+			st.AgreementsPlanned, st.PlannedSuppressed = res.Total.Count, res.Total.Suppressed
+		} else {
+			st.AgreementsSigned, st.SignedSuppressed = res.Total.Count, res.Total.Suppressed
+		}
+	}
 }
 
 func counts(m map[string]int64) []Count {

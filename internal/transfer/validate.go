@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -16,6 +17,19 @@ func checkLength(p *Problems, field, s string, required bool, max int) {
 		p.Add(field, "must be valid UTF-8")
 	case utf8.RuneCountInString(s) > max:
 		p.Add(field, "must be at most %d characters", max)
+	}
+}
+
+// checkText is checkLength that also refuses control characters (C0, DEL,
+// C1) and the Unicode line and paragraph separators, which break the lines
+// of an e-mail, a CSV sheet or an iCalendar file. A multi-line text (a
+// note) may hold line feeds and tabs.
+func checkText(p *Problems, field, s string, required, multiline bool, max int) {
+	checkLength(p, field, s, required, max)
+	if strings.ContainsFunc(s, func(r rune) bool {
+		return (unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t'))) || r == '\u2028' || r == '\u2029'
+	}) {
+		p.Add(field, "must not contain control characters")
 	}
 }
 
