@@ -105,6 +105,16 @@ func init() {
 		}, nil),
 		want: map[string]string{"anon": "401 401 401", "admin": "200 200 404", "staff": "200 200 404", "partner": "200 404 404",
 			"analyst": "403 403 403", "client": "200 404 404"}}
+	accessTable["GET /api/v1/events/:id/registrations/:registration_id"] = accessRule{rels: objRels,
+		req: onObject(func(f accessEvent, rel string) string { return "/registrations/" + pick(f, rel, f.own, f.other) }, nil),
+		want: map[string]string{"anon": "401 401 401", "admin": "200 200 404", "staff": "200 200 404", "partner": "200 200 404",
+			"analyst": "403 403 403", "client": "200 200 404"}}
+	accessTable["GET /api/v1/events/:id/requests/:request_id"] = accessRule{rels: objRels,
+		req: onObject(func(f accessEvent, rel string) string {
+			return "/requests/" + pick(f, rel, f.requestToOwn, f.requestOther)
+		}, nil),
+		want: map[string]string{"anon": "401 401 401", "admin": "200 200 404", "staff": "200 200 404", "partner": "200 404 404",
+			"analyst": "403 403 403", "client": "200 404 404"}}
 	accessTable["POST /api/v1/events/:id/requests"] = accessRule{rels: objRels,
 		req: onObject(func(accessEvent, string) string { return "/requests" }, func(f accessEvent, rel string) any {
 			from, to := f.own, f.other

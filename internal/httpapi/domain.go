@@ -95,6 +95,8 @@ type (
 		UpdateEvent(ctx context.Context, a transfer.Actor, id string, ifMatch int, patch transfer.EventPatch) (transfer.Event, error)
 		Register(ctx context.Context, a transfer.Actor, eventID string, r transfer.Registration) (transfer.Registration, error)
 		Registrations(ctx context.Context, a transfer.Actor, eventID string, r transfer.PageRequest) (transfer.Page[transfer.Registration], error)
+		Registration(ctx context.Context, a transfer.Actor, eventID, id string) (transfer.Registration, error)
+		MeetingRequest(ctx context.Context, a transfer.Actor, eventID, id string) (transfer.MeetingRequest, error)
 		UpdateRegistration(ctx context.Context, a transfer.Actor, eventID, id string, ifMatch int, patch transfer.RegistrationPatch) (transfer.Registration, error)
 		WithdrawRegistration(ctx context.Context, a transfer.Actor, eventID, id string) (transfer.Registration, error)
 		RequestMeeting(ctx context.Context, a transfer.Actor, eventID string, req transfer.MeetingRequest) (transfer.MeetingRequest, error)

@@ -357,6 +357,54 @@ func (s *Server) listRegistrations(c echo.Context) error {
 	return writeList(c, p, newRegistrationResponse)
 }
 
+// getRegistration godoc
+//
+//	@Summary		Get one delegation of an event
+//	@Description	As the list shows it: staff and partners (analysts: 403); a partner sees of other delegations only the listings it may see and not their availability or caps. The Location of a new registration points here.
+//	@ID			getRegistration
+//	@Tags			events
+//	@Produce		json
+//	@Param			id				path		string	true	"event id"
+//	@Param			registration_id	path		string	true	"registration id"
+//	@Success		200				{object}	registrationResponse
+//	@Header			200				{string}	ETag	"the registration's version"
+//	@Failure		401				{object}	problem
+//	@Failure		403				{object}	problem
+//	@Failure		404				{object}	problem
+//	@Security		BearerAuth
+//	@Router			/events/{id}/registrations/{registration_id} [get]
+func (s *Server) getRegistration(c echo.Context) error {
+	r, err := s.events.Registration(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("registration_id"))
+	if err != nil {
+		return err
+	}
+	return writeVersioned(c, http.StatusOK, r.Version, newRegistrationResponse(r))
+}
+
+// getMeetingRequest godoc
+//
+//	@Summary		Get one meeting request
+//	@Description	Staff see every request; partners those their delegation made or was asked (others: 404); analysts 403. The Location of a new request points here.
+//	@ID			getMeetingRequest
+//	@Tags			events
+//	@Produce		json
+//	@Param			id			path		string	true	"event id"
+//	@Param			request_id	path		string	true	"request id"
+//	@Success		200			{object}	meetingRequestResponse
+//	@Header			200			{string}	ETag	"the request's version"
+//	@Failure		401			{object}	problem
+//	@Failure		403			{object}	problem
+//	@Failure		404			{object}	problem
+//	@Security		BearerAuth
+//	@Router			/events/{id}/requests/{request_id} [get]
+func (s *Server) getMeetingRequest(c echo.Context) error {
+	r, err := s.events.MeetingRequest(c.Request().Context(), actorOf(c), c.Param("id"), c.Param("request_id"))
+	if err != nil {
+		return err
+	}
+	return writeVersioned(c, http.StatusOK, r.Version, newMeetingRequestResponse(r))
+}
+
 type registrationPatch struct {
 	Delegates   *[]delegateBody `json:"delegates,omitempty"`
 	ListingIDs  *[]string       `json:"listing_ids,omitempty"`

@@ -419,11 +419,21 @@ func TestEventCreationsSendLocation(t *testing.T) {
 		if r.Header().Get("Location") != base+"/registrations/"+reg.ID || r.Header().Get("ETag") != `"1"` {
 			t.Fatalf("registration headers %v", r.Header())
 		}
+		var got regJSON
+		api.do("staff", http.MethodGet, r.Header().Get("Location"), nil).want(200).json(&got)
+		if got.ID != reg.ID {
+			t.Fatalf("the Location of a registration reads %+v", got)
+		}
 		r = api.do("partner", http.MethodPost, base+"/requests", map[string]any{"to_registration_id": f.other.ID}).want(201)
 		var rq struct{ ID string }
 		r.json(&rq)
 		if r.Header().Get("Location") != base+"/requests/"+rq.ID || r.Header().Get("ETag") != `"1"` {
 			t.Fatalf("request headers %v", r.Header())
+		}
+		var gotRq struct{ ID string }
+		api.do("partner", http.MethodGet, r.Header().Get("Location"), nil).want(200).json(&gotRq)
+		if gotRq.ID != rq.ID {
+			t.Fatalf("the Location of a request reads %+v", gotRq)
 		}
 		r = api.do("staff", http.MethodPost, base+"/meetings", map[string]any{"a_registration_id": reg.ID, "b_registration_id": f.own.ID,
 			"session_id": f.event.Sessions[0].ID, "starts_at": fixtureSessionStart, "table": 1}).want(201)

@@ -258,6 +258,37 @@ func (s *Service) Registrations(ctx context.Context, a Actor, eventID string, r 
 	return pageInMemory(regs, q, func(r Registration) string { return r.ID }), nil
 }
 
+// Registration returns one delegation of an event as the list shows it to
+// the actor (a partner sees of other delegations only the listings it may
+// see); a registration of another event, or a bad id, is missing.
+func (s *Service) Registration(ctx context.Context, a Actor, eventID, id string) (Registration, error) {
+	e, err := s.Event(ctx, a, eventID)
+	if err != nil {
+		return Registration{}, err
+	}
+	if !a.IsStaff() && a.Role != RolePartner {
+		return Registration{}, Errorf(ErrForbidden, "registrations name people: staff and partners only")
+	}
+	missing := Errorf(ErrNotFound, "registration %s not found in event %s", id, eventID)
+	if !ValidID(id) {
+		return Registration{}, missing
+	}
+	regs, err := s.db(ctx).Registrations(ctx, e.ID)
+	if err != nil {
+		return Registration{}, fmt.Errorf("registrations of event %s: %w", eventID, err)
+	}
+	for _, r := range regs {
+		if r.ID == id {
+			shown, err := s.shownRegistrations(ctx, a, []Registration{r})
+			if err != nil {
+				return Registration{}, err
+			}
+			return shown[0], nil
+		}
+	}
+	return Registration{}, missing
+}
+
 // shownRegistrations hides from the actor the listings it may not see.
 func (s *Service) shownRegistrations(ctx context.Context, a Actor, regs []Registration) ([]Registration, error) {
 	if a.IsStaff() {

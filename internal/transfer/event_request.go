@@ -178,6 +178,39 @@ func (s *Service) MeetingRequests(ctx context.Context, a Actor, eventID string, 
 	return pageInMemory(reqs, q, func(m MeetingRequest) string { return m.ID }), nil
 }
 
+// MeetingRequest returns one meeting request of an event: staff see every
+// one, partners those of their own delegation (asked or asking); to anyone
+// else it is missing.
+func (s *Service) MeetingRequest(ctx context.Context, a Actor, eventID, id string) (MeetingRequest, error) {
+	e, err := s.Event(ctx, a, eventID)
+	if err != nil {
+		return MeetingRequest{}, err
+	}
+	if !a.IsStaff() && a.Role != RolePartner {
+		return MeetingRequest{}, Errorf(ErrForbidden, "staff and partners only")
+	}
+	missing := Errorf(ErrNotFound, "meeting request %s not found in event %s", id, eventID)
+	if !ValidID(id) {
+		return MeetingRequest{}, missing
+	}
+	reqs, err := s.db(ctx).MeetingRequests(ctx, e.ID)
+	if err != nil {
+		return MeetingRequest{}, err
+	}
+	var mine map[string]bool
+	if !a.IsStaff() {
+		if mine, err = s.ownRegistrationIDs(ctx, a, e.ID); err != nil {
+			return MeetingRequest{}, err
+		}
+	}
+	for _, rq := range reqs {
+		if rq.ID == id && (a.IsStaff() || mine[rq.FromRegistrationID] || mine[rq.ToRegistrationID]) {
+			return rq, nil
+		}
+	}
+	return MeetingRequest{}, missing
+}
+
 func (s *Service) ownRegistrationIDs(ctx context.Context, a Actor, eventID string) (map[string]bool, error) {
 	regs, err := s.db(ctx).Registrations(ctx, eventID)
 	if err != nil {
