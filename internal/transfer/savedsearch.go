@@ -73,7 +73,10 @@ type SavedSearchPatch struct {
 type SavedSearchFilter struct {
 	OwnerID       string
 	InstitutionID string
-	Type          string
+	// MemberID, with InstitutionID, also lists that person's own searches
+	// (a partner moved to another institution still sees those it owns).
+	MemberID string
+	Type     string
 }
 
 // MaxSavedSearches is how many saved searches one owner may keep.
@@ -261,7 +264,7 @@ func (s *Service) ListSavedSearches(ctx context.Context, a Actor, f SavedSearchF
 	switch {
 	case a.IsStaff():
 	case a.Role == RolePartner:
-		f.InstitutionID = a.InstitutionID
+		f.InstitutionID, f.MemberID = a.InstitutionID, a.ID
 	default:
 		f.OwnerID = a.ID
 	}
