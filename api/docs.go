@@ -6934,9 +6934,52 @@ const docTemplate = `{
             }
         },
         "/unsubscribe": {
-            "post": {
-                "description": "The target of the List-Unsubscribe header of every e-mail (RFC 8058): a POST with the signed token turns the person's e-mail off, with no login. Mail clients send the body List-Unsubscribe=One-Click; the body is not needed.",
+            "get": {
+                "description": "The letter's unsubscribe link opened in a browser: a small page whose button POSTs to the same address (a GET changes nothing, so that link scanners cannot unsubscribe anyone).",
+                "produces": [
+                    "application/json",
+                    "text/html"
+                ],
                 "tags": [
+                    "notifications"
+                ],
+                "summary": "Unsubscribe page",
+                "operationId": "unsubscribePage",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the token of the e-mail's link",
+                        "name": "token",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the confirmation page",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "The target of the List-Unsubscribe header of every e-mail (RFC 8058): a POST with the signed token turns the person's e-mail off, with no login. Mail clients send the body List-Unsubscribe=One-Click; the body is not needed.\nThe confirmation page's button posts the form field from=page and gets a short HTML page back (200) instead of 204.",
+                "consumes": [
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json",
+                    "text/html"
+                ],
+                "tags": [
+                    "notifications",
                     "notifications"
                 ],
                 "summary": "One-click unsubscribe",
@@ -6951,6 +6994,12 @@ const docTemplate = `{
                     }
                 ],
                 "responses": {
+                    "200": {
+                        "description": "from=page: the page saying e-mail is off",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
                     "204": {
                         "description": "No Content"
                     },

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"bytes"
+	htmltemplate "html/template"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -400,7 +403,14 @@ func (s *Server) updateNotificationSettings(c echo.Context) error {
 //	@Description	The target of the List-Unsubscribe header of every e-mail (RFC 8058): a POST with the signed token turns the person's e-mail off, with no login. Mail clients send the body List-Unsubscribe=One-Click; the body is not needed.
 //	@ID			unsubscribe
 //	@Tags			notifications
+//	@Description	The confirmation page's button posts the form field from=page and gets a short HTML page back (200) instead of 204.
+//	@ID			unsubscribe
+//	@Tags			notifications
+//	@Accept			x-www-form-urlencoded
+//	@Produce		json
+//	@Produce		html
 //	@Param			token	query	string	true	"the token of the e-mail's link"
+//	@Success		200	{string}	string	"from=page: the page saying e-mail is off"
 //	@Success		204
 //	@Failure		422	{object}	problem
 //	@Router			/unsubscribe [post]
@@ -408,7 +418,54 @@ func (s *Server) unsubscribe(c echo.Context) error {
 	if err := s.alerts.Unsubscribe(c.Request().Context(), c.QueryParam("token")); err != nil {
 		return err
 	}
+	if c.FormValue("from") == "page" {
+		return unsubscribePageWrite(c, unsubscribeView{Done: true})
+	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// unsubscribePage godoc
+//
+//	@Summary		Unsubscribe page
+//	@Description	The letter's unsubscribe link opened in a browser: a small page whose button POSTs to the same address (a GET changes nothing, so that link scanners cannot unsubscribe anyone).
+//	@ID			unsubscribePage
+//	@Tags			notifications
+//	@Produce		json
+//	@Produce		html
+//	@Param			token	query		string	true	"the token of the e-mail's link"
+//	@Success		200		{string}	string	"the confirmation page"
+//	@Failure		422		{object}	problem
+//	@Router			/unsubscribe [get]
+func (s *Server) unsubscribePage(c echo.Context) error {
+	token := c.QueryParam("token")
+	if _, err := s.alerts.CheckUnsubscribeToken(token); err != nil {
+		return err
+	}
+	return unsubscribePageWrite(c, unsubscribeView{Action: "/api/v1/unsubscribe?token=" + url.QueryEscape(token)})
+}
+
+type unsubscribeView struct {
+	Action string
+	Done   bool
+}
+
+var unsubscribeTemplate = htmltemplate.Must(htmltemplate.New("unsubscribe").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>techbridge: e-mail</title></head><body>
+{{if .Done}}<p>You will receive no more e-mail from techbridge. 您将不再收到 techbridge 的邮件。</p>
+{{else}}<p>Stop the e-mail of techbridge? 停止接收 techbridge 的邮件？</p>
+<form method="post" action="{{.Action}}"><input type="hidden" name="from" value="page">
+<button type="submit">Unsubscribe / 退订</button></form>{{end}}
+</body></html>
+`))
+
+func unsubscribePageWrite(c echo.Context, v unsubscribeView) error {
+	var b bytes.Buffer
+	if err := unsubscribeTemplate.Execute(&b, v); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, b.Bytes())
 }
 
 type mailResponse struct {

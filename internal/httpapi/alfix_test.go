@@ -1,8 +1,14 @@
 package httpapi_test
 
 import (
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"io"
+	"mime/quotedprintable"
+	"net/url"
+	"strings"
 	"testing"
 
+	"github.com/techbridge/techbridge/internal/mail/mailtest"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
 
@@ -37,3 +43,102 @@ func TestWatchStopsWhenTheOwnerMovesAway(t *testing.T) {
 		}
 	})
 }
+
+// One-line text fields refuse control characters and line separators with
+// 422 through one shared check; multi-line fields keep their line breaks
+// but refuse other control characters.
+func TestOneLineFieldsRefuseControlCharacters(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		for _, bad := range []string{"a\r\nBcc: x@evil.example", "a\tb", "a\u0085b", "a\u2028b", "a\x1bb"} {
+			b := listingBody(transfer.KindOffer, api.ownInst.ID)
+			b["title"] = "Pumps " + bad
+			api.do("staff", "POST", "/api/v1/offers", b).want(422)
+			b = listingBody(transfer.KindOffer, api.ownInst.ID)
+			b["translations"] = map[string]any{"zh": map[string]any{"title": "水泵" + bad}}
+			api.do("staff", "POST", "/api/v1/offers", b).want(422)
+			api.do("staff", "POST", "/api/v1/institutions", map[string]any{"name": "Uni" + bad, "country": "CN", "type": "university"}).want(422)
+			api.do("partner", "POST", "/api/v1/saved-searches", map[string]any{"name": "S" + bad, "type": "search", "kind": "offer", "q": "pump"}).want(422)
+		}
+		// Terms fold white space (line breaks too) to one space; other
+		// control characters are refused.
+		c := conceptBody()
+		c["terms"].(map[string][]string)["en"][0] = "pump\x1bx"
+		api.do("staff", "POST", "/api/v1/lexicon/concepts", c).want(422)
+		b := listingBody(transfer.KindOffer, api.ownInst.ID)
+		b["description"] = "First line\r\nSecond line\tindented"
+		api.do("staff", "POST", "/api/v1/offers", b).want(201)
+		b["description"] = "Bell \x07 inside"
+		api.do("staff", "POST", "/api/v1/offers", b).want(422)
+	})
+}
+
+// An alert's e-mail to a zh-Hans reader shows the listing's zh title, links
+// to the console page of the listing, and its unsubscribe link opens in a
+// browser as a page whose button POSTs.
+func TestAlertMailReadsInTheBrowser(t *testing.T) {
+	eachWithMail(t, func(t *testing.T, api *testAPI, smtp *mailtest.Server) {
+		api.do("partner", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "instant", "language": "zh-Hans"}).want(200)
+		api.do("partner", "POST", "/api/v1/saved-searches", map[string]any{"name": "Cassava drying", "type": "search",
+			"kind": "offer", "q": "cassava dryer"}).want(201)
+		staff := api.staff.Actor()
+		l, err := api.svc.CreateListing(ctx, staff, transfer.KindOffer, transfer.ListingInput{Listing: transfer.Listing{
+			InstitutionID: api.otherInst.ID, Title: "Heat-pump dryer for cassava chips", Summary: "Cuts drying energy by half", Language: "en",
+			Sector: "modern_agriculture", Subsector: "agri_processing", Visibility: "public", TRL: 8, IPStatus: "know_how",
+			TransferModes: []string{"technical_service"},
+			Translations:  map[string]transfer.Translation{"zh": {Title: "木薯片热泵干燥机"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []transfer.Move{transfer.MoveSubmit, transfer.MovePublish} {
+			if l, err = api.svc.MoveListing(ctx, staff, transfer.KindOffer, l.ID, m, 0, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		api.deliverMail()
+		var letter *mailtest.Message
+		for _, m := range smtp.Messages() {
+			raw, _ := io.ReadAll(quotedprintable.NewReader(strings.NewReader(m.Body)))
+			if m.Body = string(raw); strings.Contains(m.Body, "木薯片热泵干燥机") {
+				letter = &m
+			}
+		}
+		if letter == nil {
+			t.Fatalf("no letter with the zh title among %d: %v", len(smtp.Messages()), smtp.Messages())
+		}
+		if !strings.Contains(letter.Body, "https://tb.example/console/#/offers/"+l.ID) || strings.Contains(letter.Body, "/api/v1/offers/") {
+			t.Errorf("listing link is not the console's:\n%s", letter.Body)
+		}
+		i := strings.Index(letter.Body, "https://tb.example/api/v1/unsubscribe?token=")
+		if i < 0 {
+			t.Fatalf("no unsubscribe link in the body:\n%s", letter.Body)
+		}
+		link := strings.Fields(letter.Body[i:])[0]
+		link = strings.TrimSuffix(strings.SplitN(link, `"`, 2)[0], "\r")
+		u, err := url.Parse(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := api.do("", "GET", u.Path+"?"+u.RawQuery, nil).want(200)
+		if body := page.Body.String(); !strings.Contains(body, `method="post"`) || !strings.HasPrefix(page.Header().Get("Content-Type"), "text/html") {
+			t.Fatalf("page %q", body)
+		}
+		var settings struct {
+			EmailMode string `json:"email_mode"`
+		}
+		api.do("partner", "GET", "/api/v1/me/notification-settings", nil).want(200).json(&settings)
+		if settings.EmailMode != "instant" {
+			t.Fatalf("the GET changed the settings: %s", settings.EmailMode)
+		}
+		api.do("", "GET", "/api/v1/unsubscribe?token=bm90LWFuLWlk.AAAA", nil).want(422)
+		done := api.doForm("", u.Path+"?"+u.RawQuery, url.Values{"from": {"page"}}).want(200)
+		if !strings.Contains(done.Body.String(), "no more e-mail") {
+			t.Errorf("after the button: %q", done.Body.String())
+		}
+		api.do("partner", "GET", "/api/v1/me/notification-settings", nil).want(200).json(&settings)
+		if settings.EmailMode != "none" {
+			t.Errorf("after the button: %s", settings.EmailMode)
+		}
+	})
+}
+
+func init() { openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder) }

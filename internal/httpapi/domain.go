@@ -125,6 +125,7 @@ type (
 		UpdateNotificationSettings(ctx context.Context, a transfer.Actor, ifMatch int, patch transfer.NotificationSettingsPatch) (transfer.NotificationSettings, error)
 		MailEnabled() bool
 		Unsubscribe(ctx context.Context, token string) error
+		CheckUnsubscribeToken(token string) (string, error)
 		MailDeliveries(ctx context.Context, a transfer.Actor, f transfer.MailFilter, r transfer.PageRequest) (transfer.Page[transfer.Mail], error)
 	}
 

@@ -395,8 +395,10 @@ func (c LexiconConcept) validate(field string) Problems {
 				p.Add(fi, "must not contain the NUL character (U+0000)")
 			case utf8.RuneCountInString(t) > MaxTermLength:
 				p.Add(fi, "must be at most %d characters", MaxTermLength)
-			case strings.ContainsAny(t, "|\n\r[]"):
+			case strings.ContainsAny(t, "|[]"):
 				p.Add(fi, "must not contain '|', '[', ']' or a line break (the lexicon.txt format)")
+			case strings.ContainsFunc(t, badLineRune):
+				checkLine(&p, fi, t)
 			case seen[strings.ToLower(t)]:
 				p.Add(fi, "is listed twice")
 			}

@@ -192,21 +192,31 @@ func (s *Service) UnsubscribeToken(userID string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(userID)) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
 }
 
-// Unsubscribe turns e-mail off for the person the token names (RFC 8058
-// one-click: no login, the token is the authority).
-func (s *Service) Unsubscribe(ctx context.Context, token string) error {
+// CheckUnsubscribeToken returns the person an unsubscribe token names, or
+// a 422 problem for a forged or altered one.
+func (s *Service) CheckUnsubscribeToken(token string) (string, error) {
 	bad := Problems{{Field: "token", Message: "is not a valid unsubscribe token"}}.Err()
 	idPart, _, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 200 {
-		return bad
+		return "", bad
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(idPart)
 	if err != nil || !ValidID(string(raw)) {
-		return bad
+		return "", bad
 	}
 	userID := string(raw)
 	if !hmac.Equal([]byte(s.UnsubscribeToken(userID)), []byte(token)) {
-		return bad
+		return "", bad
+	}
+	return userID, nil
+}
+
+// Unsubscribe turns e-mail off for the person the token names (RFC 8058
+// one-click: no login, the token is the authority).
+func (s *Service) Unsubscribe(ctx context.Context, token string) error {
+	userID, err := s.CheckUnsubscribeToken(token)
+	if err != nil {
+		return err
 	}
 	return s.write(ctx, systemActor, func(u *unit) error {
 		ns, err := s.settingsOf(ctx, u.Store, userID)
@@ -424,10 +434,18 @@ func (s *Service) renderMail(usr User, lang string, notes []Notification, messag
 	if !ok {
 		t = mailLanguage["en"]
 	}
+	// The List-Unsubscribe header names the one-click POST; the letter's
+	// link opens the same address in a browser, a page whose button POSTs.
 	unsub := s.publicURL + "/api/v1/unsubscribe?token=" + url.QueryEscape(s.UnsubscribeToken(usr.ID))
 	v := mailView{T: t, Unsubscribe: unsub}
 	for _, n := range notes {
-		it := mailItem{Kind: t.Types[n.Type], Title: n.Title, Body: n.Body}
+		title := n.Title
+		if tr, ok := n.Data["title_"+primaryLanguage(lang)].(string); ok && tr != "" {
+			title = tr // the listing's translation in the reader's language
+		}
+		// Values from older rows may still hold line breaks: one line each,
+		// so that none forges a line of the letter.
+		it := mailItem{Kind: t.Types[n.Type], Title: flatLine(title), Body: flatLine(n.Body)}
 		if it.Kind == "" {
 			it.Kind = n.Type
 		}
@@ -437,14 +455,14 @@ func (s *Service) renderMail(usr User, lang string, notes []Notification, messag
 				kind = Kind(ks)
 			}
 			if kind != "" {
-				it.Link = s.publicURL + "/api/v1/" + string(kind) + "s/" + id
+				it.Link = s.publicURL + "/console/#/" + string(kind) + "s/" + url.PathEscape(id)
 			}
 		}
 		v.Items = append(v.Items, it)
 	}
 	subject := fmt.Sprintf(t.SubjectMany, len(notes))
 	if len(notes) == 1 {
-		subject = fmt.Sprintf(t.SubjectOne, oneLine(v.Items[0].Kind+": "+notes[0].Title))
+		subject = fmt.Sprintf(t.SubjectOne, oneLine(v.Items[0].Kind+": "+v.Items[0].Title))
 	}
 	var text, html bytes.Buffer
 	_ = textLetter.Execute(&text, v)
@@ -460,6 +478,21 @@ func oneLine(s string) string {
 		s = string(r[:150]) + "…"
 	}
 	return s
+}
+
+// flatLine replaces every run of control characters and line separators
+// with one space.
+func flatLine(s string) string {
+	if !strings.ContainsFunc(s, badLineRune) {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, badLineRune), " ")
+}
+
+// primaryLanguage is the primary subtag of a language tag (zh of zh-Hans).
+func primaryLanguage(tag string) string {
+	p, _, _ := strings.Cut(tag, "-")
+	return strings.ToLower(p)
 }
 
 func jitter() float64 { return mrand.Float64() }

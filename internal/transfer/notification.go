@@ -207,6 +207,11 @@ func (u *unit) alert(ss SavedSearch, l Listing, score float64) error {
 	}
 	data := map[string]any{"saved_search_id": ss.ID, "saved_search_name": ss.Name, "type": ss.Type,
 		"listing_id": l.ID, "kind": l.Kind, "title": l.Title, "institution_id": l.InstitutionID}
+	for tag, tr := range l.Translations {
+		if tr.Title != "" {
+			data["title_"+tag] = tr.Title
+		}
+	}
 	if ss.Type == SearchWatch {
 		data["watched_listing_id"] = ss.WatchListingID
 		data["score"] = score

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/techbridge/techbridge/internal/match"
 )
@@ -89,9 +88,7 @@ const DefaultWatchScore = 60
 // lines of an e-mail and the console's lists.
 func checkName(p *Problems, field, s string) {
 	checkLength(p, field, s, true, 200)
-	if strings.ContainsFunc(s, unicode.IsControl) {
-		p.Add(field, "must not contain control characters")
-	}
+	checkLine(p, field, s)
 }
 
 func (s *Service) checkSavedSearch(ctx context.Context, a Actor, ss *SavedSearch) error {
