@@ -4202,7 +4202,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. The concept stops matching in every process within about two seconds; it stays listed (retired) and its id stays taken. Importing it again brings it back.",
+                "description": "Staff only. The concept stops matching in every process within about two seconds; it stays listed (retired) and its id stays taken. Importing it without the line \"retired = true\" brings it back.",
                 "produces": [
                     "application/json"
                 ],
@@ -4279,7 +4279,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. The lexicon in force, retired concepts left out, in the lexicon.txt format of the repository (internal/match/lexicon.txt; docs/matching.md describes it).",
+                "description": "Staff only. The whole lexicon, retired concepts with the line \"retired = true\", in the lexicon.txt format of the repository (internal/match/lexicon.txt; docs/matching.md describes it).",
                 "produces": [
                     "application/json",
                     "text/plain"
@@ -4318,7 +4318,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. A text/plain body in the lexicon.txt format; all of it applies or none: new ids are added, known ones (shipped or added, retired ones too) take the file's subsectors and terms. At most 500 concepts and 1 MiB. Errors name the file's line, or the concept and term (a term another concept has: 422 naming it).",
+                "description": "Staff only. A text/plain body in the lexicon.txt format; all of it applies or none: new ids are added, known ones (shipped or added, retired ones too) take the file's subsectors and terms; \"retired = true\" retires a concept, and a retired one listed without it comes back. What GET /lexicon/export writes imports unchanged. At most 5000 concepts and 1 MiB. Errors name the file's line, or the concept and term (a term another concept has: 422 naming it).",
                 "consumes": [
                     "text/plain"
                 ],
