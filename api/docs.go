@@ -6641,7 +6641,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Its owner or staff; no more alerts come from it.",
+                "description": "Its owner or staff; no more alerts come from it. With If-Match, a stale version answers 412.",
                 "tags": [
                     "notifications"
                 ],
@@ -6654,11 +6654,23 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag read: refuses with 412 when the search changed since",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
                     "204": {
                         "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
                     },
                     "401": {
                         "description": "Unauthorized",
@@ -6674,6 +6686,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -11553,10 +11571,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "country": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "language": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "min_score": {
                     "type": "integer"
@@ -11565,22 +11585,28 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "q": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "sector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "subsector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "transfer_mode": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "trl_max": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 },
                 "trl_min": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 }
             }
         },

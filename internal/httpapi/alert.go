@@ -30,17 +30,30 @@ type savedSearchRequest struct {
 	MinScore     *int   `json:"min_score,omitempty"`  // watch: 0–100, default 60
 }
 
+// savedSearchPatch: a filter sent as null is cleared.
 type savedSearchPatch struct {
-	Name         *string `json:"name,omitempty"`
-	Sector       *string `json:"sector,omitempty"`
-	Subsector    *string `json:"subsector,omitempty"`
-	Country      *string `json:"country,omitempty"`
-	TRLMin       *int    `json:"trl_min,omitempty"`
-	TRLMax       *int    `json:"trl_max,omitempty"`
-	TransferMode *string `json:"transfer_mode,omitempty"`
-	Language     *string `json:"language,omitempty"`
-	Q            *string `json:"q,omitempty"`
-	MinScore     *int    `json:"min_score,omitempty"`
+	Name         *string          `json:"name,omitempty"`
+	Sector       nullable[string] `json:"sector" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Subsector    nullable[string] `json:"subsector" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Country      nullable[string] `json:"country" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	TRLMin       nullable[int]    `json:"trl_min" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	TRLMax       nullable[int]    `json:"trl_max" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	TransferMode nullable[string] `json:"transfer_mode" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Language     nullable[string] `json:"language" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Q            nullable[string] `json:"q" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	MinScore     *int             `json:"min_score,omitempty"`
+}
+
+// orZero is a nullable PATCH field as a pointer: nil when not sent, the
+// zero value (no filter) when sent as null.
+func orZero[T any](n nullable[T]) *T {
+	if !n.set {
+		return nil
+	}
+	if n.value == nil {
+		return new(T)
+	}
+	return n.value
 }
 
 type savedSearchResponse struct {
@@ -185,8 +198,9 @@ func (s *Server) updateSavedSearch(c echo.Context) error {
 		return err
 	}
 	ss, err := s.alerts.UpdateSavedSearch(c.Request().Context(), actorOf(c), c.Param("id"), version, transfer.SavedSearchPatch{
-		Name: req.Name, Sector: req.Sector, Subsector: req.Subsector, Country: req.Country, TRLMin: req.TRLMin, TRLMax: req.TRLMax,
-		TransferMode: req.TransferMode, Language: req.Language, Q: req.Q, MinScore: req.MinScore})
+		Name: req.Name, Sector: orZero(req.Sector), Subsector: orZero(req.Subsector), Country: orZero(req.Country),
+		TRLMin: orZero(req.TRLMin), TRLMax: orZero(req.TRLMax), TransferMode: orZero(req.TransferMode),
+		Language: orZero(req.Language), Q: orZero(req.Q), MinScore: req.MinScore})
 	if err != nil {
 		return err
 	}
@@ -196,18 +210,25 @@ func (s *Server) updateSavedSearch(c echo.Context) error {
 // deleteSavedSearch godoc
 //
 //	@Summary	Delete a saved search
-//	@Description	Its owner or staff; no more alerts come from it.
+//	@Description	Its owner or staff; no more alerts come from it. With If-Match, a stale version answers 412.
 //	@ID			deleteSavedSearch
 //	@Tags		notifications
-//	@Param		id	path	string	true	"saved search id"
+//	@Param		id			path	string	true	"saved search id"
+//	@Param		If-Match	header	string	false	"the ETag read: refuses with 412 when the search changed since"
 //	@Success	204
+//	@Failure	400	{object}	problem
 //	@Failure	401	{object}	problem
 //	@Failure	403	{object}	problem
 //	@Failure	404	{object}	problem
+//	@Failure	412	{object}	problem
 //	@Security	BearerAuth
 //	@Router		/saved-searches/{id} [delete]
 func (s *Server) deleteSavedSearch(c echo.Context) error {
-	if err := s.alerts.DeleteSavedSearch(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := s.alerts.DeleteSavedSearch(c.Request().Context(), actorOf(c), c.Param("id"), version); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)

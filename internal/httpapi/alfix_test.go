@@ -174,3 +174,33 @@ func TestLexiconExportImportsUnchanged(t *testing.T) {
 		}
 	})
 }
+
+// PATCH with a filter sent as null clears it; trl_min above trl_max is
+// refused; DELETE honours If-Match (412 when stale) and works without it.
+func TestSavedSearchPatchNullRangeAndDeleteIfMatch(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		var ss struct {
+			ID      string `json:"id"`
+			Sector  string `json:"sector"`
+			TRLMin  int    `json:"trl_min"`
+			Version int    `json:"version"`
+		}
+		api.do("partner", "POST", "/api/v1/saved-searches", map[string]any{"name": "Dryers", "type": "search", "kind": "offer",
+			"q": "dryer", "sector": "modern_agriculture", "trl_min": 5}).want(201).json(&ss)
+		path := "/api/v1/saved-searches/" + ss.ID
+		api.do("partner", "PATCH", path, map[string]any{"trl_min": 8, "trl_max": 3}).want(422)
+		api.do("partner", "PATCH", path, map[string]any{"trl_max": 3}).want(422)
+		r := api.do("partner", "PATCH", path, map[string]any{"sector": nil, "trl_min": nil}).want(200)
+		ss.Sector, ss.TRLMin = "", 0 // absent (omitempty) when cleared
+		r.json(&ss)
+		if ss.Sector != "" || ss.TRLMin != 0 || ss.Version != 2 {
+			t.Fatalf("after null: %+v", ss)
+		}
+		api.do("partner", "DELETE", path, nil, "If-Match", `"1"`).want(412)
+		api.do("partner", "DELETE", path, nil, "If-Match", `"2"`).want(204)
+		var other struct{ ID string }
+		api.do("partner", "POST", "/api/v1/saved-searches", map[string]any{"name": "Pumps", "type": "search", "kind": "offer",
+			"q": "pump"}).want(201).json(&other)
+		api.do("partner", "DELETE", "/api/v1/saved-searches/"+other.ID, nil).want(204)
+	})
+}

@@ -116,7 +116,7 @@ type (
 		SavedSearch(ctx context.Context, a transfer.Actor, id string) (transfer.SavedSearch, error)
 		ListSavedSearches(ctx context.Context, a transfer.Actor, f transfer.SavedSearchFilter, r transfer.PageRequest) (transfer.Page[transfer.SavedSearch], error)
 		UpdateSavedSearch(ctx context.Context, a transfer.Actor, id string, ifMatch int, patch transfer.SavedSearchPatch) (transfer.SavedSearch, error)
-		DeleteSavedSearch(ctx context.Context, a transfer.Actor, id string) error
+		DeleteSavedSearch(ctx context.Context, a transfer.Actor, id string, ifMatch int) error
 		Notifications(ctx context.Context, a transfer.Actor, f transfer.NotificationFilter, r transfer.PageRequest) (transfer.Page[transfer.Notification], error)
 		UnreadNotifications(ctx context.Context, a transfer.Actor) (int64, error)
 		MarkNotificationRead(ctx context.Context, a transfer.Actor, id string) (transfer.Notification, error)

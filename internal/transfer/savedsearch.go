@@ -127,6 +127,9 @@ func (s *Service) checkSavedSearch(ctx context.Context, a Actor, ss *SavedSearch
 		if ss.TRLMax < 0 || ss.TRLMax > 9 {
 			p.Add("trl_max", "must be between 1 and 9")
 		}
+		if ss.TRLMin != 0 && ss.TRLMax != 0 && ss.TRLMin > ss.TRLMax {
+			p.Add("trl_max", "must not be below trl_min")
+		}
 		if ss.Kind == KindDemand && (ss.TRLMin != 0 || ss.TRLMax != 0) {
 			p.Add("trl_min", "filters offers only: demands carry a minimum TRL")
 		}
@@ -319,13 +322,16 @@ func (s *Service) UpdateSavedSearch(ctx context.Context, a Actor, id string, ifM
 
 // DeleteSavedSearch removes a search (owner or staff). The row stays as a
 // tombstone so that other processes' percolators hear of the removal.
-func (s *Service) DeleteSavedSearch(ctx context.Context, a Actor, id string) error {
+func (s *Service) DeleteSavedSearch(ctx context.Context, a Actor, id string, ifMatch int) error {
 	ss, err := s.SavedSearch(ctx, a, id)
 	if err != nil {
 		return err
 	}
 	if !ss.mayEdit(a) {
 		return Errorf(ErrForbidden, "only its owner or staff delete a saved search")
+	}
+	if ifMatch != 0 && ifMatch != ss.Version {
+		return Errorf(ErrPrecondition, "saved search %s is at version %d, not %d", id, ss.Version, ifMatch)
 	}
 	ss.Deleted = true
 	ss.Version++
