@@ -5031,7 +5031,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "ETag of the version you changed",
+                        "description": "ETag of the version you changed (\\",
                         "name": "If-Match",
                         "in": "header"
                     },

@@ -5,6 +5,7 @@ import (
 	htmltemplate "html/template"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -391,7 +392,7 @@ func (s *Server) getNotificationSettings(c echo.Context) error {
 //	@Tags		notifications
 //	@Accept		json
 //	@Produce	json
-//	@Param		If-Match	header		string						false	"ETag of the version you changed"
+//	@Param		If-Match	header		string						false	"ETag of the version you changed (\"0\" for settings never saved)"
 //	@Param		body		body		notificationSettingsPatch	true	"fields to change"
 //	@Success	200			{object}	notificationSettingsResponse
 //	@Failure	400			{object}	problem
@@ -402,9 +403,14 @@ func (s *Server) getNotificationSettings(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/me/notification-settings [patch]
 func (s *Server) updateNotificationSettings(c echo.Context) error {
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
+	// Settings never saved are sent with ETag "0": that tag is accepted
+	// back, and answers 412 once they have been saved.
+	version := transfer.IfMatchUnsaved
+	if strings.TrimSpace(c.Request().Header.Get("If-Match")) != etag(0) {
+		var err error
+		if version, err = ifMatch(c); err != nil {
+			return err
+		}
 	}
 	var req notificationSettingsPatch
 	if err := decodeJSON(c, &req); err != nil {

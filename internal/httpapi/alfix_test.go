@@ -204,3 +204,51 @@ func TestSavedSearchPatchNullRangeAndDeleteIfMatch(t *testing.T) {
 		api.do("partner", "DELETE", "/api/v1/saved-searches/"+other.ID, nil).want(204)
 	})
 }
+
+// A PATCH that changes nothing writes no new version nor history: saved
+// searches, lexicon concepts, notification settings.
+func TestPatchChangingNothingKeepsTheVersion(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		var ss struct{ ID string }
+		api.do("partner", "POST", "/api/v1/saved-searches", map[string]any{"name": "Dryers", "type": "search", "kind": "offer",
+			"q": "dryer"}).want(201).json(&ss)
+		r := api.do("partner", "PATCH", "/api/v1/saved-searches/"+ss.ID, map[string]any{"name": "Dryers", "q": "dryer"}, "If-Match", `"1"`).want(200)
+		if r.Header().Get("ETag") != `"1"` {
+			t.Errorf("saved search: ETag %s after a PATCH changing nothing", r.Header().Get("ETag"))
+		}
+		c := conceptBody()
+		id := c["id"].(string)
+		api.do("staff", "POST", "/api/v1/lexicon/concepts", c).want(201)
+		r = api.do("staff", "PATCH", "/api/v1/lexicon/concepts/"+id, map[string]any{"subsectors": c["subsectors"], "terms": c["terms"]}, "If-Match", `"1"`).want(200)
+		if r.Header().Get("ETag") != `"1"` {
+			t.Errorf("concept: ETag %s after a PATCH changing nothing", r.Header().Get("ETag"))
+		}
+		var hist struct{ Items []any }
+		api.do("staff", "GET", "/api/v1/lexicon/concepts/"+id+"/history", nil).want(200).json(&hist)
+		if len(hist.Items) != 1 {
+			t.Errorf("concept history %d entries, want 1", len(hist.Items))
+		}
+		api.do("partner", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "weekly"}).want(200)
+		r = api.do("partner", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "weekly"}).want(200)
+		if r.Header().Get("ETag") != `"1"` {
+			t.Errorf("settings: ETag %s after a PATCH changing nothing", r.Header().Get("ETag"))
+		}
+	})
+}
+
+// Settings never saved answer ETag "0", and that tag is taken back by
+// PATCH; once saved, "0" is stale (412).
+func TestUnsavedNotificationSettingsETagIsUsable(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		tag := api.do("analyst", "GET", "/api/v1/me/notification-settings", nil).want(200).Header().Get("ETag")
+		if tag != `"0"` {
+			t.Fatalf("ETag %s", tag)
+		}
+		r := api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "instant"}, "If-Match", tag).want(200)
+		if r.Header().Get("ETag") != `"1"` {
+			t.Fatalf("after the first save: %s", r.Header().Get("ETag"))
+		}
+		api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "none"}, "If-Match", tag).want(412)
+		api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "none"}, "If-Match", `"1"`).want(200)
+	})
+}

@@ -661,9 +661,13 @@ func (s *Service) reviseLexiconConcept(ctx context.Context, a Actor, id string, 
 		if err := fn(&c); err != nil {
 			return nil, nil, nil, err
 		}
+		field := func(int) string { return "" }
+		if old := all[i]; c.Retired == old.Retired && slices.Equal(c.Subsectors, old.Subsectors) && maps.EqualFunc(c.Terms, old.Terms, slices.Equal) {
+			out = old // nothing changes: no new version, no history
+			return nil, nil, field, nil
+		}
 		row, created := c.row(s.now())
 		out = row
-		field := func(int) string { return "" }
 		if created {
 			return []LexiconConcept{row}, nil, field, nil
 		}

@@ -117,15 +117,23 @@ type NotificationSettingsPatch struct {
 	EmailMode, Language *string
 }
 
-// UpdateNotificationSettings changes the caller's e-mail settings.
+// IfMatchUnsaved is the If-Match of settings never saved (ETag "0").
+const IfMatchUnsaved = -1
+
+// UpdateNotificationSettings changes the caller's e-mail settings; a
+// change to nothing writes nothing.
 func (s *Service) UpdateNotificationSettings(ctx context.Context, a Actor, ifMatch int, patch NotificationSettingsPatch) (NotificationSettings, error) {
 	ns, err := s.NotificationSettingsOf(ctx, a)
 	if err != nil {
 		return ns, err
 	}
-	if ifMatch != 0 && ifMatch != ns.Version {
+	if ifMatch == IfMatchUnsaved && ns.Version != 0 {
+		return ns, Errorf(ErrPrecondition, "notification settings are at version %d, not 0", ns.Version)
+	}
+	if ifMatch > 0 && ifMatch != ns.Version {
 		return ns, Errorf(ErrPrecondition, "notification settings are at version %d, not %d", ns.Version, ifMatch)
 	}
+	loaded := ns
 	set(&ns.EmailMode, patch.EmailMode)
 	set(&ns.Language, patch.Language)
 	var p Problems
@@ -137,6 +145,9 @@ func (s *Service) UpdateNotificationSettings(ctx context.Context, a Actor, ifMat
 	}
 	if err := p.Err(); err != nil {
 		return ns, err
+	}
+	if ns.EmailMode == loaded.EmailMode && ns.Language == loaded.Language {
+		return ns, nil // nothing changes: no new version
 	}
 	ns.Version++
 	ns.UpdatedAt = s.now()
