@@ -472,6 +472,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.tokenResponse"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with X-Token-Delivery: cookie, techbridge_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/v1/auth) and techbridge_csrf (Secure, SameSite=Strict, Path=/)"
+                            }
                         }
                     },
                     "400": {
@@ -487,7 +493,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "cookie delivery asked from another origin",
+                        "description": "cookie delivery asked without the Origin of this service (exactly scheme://host[:port])",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -552,7 +558,13 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "204": {
-                        "description": "No Content"
+                        "description": "No Content",
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with X-Token-Delivery: cookie, both session cookies cleared (Max-Age=0)"
+                            }
+                        }
                     },
                     "400": {
                         "description": "Bad Request",
@@ -560,8 +572,20 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.problem"
                         }
                     },
+                    "401": {
+                        "description": "no refresh token: none in the body, no cookie",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
                     "403": {
                         "description": "cookie mode without a matching X-CSRF-Token or from another origin",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "X-Token-Delivery other than cookie",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -614,6 +638,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.tokenResponse"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with X-Token-Delivery: cookie, the successor refresh token in techbridge_refresh and a fresh techbridge_csrf"
+                            }
                         }
                     },
                     "400": {
@@ -630,6 +660,12 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "cookie mode without a matching X-CSRF-Token or from another origin",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "X-Token-Delivery other than cookie",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }

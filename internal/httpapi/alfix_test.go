@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/techbridge/techbridge/internal/httpapi"
 	"github.com/techbridge/techbridge/internal/mail/mailtest"
 	"github.com/techbridge/techbridge/internal/transfer"
 )
@@ -250,5 +251,30 @@ func TestUnsavedNotificationSettingsETagIsUsable(t *testing.T) {
 		}
 		api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "none"}, "If-Match", tag).want(412)
 		api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "none"}, "If-Match", `"1"`).want(200)
+	})
+}
+
+// Browser sign-in: X-Token-Delivery takes only "cookie"; the Origin must be
+// exactly scheme://host[:port] of the public URL; a missing Origin is named
+// as such; logout with nothing to revoke is 401.
+func TestBrowserSignInEdges(t *testing.T) {
+	eachWith(t, httpapi.Config{PublicURL: "https://techbridge.example.org"}, func(t *testing.T, api *testAPI) {
+		creds := map[string]string{"email": "staff@test.example", "password": api.password}
+		for _, v := range []string{"body", "cookies", ""} {
+			api.do("", "POST", "/api/v1/auth/login", creds, "X-Token-Delivery", v, "Origin", "https://techbridge.example.org").want(422)
+			api.do("", "POST", "/api/v1/auth/refresh", map[string]string{}, "X-Token-Delivery", v).want(422)
+			api.do("", "POST", "/api/v1/auth/logout", map[string]string{}, "X-Token-Delivery", v).want(422)
+		}
+		for _, o := range []string{"https://techbridge.example.org/", "https://techbridge.example.org/console", "https://techbridge.example.org:443x"} {
+			api.do("", "POST", "/api/v1/auth/login", creds, "X-Token-Delivery", "cookie", "Origin", o).want(403)
+		}
+		p := api.do("", "POST", "/api/v1/auth/login", creds, "X-Token-Delivery", "cookie").want(403).problem()
+		if !strings.Contains(p.Detail, "Origin") || strings.Contains(p.Detail, "CSRF") {
+			t.Errorf("without Origin: %q", p.Detail)
+		}
+		api.do("", "POST", "/api/v1/auth/logout", map[string]string{}).want(401)
+		api.do("", "POST", "/api/v1/auth/logout", map[string]string{}, "X-Token-Delivery", "cookie", "Origin", "https://techbridge.example.org",
+			"Cookie", "techbridge_csrf=abc", "X-CSRF-Token", "abc").want(401)
+		api.do("", "POST", "/api/v1/auth/login", creds, "X-Token-Delivery", "cookie", "Origin", "https://techbridge.example.org").want(200)
 	})
 }
