@@ -3895,9 +3895,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },
@@ -4453,9 +4455,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },
@@ -5209,9 +5213,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },
@@ -6516,9 +6522,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },

@@ -130,7 +130,7 @@ func (s *Server) createSavedSearch(c echo.Context) error {
 //	@Produce		json
 //	@Param			type		query		string	false	"search or watch"
 //	@Param			owner_id	query		string	false	"staff: one owner's"
-//	@Param			limit		query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit		query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Success		200			{object}	savedSearchList
 //	@Failure		400			{object}	problem
@@ -141,7 +141,7 @@ func (s *Server) createSavedSearch(c echo.Context) error {
 func (s *Server) listSavedSearches(c echo.Context) error {
 	q := newQuery(c)
 	p, err := s.alerts.ListSavedSearches(c.Request().Context(), actorOf(c),
-		transfer.SavedSearchFilter{Type: q.string("type"), OwnerID: q.string("owner_id")}, q.page())
+		transfer.SavedSearchFilter{Type: q.string("type"), OwnerID: q.string("owner_id")}, q.strictPage())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ type markedCount struct {
 //	@Tags			notifications
 //	@Produce		json
 //	@Param			unread	query		bool	false	"only unread ones"
-//	@Param			limit	query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit	query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	notificationList
 //	@Failure		400		{object}	problem
@@ -283,7 +283,7 @@ type markedCount struct {
 //	@Router			/notifications [get]
 func (s *Server) listNotifications(c echo.Context) error {
 	q := newQuery(c)
-	p, err := s.alerts.Notifications(c.Request().Context(), actorOf(c), transfer.NotificationFilter{UnreadOnly: q.flag("unread")}, q.page())
+	p, err := s.alerts.Notifications(c.Request().Context(), actorOf(c), transfer.NotificationFilter{UnreadOnly: q.flag("unread")}, q.strictPage())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -524,7 +524,7 @@ type mailList = listResponse[mailResponse]
 //	@Tags			notifications
 //	@Produce		json
 //	@Param			status	query		string	false	"pending, sent or failed"
-//	@Param			limit	query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit	query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	mailList
 //	@Failure		400		{object}	problem
@@ -535,7 +535,7 @@ type mailList = listResponse[mailResponse]
 //	@Router			/mail/deliveries [get]
 func (s *Server) listMail(c echo.Context) error {
 	q := newQuery(c)
-	p, err := s.alerts.MailDeliveries(c.Request().Context(), actorOf(c), transfer.MailFilter{Status: q.string("status")}, q.page())
+	p, err := s.alerts.MailDeliveries(c.Request().Context(), actorOf(c), transfer.MailFilter{Status: q.string("status")}, q.strictPage())
 	if err := q.merge(err); err != nil {
 		return err
 	}

@@ -278,3 +278,20 @@ func TestBrowserSignInEdges(t *testing.T) {
 		api.do("", "POST", "/api/v1/auth/login", creds, "X-Token-Delivery", "cookie", "Origin", "https://techbridge.example.org").want(200)
 	})
 }
+
+// ?lang= takes the tags Accept-Language takes (zh-Hans stands for zh); the
+// new lists refuse a limit outside 1..100 with 422 rather than clamp it.
+func TestLangSubtagsAndStrictLimits(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		api.do("analyst", "GET", "/api/v1/offers?lang=zh-Hans", nil).want(200)
+		api.do("analyst", "GET", "/api/v1/offers?lang=zh-Hans,en-GB", nil).want(200)
+		api.do("analyst", "GET", "/api/v1/offers?lang=zh-Ha_ns", nil).want(422)
+		for _, path := range []string{"/api/v1/lexicon/concepts", "/api/v1/saved-searches", "/api/v1/notifications", "/api/v1/mail/deliveries"} {
+			for _, l := range []string{"0", "-1", "101", "1000", "x"} {
+				api.do("staff", "GET", path+"?limit="+l, nil).want(422)
+			}
+			api.do("staff", "GET", path+"?limit=100", nil).want(200)
+			api.do("staff", "GET", path, nil).want(200)
+		}
+	})
+}

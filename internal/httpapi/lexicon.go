@@ -75,7 +75,7 @@ type lexiconImportResponse struct {
 //	@Tags			lexicon
 //	@Produce		json
 //	@Param			q		query		string	false	"concepts whose id or a term contains this (case-insensitive)"
-//	@Param			limit	query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit	query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	conceptList
 //	@Failure		400		{object}	problem
@@ -86,7 +86,7 @@ type lexiconImportResponse struct {
 //	@Router			/lexicon/concepts [get]
 func (s *Server) listLexicon(c echo.Context) error {
 	q := newQuery(c)
-	limit := q.int("limit")
+	limit := q.strictPage().Limit
 	if err := q.merge(nil); err != nil {
 		return err
 	}
