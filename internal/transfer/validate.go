@@ -20,8 +20,9 @@ func badTextRune(r rune) bool { return r != '\n' && r != '\r' && r != '\t' && ba
 
 // checkLine refuses a one-line value holding a control character or a
 // line separator. Every one-line text field goes through it.
+// NUL is left to the API's text check (its own message, one per field).
 func checkLine(p *Problems, field, s string) {
-	if strings.ContainsFunc(s, badLineRune) && !p.has(field) {
+	if strings.ContainsFunc(s, func(r rune) bool { return r != 0 && badLineRune(r) }) && !p.has(field) {
 		p.Add(field, "must be one line without control characters (no line break, tab, U+2028 or U+2029)")
 	}
 }
@@ -29,7 +30,7 @@ func checkLine(p *Problems, field, s string) {
 // checkText refuses a multi-line value holding a control character other
 // than a line break or tab.
 func checkText(p *Problems, field, s string) {
-	if strings.ContainsFunc(s, badTextRune) && !p.has(field) {
+	if strings.ContainsFunc(s, func(r rune) bool { return r != 0 && badTextRune(r) }) && !p.has(field) {
 		p.Add(field, "must not contain control characters other than line breaks and tabs")
 	}
 }
