@@ -472,6 +472,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.tokenResponse"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with X-Token-Delivery: cookie, techbridge_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/v1/auth) and techbridge_csrf (Secure, SameSite=Strict, Path=/)"
+                            }
                         }
                     },
                     "400": {
@@ -487,7 +493,7 @@ const docTemplate = `{
                         }
                     },
                     "403": {
-                        "description": "cookie delivery asked from another origin",
+                        "description": "cookie delivery asked without the Origin of this service (exactly scheme://host[:port])",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -552,7 +558,13 @@ const docTemplate = `{
                 ],
                 "responses": {
                     "204": {
-                        "description": "No Content"
+                        "description": "No Content",
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with X-Token-Delivery: cookie, both session cookies cleared (Max-Age=0)"
+                            }
+                        }
                     },
                     "400": {
                         "description": "Bad Request",
@@ -560,8 +572,20 @@ const docTemplate = `{
                             "$ref": "#/definitions/httpapi.problem"
                         }
                     },
+                    "401": {
+                        "description": "no refresh token: none in the body, no cookie",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
                     "403": {
                         "description": "cookie mode without a matching X-CSRF-Token or from another origin",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "X-Token-Delivery other than cookie",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -614,6 +638,12 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/httpapi.tokenResponse"
+                        },
+                        "headers": {
+                            "Set-Cookie": {
+                                "type": "string",
+                                "description": "with X-Token-Delivery: cookie, the successor refresh token in techbridge_refresh and a fresh techbridge_csrf"
+                            }
                         }
                     },
                     "400": {
@@ -630,6 +660,12 @@ const docTemplate = `{
                     },
                     "403": {
                         "description": "cookie mode without a matching X-CSRF-Token or from another origin",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "422": {
+                        "description": "X-Token-Delivery other than cookie",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -4013,9 +4049,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },
@@ -4356,7 +4394,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. The concept stops matching in every process within about two seconds; it stays listed (retired) and its id stays taken. Importing it again brings it back.",
+                "description": "Staff only. The concept stops matching in every process within about two seconds; it stays listed (retired) and its id stays taken. Importing it without the line \"retired = true\" brings it back.",
                 "produces": [
                     "application/json"
                 ],
@@ -4433,7 +4471,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. The lexicon in force, retired concepts left out, in the lexicon.txt format of the repository (internal/match/lexicon.txt; docs/matching.md describes it).",
+                "description": "Staff only. The whole lexicon, retired concepts with the line \"retired = true\", in the lexicon.txt format of the repository (internal/match/lexicon.txt; docs/matching.md describes it).",
                 "produces": [
                     "application/json",
                     "text/plain"
@@ -4472,7 +4510,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Staff only. A text/plain body in the lexicon.txt format; all of it applies or none: new ids are added, known ones (shipped or added, retired ones too) take the file's subsectors and terms. At most 500 concepts and 1 MiB. Errors name the file's line, or the concept and term (a term another concept has: 422 naming it).",
+                "description": "Staff only. A text/plain body in the lexicon.txt format; all of it applies or none: new ids are added, known ones (shipped or added, retired ones too) take the file's subsectors and terms; \"retired = true\" retires a concept, and a retired one listed without it comes back. What GET /lexicon/export writes imports unchanged. At most 5000 concepts and 1 MiB. Errors name the file's line, or the concept and term (a term another concept has: 422 naming it).",
                 "consumes": [
                     "text/plain"
                 ],
@@ -4571,9 +4609,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },
@@ -5185,7 +5225,7 @@ const docTemplate = `{
                 "parameters": [
                     {
                         "type": "string",
-                        "description": "ETag of the version you changed",
+                        "description": "ETag of the version you changed (\\",
                         "name": "If-Match",
                         "in": "header"
                     },
@@ -5327,9 +5367,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },
@@ -6634,9 +6676,11 @@ const docTemplate = `{
                         "in": "query"
                     },
                     {
+                        "maximum": 100,
+                        "minimum": 1,
                         "type": "integer",
                         "default": 20,
-                        "description": "page size (max 100)",
+                        "description": "page size, 1 to 100 (else 422)",
                         "name": "limit",
                         "in": "query"
                     },
@@ -6795,7 +6839,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Its owner or staff; no more alerts come from it.",
+                "description": "Its owner or staff; no more alerts come from it. With If-Match, a stale version answers 412.",
                 "tags": [
                     "notifications"
                 ],
@@ -6808,11 +6852,23 @@ const docTemplate = `{
                         "name": "id",
                         "in": "path",
                         "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the ETag read: refuses with 412 when the search changed since",
+                        "name": "If-Match",
+                        "in": "header"
                     }
                 ],
                 "responses": {
                     "204": {
                         "description": "No Content"
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
                     },
                     "401": {
                         "description": "Unauthorized",
@@ -6828,6 +6884,12 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    },
+                    "412": {
+                        "description": "Precondition Failed",
                         "schema": {
                             "$ref": "#/definitions/httpapi.problem"
                         }
@@ -7088,9 +7150,52 @@ const docTemplate = `{
             }
         },
         "/unsubscribe": {
-            "post": {
-                "description": "The target of the List-Unsubscribe header of every e-mail (RFC 8058): a POST with the signed token turns the person's e-mail off, with no login. Mail clients send the body List-Unsubscribe=One-Click; the body is not needed.",
+            "get": {
+                "description": "The letter's unsubscribe link opened in a browser: a small page whose button POSTs to the same address (a GET changes nothing, so that link scanners cannot unsubscribe anyone).",
+                "produces": [
+                    "application/json",
+                    "text/html"
+                ],
                 "tags": [
+                    "notifications"
+                ],
+                "summary": "Unsubscribe page",
+                "operationId": "unsubscribePage",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the token of the e-mail's link",
+                        "name": "token",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "the confirmation page",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/httpapi.problem"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "The target of the List-Unsubscribe header of every e-mail (RFC 8058): a POST with the signed token turns the person's e-mail off, with no login. Mail clients send the body List-Unsubscribe=One-Click; the body is not needed.\nThe confirmation page's button posts the form field from=page and gets a short HTML page back (200) instead of 204.",
+                "consumes": [
+                    "application/x-www-form-urlencoded"
+                ],
+                "produces": [
+                    "application/json",
+                    "text/html"
+                ],
+                "tags": [
+                    "notifications",
                     "notifications"
                 ],
                 "summary": "One-click unsubscribe",
@@ -7105,6 +7210,12 @@ const docTemplate = `{
                     }
                 ],
                 "responses": {
+                    "200": {
+                        "description": "from=page: the page saying e-mail is off",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
                     "204": {
                         "description": "No Content"
                     },
@@ -11678,10 +11789,12 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "country": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "language": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "min_score": {
                     "type": "integer"
@@ -11690,22 +11803,28 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "q": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "sector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "subsector": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "transfer_mode": {
-                    "type": "string"
+                    "type": "string",
+                    "x-nullable": true
                 },
                 "trl_max": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 },
                 "trl_min": {
-                    "type": "integer"
+                    "type": "integer",
+                    "x-nullable": true
                 }
             }
         },

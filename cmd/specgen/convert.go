@@ -449,6 +449,11 @@ func operation(doc *openapi3.T, path, method string, op *openapi3.Operation, voc
 			if mt := r.Content.Get("text/csv"); mt != nil {
 				mt.Schema = describedString("CSV with a header row.").NewRef()
 			}
+			// A page or a text file is never JSON (the json @Produce is
+			// there for the problems of the other statuses).
+			if r.Content.Get("text/html") != nil || r.Content.Get("text/plain") != nil {
+				delete(r.Content, "application/json")
+			}
 			if mt := r.Content.Get("text/calendar"); mt != nil {
 				mt.Schema = describedString("iCalendar (RFC 5545).").NewRef()
 			}

@@ -59,6 +59,9 @@ func init() {
 	accessTable["POST /api/v1/unsubscribe"] = public(204, func(api *testAPI, _ string) request {
 		return request{path: "/api/v1/unsubscribe?token=" + api.svc.UnsubscribeToken(api.partner.ID)}
 	})
+	accessTable["GET /api/v1/unsubscribe"] = public(200, func(api *testAPI, _ string) request {
+		return request{path: "/api/v1/unsubscribe?token=" + api.svc.UnsubscribeToken(api.partner.ID)}
+	})
 	accessTable["GET /api/v1/mail/deliveries"] = accessRule{rels: []string{"-"}, req: fixed("/api/v1/mail/deliveries"),
 		want: map[string]string{"anon": "401", "admin": "200", "staff": "200", "partner": "403", "analyst": "403", "client": "403"}}
 }

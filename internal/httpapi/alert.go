@@ -1,7 +1,11 @@
 package httpapi
 
 import (
+	"bytes"
+	htmltemplate "html/template"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -27,17 +31,30 @@ type savedSearchRequest struct {
 	MinScore     *int   `json:"min_score,omitempty"`  // watch: 0–100, default 60
 }
 
+// savedSearchPatch: a filter sent as null is cleared.
 type savedSearchPatch struct {
-	Name         *string `json:"name,omitempty"`
-	Sector       *string `json:"sector,omitempty"`
-	Subsector    *string `json:"subsector,omitempty"`
-	Country      *string `json:"country,omitempty"`
-	TRLMin       *int    `json:"trl_min,omitempty"`
-	TRLMax       *int    `json:"trl_max,omitempty"`
-	TransferMode *string `json:"transfer_mode,omitempty"`
-	Language     *string `json:"language,omitempty"`
-	Q            *string `json:"q,omitempty"`
-	MinScore     *int    `json:"min_score,omitempty"`
+	Name         *string          `json:"name,omitempty"`
+	Sector       nullable[string] `json:"sector" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Subsector    nullable[string] `json:"subsector" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Country      nullable[string] `json:"country" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	TRLMin       nullable[int]    `json:"trl_min" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	TRLMax       nullable[int]    `json:"trl_max" binding:"optional" swaggertype:"integer" extensions:"x-nullable"`
+	TransferMode nullable[string] `json:"transfer_mode" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Language     nullable[string] `json:"language" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	Q            nullable[string] `json:"q" binding:"optional" swaggertype:"string" extensions:"x-nullable"`
+	MinScore     *int             `json:"min_score,omitempty"`
+}
+
+// orZero is a nullable PATCH field as a pointer: nil when not sent, the
+// zero value (no filter) when sent as null.
+func orZero[T any](n nullable[T]) *T {
+	if !n.set {
+		return nil
+	}
+	if n.value == nil {
+		return new(T)
+	}
+	return n.value
 }
 
 type savedSearchResponse struct {
@@ -113,7 +130,7 @@ func (s *Server) createSavedSearch(c echo.Context) error {
 //	@Produce		json
 //	@Param			type		query		string	false	"search or watch"
 //	@Param			owner_id	query		string	false	"staff: one owner's"
-//	@Param			limit		query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit		query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor		query		string	false	"next_cursor of the previous page"
 //	@Success		200			{object}	savedSearchList
 //	@Failure		400			{object}	problem
@@ -124,7 +141,7 @@ func (s *Server) createSavedSearch(c echo.Context) error {
 func (s *Server) listSavedSearches(c echo.Context) error {
 	q := newQuery(c)
 	p, err := s.alerts.ListSavedSearches(c.Request().Context(), actorOf(c),
-		transfer.SavedSearchFilter{Type: q.string("type"), OwnerID: q.string("owner_id")}, q.page())
+		transfer.SavedSearchFilter{Type: q.string("type"), OwnerID: q.string("owner_id")}, q.strictPage())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -182,8 +199,9 @@ func (s *Server) updateSavedSearch(c echo.Context) error {
 		return err
 	}
 	ss, err := s.alerts.UpdateSavedSearch(c.Request().Context(), actorOf(c), c.Param("id"), version, transfer.SavedSearchPatch{
-		Name: req.Name, Sector: req.Sector, Subsector: req.Subsector, Country: req.Country, TRLMin: req.TRLMin, TRLMax: req.TRLMax,
-		TransferMode: req.TransferMode, Language: req.Language, Q: req.Q, MinScore: req.MinScore})
+		Name: req.Name, Sector: orZero(req.Sector), Subsector: orZero(req.Subsector), Country: orZero(req.Country),
+		TRLMin: orZero(req.TRLMin), TRLMax: orZero(req.TRLMax), TransferMode: orZero(req.TransferMode),
+		Language: orZero(req.Language), Q: orZero(req.Q), MinScore: req.MinScore})
 	if err != nil {
 		return err
 	}
@@ -193,18 +211,25 @@ func (s *Server) updateSavedSearch(c echo.Context) error {
 // deleteSavedSearch godoc
 //
 //	@Summary	Delete a saved search
-//	@Description	Its owner or staff; no more alerts come from it.
+//	@Description	Its owner or staff; no more alerts come from it. With If-Match, a stale version answers 412.
 //	@ID			deleteSavedSearch
 //	@Tags		notifications
-//	@Param		id	path	string	true	"saved search id"
+//	@Param		id			path	string	true	"saved search id"
+//	@Param		If-Match	header	string	false	"the ETag read: refuses with 412 when the search changed since"
 //	@Success	204
+//	@Failure	400	{object}	problem
 //	@Failure	401	{object}	problem
 //	@Failure	403	{object}	problem
 //	@Failure	404	{object}	problem
+//	@Failure	412	{object}	problem
 //	@Security	BearerAuth
 //	@Router		/saved-searches/{id} [delete]
 func (s *Server) deleteSavedSearch(c echo.Context) error {
-	if err := s.alerts.DeleteSavedSearch(c.Request().Context(), actorOf(c), c.Param("id")); err != nil {
+	version, err := ifMatch(c)
+	if err != nil {
+		return err
+	}
+	if err := s.alerts.DeleteSavedSearch(c.Request().Context(), actorOf(c), c.Param("id"), version); err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
@@ -248,7 +273,7 @@ type markedCount struct {
 //	@Tags			notifications
 //	@Produce		json
 //	@Param			unread	query		bool	false	"only unread ones"
-//	@Param			limit	query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit	query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	notificationList
 //	@Failure		400		{object}	problem
@@ -258,7 +283,7 @@ type markedCount struct {
 //	@Router			/notifications [get]
 func (s *Server) listNotifications(c echo.Context) error {
 	q := newQuery(c)
-	p, err := s.alerts.Notifications(c.Request().Context(), actorOf(c), transfer.NotificationFilter{UnreadOnly: q.flag("unread")}, q.page())
+	p, err := s.alerts.Notifications(c.Request().Context(), actorOf(c), transfer.NotificationFilter{UnreadOnly: q.flag("unread")}, q.strictPage())
 	if err := q.merge(err); err != nil {
 		return err
 	}
@@ -367,7 +392,7 @@ func (s *Server) getNotificationSettings(c echo.Context) error {
 //	@Tags		notifications
 //	@Accept		json
 //	@Produce	json
-//	@Param		If-Match	header		string						false	"ETag of the version you changed"
+//	@Param		If-Match	header		string						false	"ETag of the version you changed (\"0\" for settings never saved)"
 //	@Param		body		body		notificationSettingsPatch	true	"fields to change"
 //	@Success	200			{object}	notificationSettingsResponse
 //	@Failure	400			{object}	problem
@@ -378,9 +403,14 @@ func (s *Server) getNotificationSettings(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/me/notification-settings [patch]
 func (s *Server) updateNotificationSettings(c echo.Context) error {
-	version, err := ifMatch(c)
-	if err != nil {
-		return err
+	// Settings never saved are sent with ETag "0": that tag is accepted
+	// back, and answers 412 once they have been saved.
+	version := transfer.IfMatchUnsaved
+	if strings.TrimSpace(c.Request().Header.Get("If-Match")) != etag(0) {
+		var err error
+		if version, err = ifMatch(c); err != nil {
+			return err
+		}
 	}
 	var req notificationSettingsPatch
 	if err := decodeJSON(c, &req); err != nil {
@@ -400,7 +430,14 @@ func (s *Server) updateNotificationSettings(c echo.Context) error {
 //	@Description	The target of the List-Unsubscribe header of every e-mail (RFC 8058): a POST with the signed token turns the person's e-mail off, with no login. Mail clients send the body List-Unsubscribe=One-Click; the body is not needed.
 //	@ID			unsubscribe
 //	@Tags			notifications
+//	@Description	The confirmation page's button posts the form field from=page and gets a short HTML page back (200) instead of 204.
+//	@ID			unsubscribe
+//	@Tags			notifications
+//	@Accept			x-www-form-urlencoded
+//	@Produce		json
+//	@Produce		html
 //	@Param			token	query	string	true	"the token of the e-mail's link"
+//	@Success		200	{string}	string	"from=page: the page saying e-mail is off"
 //	@Success		204
 //	@Failure		422	{object}	problem
 //	@Router			/unsubscribe [post]
@@ -408,7 +445,54 @@ func (s *Server) unsubscribe(c echo.Context) error {
 	if err := s.alerts.Unsubscribe(c.Request().Context(), c.QueryParam("token")); err != nil {
 		return err
 	}
+	if c.FormValue("from") == "page" {
+		return unsubscribePageWrite(c, unsubscribeView{Done: true})
+	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// unsubscribePage godoc
+//
+//	@Summary		Unsubscribe page
+//	@Description	The letter's unsubscribe link opened in a browser: a small page whose button POSTs to the same address (a GET changes nothing, so that link scanners cannot unsubscribe anyone).
+//	@ID			unsubscribePage
+//	@Tags			notifications
+//	@Produce		json
+//	@Produce		html
+//	@Param			token	query		string	true	"the token of the e-mail's link"
+//	@Success		200		{string}	string	"the confirmation page"
+//	@Failure		422		{object}	problem
+//	@Router			/unsubscribe [get]
+func (s *Server) unsubscribePage(c echo.Context) error {
+	token := c.QueryParam("token")
+	if _, err := s.alerts.CheckUnsubscribeToken(token); err != nil {
+		return err
+	}
+	return unsubscribePageWrite(c, unsubscribeView{Action: "/api/v1/unsubscribe?token=" + url.QueryEscape(token)})
+}
+
+type unsubscribeView struct {
+	Action string
+	Done   bool
+}
+
+var unsubscribeTemplate = htmltemplate.Must(htmltemplate.New("unsubscribe").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>techbridge: e-mail</title></head><body>
+{{if .Done}}<p>You will receive no more e-mail from techbridge. 您将不再收到 techbridge 的邮件。</p>
+{{else}}<p>Stop the e-mail of techbridge? 停止接收 techbridge 的邮件？</p>
+<form method="post" action="{{.Action}}"><input type="hidden" name="from" value="page">
+<button type="submit">Unsubscribe / 退订</button></form>{{end}}
+</body></html>
+`))
+
+func unsubscribePageWrite(c echo.Context, v unsubscribeView) error {
+	var b bytes.Buffer
+	if err := unsubscribeTemplate.Execute(&b, v); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(http.StatusOK, b.Bytes())
 }
 
 type mailResponse struct {
@@ -440,7 +524,7 @@ type mailList = listResponse[mailResponse]
 //	@Tags			notifications
 //	@Produce		json
 //	@Param			status	query		string	false	"pending, sent or failed"
-//	@Param			limit	query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit	query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	mailList
 //	@Failure		400		{object}	problem
@@ -451,7 +535,7 @@ type mailList = listResponse[mailResponse]
 //	@Router			/mail/deliveries [get]
 func (s *Server) listMail(c echo.Context) error {
 	q := newQuery(c)
-	p, err := s.alerts.MailDeliveries(c.Request().Context(), actorOf(c), transfer.MailFilter{Status: q.string("status")}, q.page())
+	p, err := s.alerts.MailDeliveries(c.Request().Context(), actorOf(c), transfer.MailFilter{Status: q.string("status")}, q.strictPage())
 	if err := q.merge(err); err != nil {
 		return err
 	}

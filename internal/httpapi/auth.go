@@ -50,9 +50,10 @@ func writeTokens(c echo.Context, t transfer.Tokens) error {
 //	@Param			X-Token-Delivery	header		string			false	"cookie: for browsers; the refresh token is set in an HttpOnly cookie (techbridge_refresh, Path=/api/v1/auth) instead of the body, with a script-readable CSRF cookie (techbridge_csrf) to echo in X-CSRF-Token on refresh and logout; the Origin must be this service"	Enums(cookie)
 //	@Param			body				body		loginRequest	true	"credentials"
 //	@Success		200		{object}	tokenResponse
+//	@Header			200		{string}	Set-Cookie	"with X-Token-Delivery: cookie, techbridge_refresh (HttpOnly, Secure, SameSite=Strict, Path=/api/v1/auth) and techbridge_csrf (Secure, SameSite=Strict, Path=/)"
 //	@Failure		400		{object}	problem
 //	@Failure		401		{object}	problem
-//	@Failure		403		{object}	problem	"cookie delivery asked from another origin"
+//	@Failure		403		{object}	problem	"cookie delivery asked without the Origin of this service (exactly scheme://host[:port])"
 //	@Failure		422		{object}	problem
 //	@Failure		429		{object}	problem
 //	@Failure		503		{object}	problem
@@ -62,9 +63,12 @@ func (s *Server) login(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	browser := wantsCookie(c)
+	browser, err := tokenDelivery(c)
+	if err != nil {
+		return err
+	}
 	if browser && !s.sameOrigin(c) { // no login CSRF: a foreign page cannot sign a browser in
-		return errCrossSite()
+		return s.errOrigin(c)
 	}
 	t, err := s.accounts.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
@@ -88,16 +92,21 @@ func (s *Server) login(c echo.Context) error {
 //	@Param			X-CSRF-Token		header		string			false	"with X-Token-Delivery: cookie, the value of the techbridge_csrf cookie"
 //	@Param			body				body		refreshRequest	true	"the current refresh token ({} with X-Token-Delivery: cookie)"
 //	@Success		200		{object}	tokenResponse
+//	@Header			200		{string}	Set-Cookie	"with X-Token-Delivery: cookie, the successor refresh token in techbridge_refresh and a fresh techbridge_csrf"
 //	@Failure		400		{object}	problem
 //	@Failure		401		{object}	problem
 //	@Failure		403		{object}	problem	"cookie mode without a matching X-CSRF-Token or from another origin"
+//	@Failure		422		{object}	problem	"X-Token-Delivery other than cookie"
 //	@Router			/auth/refresh [post]
 func (s *Server) refresh(c echo.Context) error {
 	var req refreshRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	browser := wantsCookie(c)
+	browser, err := tokenDelivery(c)
+	if err != nil {
+		return err
+	}
 	if browser {
 		if err := s.checkBrowserRequest(c); err != nil {
 			return err
@@ -128,24 +137,30 @@ func (s *Server) refresh(c echo.Context) error {
 //	@Param			X-CSRF-Token		header	string			false	"with X-Token-Delivery: cookie, the value of the techbridge_csrf cookie"
 //	@Param			body				body	refreshRequest	true	"the refresh token to revoke ({} with X-Token-Delivery: cookie)"
 //	@Success		204
+//	@Header			204	{string}	Set-Cookie	"with X-Token-Delivery: cookie, both session cookies cleared (Max-Age=0)"
 //	@Failure		400	{object}	problem
+//	@Failure		401	{object}	problem	"no refresh token: none in the body, no cookie"
 //	@Failure		403	{object}	problem	"cookie mode without a matching X-CSRF-Token or from another origin"
+//	@Failure		422	{object}	problem	"X-Token-Delivery other than cookie"
 //	@Router			/auth/logout [post]
 func (s *Server) logout(c echo.Context) error {
 	var req refreshRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	if wantsCookie(c) {
+	browser, err := tokenDelivery(c)
+	if err != nil {
+		return err
+	}
+	if browser {
 		if err := s.checkBrowserRequest(c); err != nil {
 			return err
 		}
-		tok := refreshFromCookie(c)
+		req.RefreshToken = refreshFromCookie(c)
 		clearSessionCookies(c)
-		if tok == "" {
-			return c.NoContent(http.StatusNoContent)
-		}
-		req.RefreshToken = tok
+	}
+	if req.RefreshToken == "" {
+		return transfer.Errorf(transfer.ErrUnauthenticated, "no session to log out of: send the refresh token (or its cookie with X-Token-Delivery: cookie)")
 	}
 	if err := s.accounts.Logout(c.Request().Context(), req.RefreshToken); err != nil {
 		return err

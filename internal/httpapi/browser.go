@@ -33,35 +33,65 @@ const (
 	authCookiePath = "/api/v1/auth"
 )
 
-func wantsCookie(c echo.Context) bool {
-	return strings.EqualFold(strings.TrimSpace(c.Request().Header.Get(headerTokenDelivery)), "cookie")
+// tokenDelivery reads X-Token-Delivery: absent for the tokens in the body,
+// cookie for a browser; any other value is refused (422).
+func tokenDelivery(c echo.Context) (bool, error) {
+	v, sent := c.Request().Header[headerTokenDelivery]
+	if !sent {
+		return false, nil
+	}
+	if len(v) == 1 && v[0] == "cookie" {
+		return true, nil
+	}
+	return false, transfer.Problems{{Field: headerTokenDelivery, Message: `must be "cookie" (or left out for the tokens in the body)`}}.Err()
+}
+
+// origin is the scheme://host[:port] an Origin header must equal.
+func (s *Server) origin(c echo.Context) string {
+	if s.publicURL != nil {
+		return s.publicURL.Scheme + "://" + s.publicURL.Host
+	}
+	scheme := "http"
+	if c.IsTLS() {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request().Host
 }
 
 // sameOrigin tells whether the request's Origin is this service: the
 // configured public URL when there is one, otherwise the Host it was sent to.
+// The Origin must be exactly scheme://host[:port] (RFC 6454): no trailing
+// slash, no path.
 func (s *Server) sameOrigin(c echo.Context) bool {
 	origin := c.Request().Header.Get(echo.HeaderOrigin)
 	if origin == "" || origin == "null" {
 		return false
 	}
-	o, err := url.Parse(origin)
-	if err != nil || o.Host == "" {
-		return false
+	if s.publicURL == nil {
+		// Without a public URL the Host decides, whichever the scheme.
+		o, err := url.Parse(origin)
+		return err == nil && o.Host != "" && o.Path == "" && o.RawQuery == "" && o.User == nil &&
+			origin == o.Scheme+"://"+o.Host && strings.EqualFold(o.Host, c.Request().Host)
 	}
-	if s.publicURL != nil {
-		return strings.EqualFold(o.Scheme, s.publicURL.Scheme) && strings.EqualFold(o.Host, s.publicURL.Host)
-	}
-	return strings.EqualFold(o.Host, c.Request().Host)
+	return strings.EqualFold(origin, s.origin(c))
 }
 
 func errCrossSite() error {
 	return transfer.Errorf(transfer.ErrForbidden, "a browser session needs a same-origin request with the X-CSRF-Token header")
 }
 
+// errOrigin says what is wrong with the Origin of a cookie-mode request.
+func (s *Server) errOrigin(c echo.Context) error {
+	if c.Request().Header.Get(echo.HeaderOrigin) == "" {
+		return transfer.Errorf(transfer.ErrForbidden, "a browser session needs the Origin header of this service (%s)", s.origin(c))
+	}
+	return transfer.Errorf(transfer.ErrForbidden, "the Origin header must be exactly %s (scheme://host[:port], no path)", s.origin(c))
+}
+
 // checkBrowserRequest guards refresh and logout in cookie mode.
 func (s *Server) checkBrowserRequest(c echo.Context) error {
 	if !s.sameOrigin(c) {
-		return errCrossSite()
+		return s.errOrigin(c)
 	}
 	ck, err := c.Cookie(CSRFCookie)
 	sent := c.Request().Header.Get(headerCSRFToken)

@@ -118,7 +118,7 @@ type (
 		SavedSearch(ctx context.Context, a transfer.Actor, id string) (transfer.SavedSearch, error)
 		ListSavedSearches(ctx context.Context, a transfer.Actor, f transfer.SavedSearchFilter, r transfer.PageRequest) (transfer.Page[transfer.SavedSearch], error)
 		UpdateSavedSearch(ctx context.Context, a transfer.Actor, id string, ifMatch int, patch transfer.SavedSearchPatch) (transfer.SavedSearch, error)
-		DeleteSavedSearch(ctx context.Context, a transfer.Actor, id string) error
+		DeleteSavedSearch(ctx context.Context, a transfer.Actor, id string, ifMatch int) error
 		Notifications(ctx context.Context, a transfer.Actor, f transfer.NotificationFilter, r transfer.PageRequest) (transfer.Page[transfer.Notification], error)
 		UnreadNotifications(ctx context.Context, a transfer.Actor) (int64, error)
 		MarkNotificationRead(ctx context.Context, a transfer.Actor, id string) (transfer.Notification, error)
@@ -127,6 +127,7 @@ type (
 		UpdateNotificationSettings(ctx context.Context, a transfer.Actor, ifMatch int, patch transfer.NotificationSettingsPatch) (transfer.NotificationSettings, error)
 		MailEnabled() bool
 		Unsubscribe(ctx context.Context, token string) error
+		CheckUnsubscribeToken(token string) (string, error)
 		MailDeliveries(ctx context.Context, a transfer.Actor, f transfer.MailFilter, r transfer.PageRequest) (transfer.Page[transfer.Mail], error)
 	}
 

@@ -75,7 +75,7 @@ type lexiconImportResponse struct {
 //	@Tags			lexicon
 //	@Produce		json
 //	@Param			q		query		string	false	"concepts whose id or a term contains this (case-insensitive)"
-//	@Param			limit	query		int		false	"page size (max 100)"	default(20)
+//	@Param			limit	query		int		false	"page size, 1 to 100 (else 422)"	default(20)	minimum(1)	maximum(100)
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	conceptList
 //	@Failure		400		{object}	problem
@@ -86,7 +86,7 @@ type lexiconImportResponse struct {
 //	@Router			/lexicon/concepts [get]
 func (s *Server) listLexicon(c echo.Context) error {
 	q := newQuery(c)
-	limit := q.int("limit")
+	limit := q.strictPage().Limit
 	if err := q.merge(nil); err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *Server) updateLexiconConcept(c echo.Context) error {
 // retireLexiconConcept godoc
 //
 //	@Summary		Retire a lexicon concept
-//	@Description	Staff only. The concept stops matching in every process within about two seconds; it stays listed (retired) and its id stays taken. Importing it again brings it back.
+//	@Description	Staff only. The concept stops matching in every process within about two seconds; it stays listed (retired) and its id stays taken. Importing it without the line "retired = true" brings it back.
 //	@ID			retireLexiconConcept
 //	@Tags			lexicon
 //	@Produce		json
@@ -247,7 +247,7 @@ func (s *Server) lexiconConceptHistory(c echo.Context) error {
 // exportLexicon godoc
 //
 //	@Summary		Export the lexicon
-//	@Description	Staff only. The lexicon in force, retired concepts left out, in the lexicon.txt format of the repository (internal/match/lexicon.txt; docs/matching.md describes it).
+//	@Description	Staff only. The whole lexicon, retired concepts with the line "retired = true", in the lexicon.txt format of the repository (internal/match/lexicon.txt; docs/matching.md describes it).
 //	@ID			exportLexicon
 //	@Tags			lexicon
 //	@Produce		json
@@ -269,7 +269,7 @@ func (s *Server) exportLexicon(c echo.Context) error {
 // importLexicon godoc
 //
 //	@Summary		Import lexicon concepts
-//	@Description	Staff only. A text/plain body in the lexicon.txt format; all of it applies or none: new ids are added, known ones (shipped or added, retired ones too) take the file's subsectors and terms. At most 500 concepts and 1 MiB. Errors name the file's line, or the concept and term (a term another concept has: 422 naming it).
+//	@Description	Staff only. A text/plain body in the lexicon.txt format; all of it applies or none: new ids are added, known ones (shipped or added, retired ones too) take the file's subsectors and terms; "retired = true" retires a concept, and a retired one listed without it comes back. What GET /lexicon/export writes imports unchanged. At most 5000 concepts and 1 MiB. Errors name the file's line, or the concept and term (a term another concept has: 422 naming it).
 //	@ID			importLexicon
 //	@Tags			lexicon
 //	@Accept			plain

@@ -193,5 +193,6 @@ func (s *Server) routes(cfg Config) {
 	v1.GET("/me/notification-settings", s.getNotificationSettings, signedIn...)
 	v1.PATCH("/me/notification-settings", s.updateNotificationSettings, signedIn...)
 	v1.POST("/unsubscribe", s.unsubscribe, public...) // RFC 8058 one-click: the signed token is the authority
+	v1.GET("/unsubscribe", s.unsubscribePage, public...)
 	v1.GET("/mail/deliveries", s.listMail, signedIn...)
 }

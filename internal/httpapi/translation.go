@@ -94,8 +94,10 @@ func wantedLanguages(c echo.Context, q *queryParams) []string {
 	if v := q.string("lang"); v != "" {
 		var out []string
 		for _, tag := range strings.Split(v, ",") {
-			tag = strings.ToLower(strings.TrimSpace(tag))
-			if !transfer.ValidLanguage(tag) {
+			// As in Accept-Language, a region or script subtag (zh-Hans,
+			// en-GB) stands for its primary language.
+			tag, sub, _ := strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+			if !transfer.ValidLanguage(tag) || !validSubtags(sub) {
 				q.problems.Add("lang", "must be language tags such as th or en,zh (comma-separated)")
 				return nil
 			}
@@ -106,6 +108,22 @@ func wantedLanguages(c echo.Context, q *queryParams) []string {
 		return out
 	}
 	return acceptLanguages(c.Request().Header.Get("Accept-Language"))
+}
+
+// validSubtags reports whether s is empty or hyphen-separated BCP 47
+// subtags (1 to 8 letters or digits each).
+func validSubtags(s string) bool {
+	if s == "" {
+		return true
+	}
+	for _, st := range strings.Split(s, "-") {
+		if len(st) == 0 || len(st) > 8 || strings.ContainsFunc(st, func(r rune) bool {
+			return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+		}) {
+			return false
+		}
+	}
+	return true
 }
 
 // acceptLanguages parses an Accept-Language header into primary language

@@ -120,7 +120,7 @@ func (p *lexiconParser) line(n int, s string) error {
 		return &LexiconError{n, fmt.Sprintf("malformed line %q: want key = value", s)}
 	}
 	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
-	if key != "subsectors" && !slices.Contains(Languages, key) {
+	if key != "subsectors" && key != "retired" && !slices.Contains(Languages, key) {
 		return &LexiconError{n, fmt.Sprintf("unknown key %q", key)}
 	}
 	if p.cur == nil {
@@ -132,6 +132,16 @@ func (p *lexiconParser) line(n int, s string) error {
 	p.keys[key] = true
 	if key == "subsectors" {
 		return p.subsectors(n, value)
+	}
+	if key == "retired" { // as the export writes a retired concept
+		switch value {
+		case "true":
+			p.cur.Retired = true
+		case "false":
+		default:
+			return &LexiconError{n, fmt.Sprintf("retired of concept %q must be true or false", p.cur.ID)}
+		}
+		return nil
 	}
 	folded := map[string]bool{}
 	for _, t := range strings.Split(value, "|") {

@@ -99,7 +99,10 @@ func (s *Store) ListSavedSearches(ctx context.Context, f transfer.SavedSearchFil
 	if f.OwnerID != "" {
 		db = db.Where("owner_id = ?", f.OwnerID)
 	}
-	if f.InstitutionID != "" {
+	switch {
+	case f.InstitutionID != "" && f.MemberID != "":
+		db = db.Where("(institution_id = ? OR owner_id = ?)", f.InstitutionID, f.MemberID)
+	case f.InstitutionID != "":
 		db = db.Where("institution_id = ?", f.InstitutionID)
 	}
 	if f.Type != "" {

@@ -99,6 +99,7 @@ func (g *Agreement) normalize() {
 func (g Agreement) Validate() error {
 	var p Problems
 	checkLength(&p, "title", g.Title, true, 300)
+	checkLine(&p, "title", g.Title)
 	checkLength(&p, "event_name", g.EventName, false, 200)
 	checkLength(&p, "termination_reason", g.TerminationReason, false, 1000)
 	if !slices.Contains(AgreementTypes, g.Type) {

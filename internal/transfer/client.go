@@ -45,6 +45,7 @@ func (s *Service) CreateClient(ctx context.Context, a Actor, institutionID, name
 	name = strings.TrimSpace(name)
 	var p Problems
 	checkLength(&p, "name", name, true, 100)
+	checkLine(&p, "name", name)
 	if err := p.Err(); err != nil {
 		return Client{}, "", err
 	}

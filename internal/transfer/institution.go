@@ -61,8 +61,11 @@ func (in *Institution) normalize() {
 func (in Institution) Validate() error {
 	var p Problems
 	checkLength(&p, "name", in.Name, true, 200)
+	checkLine(&p, "name", in.Name)
 	checkLength(&p, "local_name", in.LocalName, false, 200)
+	checkLine(&p, "local_name", in.LocalName)
 	checkLength(&p, "description", in.Description, false, 5000)
+	checkText(&p, "description", in.Description)
 	if !ValidCountry(in.Country) {
 		p.Add("country", "must be an ISO 3166-1 alpha-2 code such as CN or TH")
 	}

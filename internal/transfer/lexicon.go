@@ -48,7 +48,7 @@ const (
 	MaxTermsPerLang    = 20
 	MaxTermLength      = 100
 	MaxConceptIDLength = 64
-	MaxLexiconImport   = 500 // concepts in one import
+	MaxLexiconImport   = 5000 // concepts in one import: more than a whole export (shipped + MaxStaffConcepts)
 )
 
 // LexiconStore keeps the staff rows of the lexicon and the counter that
@@ -395,8 +395,10 @@ func (c LexiconConcept) validate(field string) Problems {
 				p.Add(fi, "must not contain the NUL character (U+0000)")
 			case utf8.RuneCountInString(t) > MaxTermLength:
 				p.Add(fi, "must be at most %d characters", MaxTermLength)
-			case strings.ContainsAny(t, "|\n\r[]"):
+			case strings.ContainsAny(t, "|[]"):
 				p.Add(fi, "must not contain '|', '[', ']' or a line break (the lexicon.txt format)")
+			case strings.ContainsFunc(t, badLineRune):
+				checkLine(&p, fi, t)
 			case seen[strings.ToLower(t)]:
 				p.Add(fi, "is listed twice")
 			}
@@ -659,9 +661,13 @@ func (s *Service) reviseLexiconConcept(ctx context.Context, a Actor, id string, 
 		if err := fn(&c); err != nil {
 			return nil, nil, nil, err
 		}
+		field := func(int) string { return "" }
+		if old := all[i]; c.Retired == old.Retired && slices.Equal(c.Subsectors, old.Subsectors) && maps.EqualFunc(c.Terms, old.Terms, slices.Equal) {
+			out = old // nothing changes: no new version, no history
+			return nil, nil, field, nil
+		}
 		row, created := c.row(s.now())
 		out = row
-		field := func(int) string { return "" }
 		if created {
 			return []LexiconConcept{row}, nil, field, nil
 		}
@@ -673,9 +679,9 @@ func (s *Service) reviseLexiconConcept(ctx context.Context, a Actor, id string, 
 	return out, nil
 }
 
-// ExportLexicon writes the lexicon in force in the lexicon.txt format
-// (retired concepts left out), which ImportLexicon and the shipped file
-// read.
+// ExportLexicon writes the whole lexicon in the lexicon.txt format, which
+// ImportLexicon and the shipped file read; a retired concept carries the
+// line "retired = true", so that importing the export changes nothing.
 func (s *Service) ExportLexicon(ctx context.Context, a Actor) (string, error) {
 	if err := staffOnly(a); err != nil {
 		return "", err
@@ -687,10 +693,10 @@ func (s *Service) ExportLexicon(ctx context.Context, a Actor) (string, error) {
 	var b strings.Builder
 	b.WriteString("# techbridge matching lexicon, exported " + s.now().UTC().Format(time.RFC3339) + "\n")
 	for _, c := range all {
-		if c.Retired {
-			continue
-		}
 		fmt.Fprintf(&b, "\n[%s]\nsubsectors = %s\n", c.ID, strings.Join(c.Subsectors, ", "))
+		if c.Retired {
+			b.WriteString("retired = true\n")
+		}
 		for _, lang := range match.Languages {
 			fmt.Fprintf(&b, "%s = %s\n", lang, strings.Join(c.Terms[lang], " | "))
 		}
@@ -705,7 +711,8 @@ type LexiconImport struct {
 
 // ImportLexicon reads concepts in the lexicon.txt format and applies them
 // all or none: a new id is added, a known one (shipped or added) takes the
-// file's subsectors and terms (a retired one comes back). At most
+// file's subsectors and terms. A concept with "retired = true" is retired
+// (or stays so); a retired one listed without it comes back. At most
 // MaxLexiconImport concepts.
 func (s *Service) ImportLexicon(ctx context.Context, a Actor, text string) (LexiconImport, error) {
 	if err := staffOnly(a); err != nil {
@@ -732,7 +739,7 @@ func (s *Service) ImportLexicon(ctx context.Context, a Actor, text string) (Lexi
 	in := make([]LexiconConcept, len(parsed))
 	var p Problems
 	for i, c := range parsed {
-		in[i] = LexiconConcept{ID: c.ID, Subsectors: c.Subsectors, Terms: c.Terms}
+		in[i] = LexiconConcept{ID: c.ID, Subsectors: c.Subsectors, Terms: c.Terms, Retired: c.Retired}
 		in[i].normalize()
 		p = append(p, in[i].validate(c.ID)...)
 	}
@@ -755,10 +762,10 @@ func (s *Service) ImportLexicon(ctx context.Context, a Actor, text string) (Lexi
 				c.Origin, c.Version, c.CreatedAt, c.UpdatedAt = OriginStaff, 1, now, now
 				create = append(create, c)
 				res.Created++
-			case !old.Retired && slices.Equal(old.Subsectors, c.Subsectors) && maps.EqualFunc(old.Terms, c.Terms, slices.Equal):
+			case old.Retired == c.Retired && slices.Equal(old.Subsectors, c.Subsectors) && maps.EqualFunc(old.Terms, c.Terms, slices.Equal):
 				res.Unchanged++
 			default:
-				old.Subsectors, old.Terms, old.Retired = c.Subsectors, c.Terms, false
+				old.Subsectors, old.Terms, old.Retired = c.Subsectors, c.Terms, c.Retired
 				row, created := old.row(now)
 				if created {
 					create = append(create, row)

@@ -159,8 +159,11 @@ func nonNil(s []string) []string {
 func (l Listing) Validate(now time.Time) error {
 	var p Problems
 	checkLength(&p, "title", l.Title, true, MaxTitle)
+	checkLine(&p, "title", l.Title)
 	checkLength(&p, "summary", l.Summary, true, MaxSummary)
+	checkText(&p, "summary", l.Summary)
 	checkLength(&p, "description", l.Description, false, MaxDescription)
+	checkText(&p, "description", l.Description)
 	if !ValidLanguage(l.Language) {
 		p.Add("language", "must be a BCP 47 primary language tag such as zh, en, id, vi, th or ms")
 	}

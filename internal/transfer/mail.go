@@ -117,15 +117,23 @@ type NotificationSettingsPatch struct {
 	EmailMode, Language *string
 }
 
-// UpdateNotificationSettings changes the caller's e-mail settings.
+// IfMatchUnsaved is the If-Match of settings never saved (ETag "0").
+const IfMatchUnsaved = -1
+
+// UpdateNotificationSettings changes the caller's e-mail settings; a
+// change to nothing writes nothing.
 func (s *Service) UpdateNotificationSettings(ctx context.Context, a Actor, ifMatch int, patch NotificationSettingsPatch) (NotificationSettings, error) {
 	ns, err := s.NotificationSettingsOf(ctx, a)
 	if err != nil {
 		return ns, err
 	}
-	if ifMatch != 0 && ifMatch != ns.Version {
+	if ifMatch == IfMatchUnsaved && ns.Version != 0 {
+		return ns, Errorf(ErrPrecondition, "notification settings are at version %d, not 0", ns.Version)
+	}
+	if ifMatch > 0 && ifMatch != ns.Version {
 		return ns, Errorf(ErrPrecondition, "notification settings are at version %d, not %d", ns.Version, ifMatch)
 	}
+	loaded := ns
 	set(&ns.EmailMode, patch.EmailMode)
 	set(&ns.Language, patch.Language)
 	var p Problems
@@ -137,6 +145,9 @@ func (s *Service) UpdateNotificationSettings(ctx context.Context, a Actor, ifMat
 	}
 	if err := p.Err(); err != nil {
 		return ns, err
+	}
+	if ns.EmailMode == loaded.EmailMode && ns.Language == loaded.Language {
+		return ns, nil // nothing changes: no new version
 	}
 	ns.Version++
 	ns.UpdatedAt = s.now()
@@ -192,21 +203,31 @@ func (s *Service) UnsubscribeToken(userID string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(userID)) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)[:18])
 }
 
-// Unsubscribe turns e-mail off for the person the token names (RFC 8058
-// one-click: no login, the token is the authority).
-func (s *Service) Unsubscribe(ctx context.Context, token string) error {
+// CheckUnsubscribeToken returns the person an unsubscribe token names, or
+// a 422 problem for a forged or altered one.
+func (s *Service) CheckUnsubscribeToken(token string) (string, error) {
 	bad := Problems{{Field: "token", Message: "is not a valid unsubscribe token"}}.Err()
 	idPart, _, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 200 {
-		return bad
+		return "", bad
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(idPart)
 	if err != nil || !ValidID(string(raw)) {
-		return bad
+		return "", bad
 	}
 	userID := string(raw)
 	if !hmac.Equal([]byte(s.UnsubscribeToken(userID)), []byte(token)) {
-		return bad
+		return "", bad
+	}
+	return userID, nil
+}
+
+// Unsubscribe turns e-mail off for the person the token names (RFC 8058
+// one-click: no login, the token is the authority).
+func (s *Service) Unsubscribe(ctx context.Context, token string) error {
+	userID, err := s.CheckUnsubscribeToken(token)
+	if err != nil {
+		return err
 	}
 	return s.write(ctx, systemActor, func(u *unit) error {
 		ns, err := s.settingsOf(ctx, u.Store, userID)
@@ -424,10 +445,18 @@ func (s *Service) renderMail(usr User, lang string, notes []Notification, messag
 	if !ok {
 		t = mailLanguage["en"]
 	}
+	// The List-Unsubscribe header names the one-click POST; the letter's
+	// link opens the same address in a browser, a page whose button POSTs.
 	unsub := s.publicURL + "/api/v1/unsubscribe?token=" + url.QueryEscape(s.UnsubscribeToken(usr.ID))
 	v := mailView{T: t, Unsubscribe: unsub}
 	for _, n := range notes {
-		it := mailItem{Kind: t.Types[n.Type], Title: n.Title, Body: n.Body}
+		title := n.Title
+		if tr, ok := n.Data["title_"+primaryLanguage(lang)].(string); ok && tr != "" {
+			title = tr // the listing's translation in the reader's language
+		}
+		// Values from older rows may still hold line breaks: one line each,
+		// so that none forges a line of the letter.
+		it := mailItem{Kind: t.Types[n.Type], Title: flatLine(title), Body: flatLine(n.Body)}
 		if it.Kind == "" {
 			it.Kind = n.Type
 		}
@@ -437,14 +466,14 @@ func (s *Service) renderMail(usr User, lang string, notes []Notification, messag
 				kind = Kind(ks)
 			}
 			if kind != "" {
-				it.Link = s.publicURL + "/api/v1/" + string(kind) + "s/" + id
+				it.Link = s.publicURL + "/console/#/" + string(kind) + "s/" + url.PathEscape(id)
 			}
 		}
 		v.Items = append(v.Items, it)
 	}
 	subject := fmt.Sprintf(t.SubjectMany, len(notes))
 	if len(notes) == 1 {
-		subject = fmt.Sprintf(t.SubjectOne, oneLine(v.Items[0].Kind+": "+notes[0].Title))
+		subject = fmt.Sprintf(t.SubjectOne, oneLine(v.Items[0].Kind+": "+v.Items[0].Title))
 	}
 	var text, html bytes.Buffer
 	_ = textLetter.Execute(&text, v)
@@ -460,6 +489,21 @@ func oneLine(s string) string {
 		s = string(r[:150]) + "…"
 	}
 	return s
+}
+
+// flatLine replaces every run of control characters and line separators
+// with one space.
+func flatLine(s string) string {
+	if !strings.ContainsFunc(s, badLineRune) {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, badLineRune), " ")
+}
+
+// primaryLanguage is the primary subtag of a language tag (zh of zh-Hans).
+func primaryLanguage(tag string) string {
+	p, _, _ := strings.Cut(tag, "-")
+	return strings.ToLower(p)
 }
 
 func jitter() float64 { return mrand.Float64() }

@@ -279,6 +279,7 @@ func (s *Service) RecordInterest(ctx context.Context, a Actor, id string, side s
 		var p Problems
 		note = strings.TrimSpace(note)
 		checkLength(&p, "note", note, false, 2000)
+		checkText(&p, "note", note)
 		switch {
 		case a.BelongsTo(m.DemandInstitutionID):
 			side = "demand"

@@ -193,8 +193,25 @@ func (u *unit) alert(ss SavedSearch, l Listing, score float64) error {
 	if owner.BelongsTo(l.InstitutionID) || !l.visibleTo(owner, u.now) {
 		return nil
 	}
+	if ss.Type == SearchWatch {
+		// The watched listing, as it stands now, must still be one the owner
+		// may edit (their institution's) and see: a partner moved elsewhere
+		// hears nothing more of the old institution's listing.
+		ws, err := u.ListingsByIDs(u.ctx, []string{ss.WatchListingID})
+		if err != nil {
+			return err
+		}
+		if len(ws) == 0 || !ws[0].mayEdit(owner) || !ws[0].visibleTo(owner, u.now) {
+			return nil
+		}
+	}
 	data := map[string]any{"saved_search_id": ss.ID, "saved_search_name": ss.Name, "type": ss.Type,
 		"listing_id": l.ID, "kind": l.Kind, "title": l.Title, "institution_id": l.InstitutionID}
+	for tag, tr := range l.Translations {
+		if tr.Title != "" {
+			data["title_"+tag] = tr.Title
+		}
+	}
 	if ss.Type == SearchWatch {
 		data["watched_listing_id"] = ss.WatchListingID
 		data["score"] = score

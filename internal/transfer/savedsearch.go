@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/techbridge/techbridge/internal/match"
 )
@@ -73,7 +72,10 @@ type SavedSearchPatch struct {
 type SavedSearchFilter struct {
 	OwnerID       string
 	InstitutionID string
-	Type          string
+	// MemberID, with InstitutionID, also lists that person's own searches
+	// (a partner moved to another institution still sees those it owns).
+	MemberID string
+	Type     string
 }
 
 // MaxSavedSearches is how many saved searches one owner may keep.
@@ -86,9 +88,7 @@ const DefaultWatchScore = 60
 // lines of an e-mail and the console's lists.
 func checkName(p *Problems, field, s string) {
 	checkLength(p, field, s, true, 200)
-	if strings.ContainsFunc(s, unicode.IsControl) {
-		p.Add(field, "must not contain control characters")
-	}
+	checkLine(p, field, s)
 }
 
 func (s *Service) checkSavedSearch(ctx context.Context, a Actor, ss *SavedSearch) error {
@@ -126,6 +126,9 @@ func (s *Service) checkSavedSearch(ctx context.Context, a Actor, ss *SavedSearch
 		}
 		if ss.TRLMax < 0 || ss.TRLMax > 9 {
 			p.Add("trl_max", "must be between 1 and 9")
+		}
+		if ss.TRLMin != 0 && ss.TRLMax != 0 && ss.TRLMin > ss.TRLMax {
+			p.Add("trl_max", "must not be below trl_min")
 		}
 		if ss.Kind == KindDemand && (ss.TRLMin != 0 || ss.TRLMax != 0) {
 			p.Add("trl_min", "filters offers only: demands carry a minimum TRL")
@@ -261,7 +264,7 @@ func (s *Service) ListSavedSearches(ctx context.Context, a Actor, f SavedSearchF
 	switch {
 	case a.IsStaff():
 	case a.Role == RolePartner:
-		f.InstitutionID = a.InstitutionID
+		f.InstitutionID, f.MemberID = a.InstitutionID, a.ID
 	default:
 		f.OwnerID = a.ID
 	}
@@ -319,13 +322,16 @@ func (s *Service) UpdateSavedSearch(ctx context.Context, a Actor, id string, ifM
 
 // DeleteSavedSearch removes a search (owner or staff). The row stays as a
 // tombstone so that other processes' percolators hear of the removal.
-func (s *Service) DeleteSavedSearch(ctx context.Context, a Actor, id string) error {
+func (s *Service) DeleteSavedSearch(ctx context.Context, a Actor, id string, ifMatch int) error {
 	ss, err := s.SavedSearch(ctx, a, id)
 	if err != nil {
 		return err
 	}
 	if !ss.mayEdit(a) {
 		return Errorf(ErrForbidden, "only its owner or staff delete a saved search")
+	}
+	if ifMatch != 0 && ifMatch != ss.Version {
+		return Errorf(ErrPrecondition, "saved search %s is at version %d, not %d", id, ss.Version, ifMatch)
 	}
 	ss.Deleted = true
 	ss.Version++

@@ -70,8 +70,11 @@ func (l Listing) validateTranslations(p *Problems) {
 			p.Add(base, "is the listing's own language: its text is the original")
 		}
 		checkLength(p, base+".title", t.Title, true, MaxTitle)
+		checkLine(p, base+".title", t.Title)
 		checkLength(p, base+".summary", t.Summary, false, MaxSummary)
+		checkText(p, base+".summary", t.Summary)
 		checkLength(p, base+".description", t.Description, false, MaxDescription)
+		checkText(p, base+".description", t.Description)
 		if len(t.Keywords) > MaxKeywords {
 			p.Add(base+".keywords", "must list at most %d keywords", MaxKeywords)
 		}

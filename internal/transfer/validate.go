@@ -8,6 +8,33 @@ import (
 	"unicode/utf8"
 )
 
+// badLineRune is a character a one-line value (a title, a name, a term) may
+// not hold: a control character (C0 with tab, CR and LF; DEL; C1) or the
+// Unicode line and paragraph separators. Such values go into e-mail
+// subjects and body lines, where a line break would forge new lines.
+func badLineRune(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' }
+
+// badTextRune is a character a multi-line value (a description, a note) may
+// not hold: badLineRune less the line feed, carriage return and tab.
+func badTextRune(r rune) bool { return r != '\n' && r != '\r' && r != '\t' && badLineRune(r) }
+
+// checkLine refuses a one-line value holding a control character or a
+// line separator. Every one-line text field goes through it.
+// NUL is left to the API's text check (its own message, one per field).
+func checkLine(p *Problems, field, s string) {
+	if strings.ContainsFunc(s, func(r rune) bool { return r != 0 && badLineRune(r) }) && !p.has(field) {
+		p.Add(field, "must be one line without control characters (no line break, tab, U+2028 or U+2029)")
+	}
+}
+
+// checkText refuses a multi-line value holding a control character other
+// than a line break or tab.
+func checkText(p *Problems, field, s string) {
+	if strings.ContainsFunc(s, func(r rune) bool { return r != 0 && badTextRune(r) }) && !p.has(field) {
+		p.Add(field, "must not contain control characters other than line breaks and tabs")
+	}
+}
+
 // checkLength adds a problem when s is empty (and required) or longer than max runes.
 func checkLength(p *Problems, field, s string, required bool, max int) {
 	switch {
@@ -58,4 +85,14 @@ func withArticle(word string) string {
 		return "an " + word
 	}
 	return "a " + word
+}
+
+// has reports whether a field has a problem already (one is enough).
+func (p Problems) has(field string) bool {
+	for _, x := range p {
+		if x.Field == field {
+			return true
+		}
+	}
+	return false
 }
