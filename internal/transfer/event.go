@@ -162,9 +162,9 @@ func (e Event) Location() *time.Location {
 // Validate reports every broken rule at once.
 func (e Event) Validate() error {
 	var p Problems
-	checkText(&p, "name", e.Name, true, false, 200)
-	checkText(&p, "venue", e.Venue, false, false, 200)
-	checkText(&p, "city", e.City, false, false, 100)
+	checkString(&p, "name", e.Name, true, false, 200)
+	checkString(&p, "venue", e.Venue, false, false, 200)
+	checkString(&p, "city", e.City, false, false, 100)
 	var loc *time.Location
 	if e.TimeZone == "" || e.TimeZone == "Local" || strings.ContainsAny(e.TimeZone, "\\\x00") || strings.HasPrefix(e.TimeZone, "/") || strings.Contains(e.TimeZone, "..") || len(e.TimeZone) > 64 {
 		p.Add("time_zone", "must be an IANA time zone such as Asia/Shanghai")
@@ -209,7 +209,7 @@ func (e Event) Validate() error {
 	}
 	for i, s := range e.Sessions {
 		f := fmt.Sprintf("sessions[%d]", i)
-		checkText(&p, f+".title", s.Title, false, false, 200)
+		checkString(&p, f+".title", s.Title, false, false, 200)
 		if !ValidSector(s.Sector) {
 			p.Add(f+".sector", "must be one of the sectors")
 		}

@@ -1132,7 +1132,7 @@ func (s *Service) RecordOutcome(ctx context.Context, a Actor, eventID, id string
 	}
 	o.Note = strings.TrimSpace(o.Note)
 	var p Problems
-	checkText(&p, "note", o.Note, false, true, 2000)
+	checkString(&p, "note", o.Note, false, true, 2000)
 	if o.NoShow {
 		if !a.IsStaff() {
 			return Meeting{}, Errorf(ErrForbidden, "only staff mark no-shows")

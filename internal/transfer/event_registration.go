@@ -83,8 +83,8 @@ func (r Registration) validate(e Event) Problems {
 	}
 	for i, d := range r.Delegates {
 		f := fmt.Sprintf("delegates[%d]", i)
-		checkText(&p, f+".name", d.Name, true, false, 200)
-		checkText(&p, f+".role", d.Role, false, false, 200)
+		checkString(&p, f+".name", d.Name, true, false, 200)
+		checkString(&p, f+".role", d.Role, false, false, 200)
 		if len(d.Languages) == 0 || len(d.Languages) > 10 {
 			p.Add(f+".languages", "name one to ten languages")
 		}

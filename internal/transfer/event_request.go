@@ -52,7 +52,7 @@ func (s *Service) RequestMeeting(ctx context.Context, a Actor, eventID string, r
 	}
 	req.Note = strings.TrimSpace(req.Note)
 	var p Problems
-	checkText(&p, "note", req.Note, false, true, 1000)
+	checkString(&p, "note", req.Note, false, true, 1000)
 	regs, err := s.db(ctx).Registrations(ctx, e.ID)
 	if err != nil {
 		return MeetingRequest{}, err
@@ -241,7 +241,7 @@ func (s *Service) AnswerMeetingRequest(ctx context.Context, a Actor, eventID, id
 	}
 	note = strings.TrimSpace(note)
 	var p Problems
-	checkText(&p, "note", note, false, true, 1000)
+	checkString(&p, "note", note, false, true, 1000)
 	if err := p.Err(); err != nil {
 		return MeetingRequest{}, err
 	}

@@ -47,16 +47,14 @@ func checkLength(p *Problems, field, s string, required bool, max int) {
 	}
 }
 
-// checkText is checkLength that also refuses control characters (C0, DEL,
-// C1) and the Unicode line and paragraph separators, which break the lines
-// of an e-mail, a CSV sheet or an iCalendar file. A multi-line text (a
-// note) may hold line feeds and tabs.
-func checkText(p *Problems, field, s string, required, multiline bool, max int) {
+// checkString is checkLength with checkLine (one line) or checkText
+// (multiline): what an event's names and notes go through.
+func checkString(p *Problems, field, s string, required, multiline bool, max int) {
 	checkLength(p, field, s, required, max)
-	if strings.ContainsFunc(s, func(r rune) bool {
-		return (unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\t'))) || r == '\u2028' || r == '\u2029'
-	}) {
-		p.Add(field, "must not contain control characters")
+	if multiline {
+		checkText(p, field, s)
+	} else {
+		checkLine(p, field, s)
 	}
 }
 
