@@ -9,6 +9,14 @@ package schedule
 // Its time grows exponentially: it is meant for small instances (tests,
 // a dozen candidates).
 func Exhaustive(p Problem) Result {
+	r, _ := exhaustive(p, -1, 0)
+	return r
+}
+
+// exhaustive is Exhaustive that looks only for schedules better than
+// lower, and gives up after maxNodes search steps (0: never); ok is false
+// when it gave up, or found nothing better than lower.
+func exhaustive(p Problem, lower float64, maxNodes int) (r Result, ok bool) {
 	m := newModel(p)
 	st := newState(m)
 	st.placeFixed()
@@ -17,11 +25,16 @@ func Exhaustive(p Problem) Result {
 	for i := len(order) - 1; i >= 0; i-- {
 		rest[i] = rest[i+1] + m.cand[order[i]].w
 	}
-	best := -1.0
+	best := lower
 	var bestAt []int
+	nodes, stopped := 0, false
 	var search func(i int)
 	search = func(i int) {
-		if st.obj+rest[i] <= best+eps {
+		if stopped || st.obj+rest[i] <= best+eps {
+			return
+		}
+		if nodes++; maxNodes > 0 && nodes > maxNodes {
+			stopped = true
 			return
 		}
 		if i == len(order) {
@@ -41,6 +54,9 @@ func Exhaustive(p Problem) Result {
 		search(i + 1)
 	}
 	search(0)
+	if stopped || bestAt == nil {
+		return Result{}, false
+	}
 	out := newState(m)
 	out.placeFixed()
 	for _, c := range order {
@@ -48,5 +64,5 @@ func Exhaustive(p Problem) Result {
 			out.add(c, s)
 		}
 	}
-	return out.result()
+	return out.result(), true
 }

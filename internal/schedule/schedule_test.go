@@ -129,10 +129,11 @@ func TestSolveReachesTheOptimum(t *testing.T) {
 		}
 	}
 	t.Logf("Solve optimal on %d/%d; without the neighbourhood search %d/%d", equal, n, heurEqual, n)
-	// What holds (measured: 1998 and 1720 of 2000); the misses are the node
-	// budgets of the searches.
-	if equal < n*995/1000 {
-		t.Errorf("Solve optimal on %d/%d, want at least 99.5%%", equal, n)
+	// Small events are solved exactly (a bounded branch and bound after the
+	// heuristic), so Solve is optimal on every one; the heuristic alone
+	// (measured: 1720 of 2000) is held to what it reaches.
+	if equal != n {
+		t.Errorf("Solve optimal on %d/%d, want all", equal, n)
 	}
 	if heurEqual < n*85/100 {
 		t.Errorf("without the neighbourhood search optimal on %d/%d, want at least 85%%", heurEqual, n)

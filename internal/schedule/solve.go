@@ -54,8 +54,24 @@ func solve(p Problem, o options) Result {
 	o.budget = max(4, min(o.budget, o.passWork/max(len(order), 1)))
 	st.lnsLeft = o.lnsWork + o.lnsPer*len(order)
 	st.improve(order, o)
-	return st.result()
+	r := st.result()
+	// A small event is solved exactly: a bounded branch and bound looks for
+	// anything better than the heuristic's agenda (which prunes it hard),
+	// and gives up, keeping that agenda, past exactNodes steps.
+	if o.lnsSize > 0 && len(order) <= exactCandidates {
+		if e, ok := exhaustive(p, r.Objective, exactNodes); ok && e.Objective > r.Objective+eps {
+			return e
+		}
+	}
+	return r
 }
+
+// Small events are solved exactly (see solve): at most exactCandidates
+// candidates, within exactNodes steps of the search.
+const (
+	exactCandidates = 40
+	exactNodes      = 200000
+)
 
 // improve repeats passes over the unplaced candidates, heaviest first. Each
 // one is inserted if it now fits; otherwise relocate tries an ejection
