@@ -424,6 +424,9 @@ func TestEventCreationsSendLocation(t *testing.T) {
 		if got.ID != reg.ID {
 			t.Fatalf("the Location of a registration reads %+v", got)
 		}
+		// Under another event's path the registration is missing.
+		elsewhere := api.newEvent()
+		api.do("staff", http.MethodGet, "/api/v1/events/"+elsewhere.event.ID+"/registrations/"+reg.ID, nil).want(404)
 		r = api.do("partner", http.MethodPost, base+"/requests", map[string]any{"to_registration_id": f.other.ID}).want(201)
 		var rq struct{ ID string }
 		r.json(&rq)
@@ -435,6 +438,7 @@ func TestEventCreationsSendLocation(t *testing.T) {
 		if gotRq.ID != rq.ID {
 			t.Fatalf("the Location of a request reads %+v", gotRq)
 		}
+		api.do("staff", http.MethodGet, "/api/v1/events/"+elsewhere.event.ID+"/requests/"+rq.ID, nil).want(404)
 		r = api.do("staff", http.MethodPost, base+"/meetings", map[string]any{"a_registration_id": reg.ID, "b_registration_id": f.own.ID,
 			"session_id": f.event.Sessions[0].ID, "starts_at": fixtureSessionStart, "table": 1}).want(201)
 		var m meetingJSON

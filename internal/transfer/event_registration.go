@@ -273,20 +273,18 @@ func (s *Service) Registration(ctx context.Context, a Actor, eventID, id string)
 	if !ValidID(id) {
 		return Registration{}, missing
 	}
-	regs, err := s.db(ctx).Registrations(ctx, e.ID)
+	r, err := s.db(ctx).RegistrationByID(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && r.EventID != e.ID) {
+		return Registration{}, missing
+	}
 	if err != nil {
-		return Registration{}, fmt.Errorf("registrations of event %s: %w", eventID, err)
+		return Registration{}, fmt.Errorf("registration %s: %w", id, err)
 	}
-	for _, r := range regs {
-		if r.ID == id {
-			shown, err := s.shownRegistrations(ctx, a, []Registration{r})
-			if err != nil {
-				return Registration{}, err
-			}
-			return shown[0], nil
-		}
+	shown, err := s.shownRegistrations(ctx, a, []Registration{r})
+	if err != nil {
+		return Registration{}, err
 	}
-	return Registration{}, missing
+	return shown[0], nil
 }
 
 // shownRegistrations hides from the actor the listings it may not see.

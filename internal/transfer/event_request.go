@@ -193,22 +193,23 @@ func (s *Service) MeetingRequest(ctx context.Context, a Actor, eventID, id strin
 	if !ValidID(id) {
 		return MeetingRequest{}, missing
 	}
-	reqs, err := s.db(ctx).MeetingRequests(ctx, e.ID)
-	if err != nil {
-		return MeetingRequest{}, err
+	rq, err := s.db(ctx).MeetingRequestByID(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && rq.EventID != e.ID) {
+		return MeetingRequest{}, missing
 	}
-	var mine map[string]bool
+	if err != nil {
+		return MeetingRequest{}, fmt.Errorf("meeting request %s: %w", id, err)
+	}
 	if !a.IsStaff() {
-		if mine, err = s.ownRegistrationIDs(ctx, a, e.ID); err != nil {
+		mine, err := s.ownRegistrationIDs(ctx, a, e.ID)
+		if err != nil {
 			return MeetingRequest{}, err
 		}
-	}
-	for _, rq := range reqs {
-		if rq.ID == id && (a.IsStaff() || mine[rq.FromRegistrationID] || mine[rq.ToRegistrationID]) {
-			return rq, nil
+		if !mine[rq.FromRegistrationID] && !mine[rq.ToRegistrationID] {
+			return MeetingRequest{}, missing
 		}
 	}
-	return MeetingRequest{}, missing
+	return rq, nil
 }
 
 func (s *Service) ownRegistrationIDs(ctx context.Context, a Actor, eventID string) (map[string]bool, error) {
