@@ -300,18 +300,7 @@ func (s *Service) Agreement(ctx context.Context, a Actor, id string) (Agreement,
 	if !a.Authenticated() {
 		return Agreement{}, ErrUnauthenticated
 	}
-	notFound := Errorf(ErrNotFound, "agreement %s not found", id)
-	if !ValidID(id) {
-		return Agreement{}, notFound
-	}
-	g, err := s.db(ctx).AgreementByID(ctx, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && !g.visibleTo(a)) {
-		return Agreement{}, notFound
-	}
-	if err != nil {
-		return Agreement{}, fmt.Errorf("agreement %s: %w", id, err)
-	}
-	return g, nil
+	return visibleByID(ctx, "agreement", id, s.db(ctx).AgreementByID, func(g Agreement) bool { return g.visibleTo(a) })
 }
 
 // ListAgreements pages through the agreements the actor may see.

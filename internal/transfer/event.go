@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -313,18 +312,7 @@ func (s *Service) Event(ctx context.Context, a Actor, id string) (Event, error) 
 	if !a.Authenticated() {
 		return Event{}, ErrUnauthenticated
 	}
-	notFound := Errorf(ErrNotFound, "event %s not found", id)
-	if !ValidID(id) {
-		return Event{}, notFound
-	}
-	e, err := s.db(ctx).EventByID(ctx, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && !e.visibleTo(a)) {
-		return Event{}, notFound
-	}
-	if err != nil {
-		return Event{}, fmt.Errorf("event %s: %w", id, err)
-	}
-	return e, nil
+	return visibleByID(ctx, "event", id, s.db(ctx).EventByID, func(e Event) bool { return e.visibleTo(a) })
 }
 
 // ListEvents pages through the events the actor may see.

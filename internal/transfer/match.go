@@ -183,18 +183,7 @@ func (s *Service) Match(ctx context.Context, a Actor, id string) (Match, error) 
 	if !a.IsStaff() && a.Role != RolePartner {
 		return Match{}, Errorf(ErrForbidden, "matches are for staff and the institutions involved")
 	}
-	notFound := Errorf(ErrNotFound, "match %s not found", id)
-	if !ValidID(id) {
-		return Match{}, notFound
-	}
-	m, err := s.db(ctx).MatchByID(ctx, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && !a.IsStaff() && !m.partyOf(a)) {
-		return Match{}, notFound
-	}
-	if err != nil {
-		return Match{}, fmt.Errorf("match %s: %w", id, err)
-	}
-	return m, nil
+	return visibleByID(ctx, "match", id, s.db(ctx).MatchByID, func(m Match) bool { return a.IsStaff() || m.partyOf(a) })
 }
 
 // ListMatches pages through the matches the actor may see.

@@ -1,8 +1,10 @@
 package transfer
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -141,4 +143,23 @@ func (s Sort) String() string {
 		return "-" + s.Key
 	}
 	return s.Key
+}
+
+// visibleByID loads one noun by id as the actor may see it: a malformed id,
+// a missing row and one the actor may not see answer the same not-found, so
+// that ids of others' objects cannot be probed.
+func visibleByID[T any](ctx context.Context, noun, id string, load func(context.Context, string) (T, error), visible func(T) bool) (T, error) {
+	var zero T
+	notFound := Errorf(ErrNotFound, "%s %s not found", noun, id)
+	if !ValidID(id) {
+		return zero, notFound
+	}
+	v, err := load(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && !visible(v)) {
+		return zero, notFound
+	}
+	if err != nil {
+		return zero, fmt.Errorf("%s %s: %w", noun, id, err)
+	}
+	return v, nil
 }

@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -231,18 +230,7 @@ func (s *Service) SavedSearch(ctx context.Context, a Actor, id string) (SavedSea
 	if !a.Authenticated() {
 		return SavedSearch{}, ErrUnauthenticated
 	}
-	missing := Errorf(ErrNotFound, "saved search %s not found", id)
-	if !ValidID(id) {
-		return SavedSearch{}, missing
-	}
-	ss, err := s.db(ctx).SavedSearchByID(ctx, id)
-	if errors.Is(err, ErrNotFound) || (err == nil && (ss.Deleted || !ss.visibleTo(a))) {
-		return SavedSearch{}, missing
-	}
-	if err != nil {
-		return SavedSearch{}, fmt.Errorf("saved search %s: %w", id, err)
-	}
-	return ss, nil
+	return visibleByID(ctx, "saved search", id, s.db(ctx).SavedSearchByID, func(ss SavedSearch) bool { return !ss.Deleted && ss.visibleTo(a) })
 }
 
 // ListSavedSearches lists the actor's searches: a partner sees its
