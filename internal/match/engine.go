@@ -49,6 +49,11 @@ type Listing struct {
 	// Translations are the listing's text in further languages, indexed
 	// with the original (translation.go).
 	Translations []Translation
+	// Stamp is opaque to the engine: it must change whenever the text
+	// (title, summary, description, keywords, language, translations)
+	// may have changed. Analyses saved to a file (SaveAnalyses) are reused
+	// only for a listing whose stamp is still the same.
+	Stamp string
 }
 
 // Weights of the score components; they need not sum to one.
@@ -124,6 +129,13 @@ type Engine struct {
 	pending *[]change
 	rebuild sync.Mutex // one rebuild at a time
 	accs    sync.Pool
+	// dict numbers the terms of the indexed docs' analyses; replaced with
+	// the indexes, under mu.
+	dict *termDict
+	// gen counts the changes to the indexes (builds, upserts, removals),
+	// so that an unchanged index is not saved again (SaveAnalyses).
+	gen    atomic.Uint64
+	saving sync.Mutex // one SaveAnalyses at a time
 }
 
 // lexiconState is a lexicon with what the engine derives from it.
@@ -186,7 +198,8 @@ func New(cfg Config) (*Engine, error) {
 	for _, v := range e.w {
 		e.wSum += v
 	}
-	e.offers, e.demands = newIndex(cfg.Shortcuts, cfg.TextOnly), newIndex(cfg.Shortcuts, cfg.TextOnly)
+	e.dict = newTermDict(nil)
+	e.offers, e.demands = newIndex(cfg.Shortcuts, cfg.TextOnly, e.dict), newIndex(cfg.Shortcuts, cfg.TextOnly, e.dict)
 	e.stats = newStats(len(cfg.Lexicon))
 	return e, nil
 }
@@ -285,26 +298,29 @@ func (e *Engine) rebuildWith(lx *lexiconState, load func() ([]Listing, error)) e
 	// Analysis is per listing and reads nothing it changes: one stripe of
 	// the listings per core. Indexing stays sequential and in input order.
 	analyzed := make([]*doc, len(ls))
+	dict := newTermDict(nil)
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(ls)/1000))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			for i := w; i < len(ls); i += workers {
 				analyzed[i] = e.analyze(m, &ls[i], false)
+				dict.encode(analyzed[i])
 			}
 		})
 	}
 	wg.Wait()
-	e.install(lx, analyzed)
+	e.install(lx, analyzed, dict)
 	return nil
 }
 
-// install indexes the docs analysed under lx, in order, into new indexes
-// and swaps them in with lx, replaying the changes recorded in pending
-// since the rebuild began; the caller holds e.rebuild.
-func (e *Engine) install(lx *lexiconState, analyzed []*doc) {
+// install indexes the docs analysed under lx (their analyses encoded with
+// dict), in order, into new indexes and swaps them in with lx, replaying
+// the changes recorded in pending since the rebuild began; the caller
+// holds e.rebuild.
+func (e *Engine) install(lx *lexiconState, analyzed []*doc, dict *termDict) {
 	m := lx.matcher
-	offers, demands := newIndex(e.cfg.Shortcuts, e.cfg.TextOnly), newIndex(e.cfg.Shortcuts, e.cfg.TextOnly)
+	offers, demands := newIndex(e.cfg.Shortcuts, e.cfg.TextOnly, dict), newIndex(e.cfg.Shortcuts, e.cfg.TextOnly, dict)
 	var os, ds []*doc
 	for _, d := range analyzed {
 		if d.kind == Demand {
@@ -320,8 +336,9 @@ func (e *Engine) install(lx *lexiconState, analyzed []*doc) {
 	demands.normalise(nil, st)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.offers, e.demands, e.stats = offers, demands, st
+	e.offers, e.demands, e.stats, e.dict = offers, demands, st, dict
 	e.lex.Store(lx)
+	e.gen.Add(1)
 	changes := *e.pending
 	e.pending = nil
 	for _, c := range changes {
@@ -337,6 +354,7 @@ func (e *Engine) install(lx *lexiconState, analyzed []*doc) {
 // changed counts a change to the indexes and takes a new snapshot of the
 // statistics when enough have accumulated; the caller holds the write lock.
 func (e *Engine) changed() {
+	e.gen.Add(1)
 	e.stats.changes++
 	if e.stats.changes < e.stats.refreshEvery() {
 		return
@@ -364,6 +382,7 @@ func (e *Engine) Upsert(l Listing) {
 
 // put indexes d; the caller holds the write lock.
 func (e *Engine) put(d *doc, k Kind) {
+	e.dict.encode(d)
 	e.indexOf(k).put(d, e.stats)
 	e.changed()
 }

@@ -44,6 +44,13 @@ type doc struct {
 	// Only while analysing, and for queries: term → field-weighted frequency.
 	terms map[string]float32
 	shown *shownWords // queries only: what explanations show of their words
+
+	// What the analysis file keeps of an indexed doc (analyses.go): the
+	// stamp of the listing it was analysed from and its terms, concepts and
+	// length, encoded with the engine's term dictionary. Never changed once
+	// indexed.
+	stamp    string
+	analysis []byte
 }
 
 // shownWords is what a query keeps to name its words in explanations: term
@@ -72,23 +79,8 @@ var modeBits = map[string]uint8{"licensing": 1, "assignment": 2, "joint_developm
 // analyze turns a listing into a doc with its terms and concepts; a query
 // also keeps the words behind its terms.
 func (e *Engine) analyze(m *conceptMatcher, l *Listing, query bool) *doc {
-	d := &doc{kind: l.Kind, currency: strings.ToUpper(l.Currency), id: l.ID, inst: l.InstitutionID, country: strings.ToUpper(l.Country), sector: l.Sector,
-		subsector: l.Subsector, trl: int8(l.TRL), confidential: l.Confidential,
-		terms: map[string]float32{}}
-	if !l.PublishedAt.IsZero() {
-		d.published = l.PublishedAt.Unix() // 0: not published (a draft asking), counted as fresh
-	}
-	d.rel, d.region = relatedCode[d.subsector], regionOf(d.country)
-	for _, c := range l.Countries {
-		d.countries = append(d.countries, strings.ToUpper(c))
-	}
-	if l.EndsAt != nil {
-		d.ends = l.EndsAt.Unix()
-	}
-	for _, m := range l.TransferModes {
-		d.modes |= modeBits[m]
-	}
-	d.amountMin, d.amountMax = e.usd(l.AmountMin, l.Currency), e.usd(l.AmountMax, l.Currency)
+	d := e.describe(l)
+	d.terms = map[string]float32{}
 	if query {
 		d.shown = &shownWords{}
 	}
@@ -103,6 +95,28 @@ func (e *Engine) analyze(m *conceptMatcher, l *Listing, query bool) *doc {
 		d.concepts = append(d.concepts, *r)
 	}
 	slices.SortFunc(d.concepts, func(a, b conceptRef) int { return int(a.concept - b.concept) })
+	return d
+}
+
+// describe is the part of a listing's doc that does not come from its
+// text: what the listing's row says (and its institution's country).
+func (e *Engine) describe(l *Listing) *doc {
+	d := &doc{kind: l.Kind, currency: strings.ToUpper(l.Currency), id: l.ID, inst: l.InstitutionID, country: strings.ToUpper(l.Country), sector: l.Sector,
+		subsector: l.Subsector, trl: int8(l.TRL), confidential: l.Confidential, stamp: l.Stamp}
+	if !l.PublishedAt.IsZero() {
+		d.published = l.PublishedAt.Unix() // 0: not published (a draft asking), counted as fresh
+	}
+	d.rel, d.region = relatedCode[d.subsector], regionOf(d.country)
+	for _, c := range l.Countries {
+		d.countries = append(d.countries, strings.ToUpper(c))
+	}
+	if l.EndsAt != nil {
+		d.ends = l.EndsAt.Unix()
+	}
+	for _, m := range l.TransferModes {
+		d.modes |= modeBits[m]
+	}
+	d.amountMin, d.amountMax = e.usd(l.AmountMin, l.Currency), e.usd(l.AmountMax, l.Currency)
 	return d
 }
 
@@ -269,14 +283,15 @@ type index struct {
 	holes     int
 	totalLen  float64
 	shortcuts Shortcuts
+	dict      *termDict // of the docs' analyses
 	// bm25 indexes words by BM25's length-normalised weights, for the
 	// text-only baseline. Otherwise a posting holds the doc's entry of its
 	// unit-length vector (stats.go), times maxWeight.
 	bm25 bool
 }
 
-func newIndex(sc Shortcuts, bm25 bool) *index {
-	return &index{byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
+func newIndex(sc Shortcuts, bm25 bool, dict *termDict) *index {
+	return &index{dict: dict, byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
 		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, shortcuts: sc, bm25: bm25}
 }
 
@@ -449,7 +464,7 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 	ix.facts = append(ix.facts, ix.factsOf(d, true))
 	var length [2]float64 // 0: raw
 	if st != nil && !ix.bm25 {
-		length = st.lengths(d)
+		length = st.lengths(ix, d)
 	}
 	ix.byID[d.id] = n
 	ix.live++
@@ -460,7 +475,7 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 			p.densify(len(ix.docs))
 		}
 	}
-	for t, tf := range d.terms {
+	ix.eachTerm(d, func(t string, tf float32) {
 		p := ix.terms[t]
 		if p == nil {
 			p = &postings{}
@@ -475,7 +490,7 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 			p.add(n, satTF(tf))
 		}
 		grow(p)
-	}
+	})
 	for _, c := range d.concepts {
 		p := ix.concepts[c.concept]
 		if p == nil {

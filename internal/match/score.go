@@ -491,7 +491,7 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 		}
 		var length [2]float64
 		if !ix.bm25 {
-			length = e.stats.lengths(d)
+			length = e.stats.lengths(ix, d)
 		}
 		has = func(t string) bool { return d.terms[t] > 0 }
 		weight = func(wt *weightedTerm) uint16 {

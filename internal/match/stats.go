@@ -103,13 +103,14 @@ func satTF(tf float32) uint16 { return quantize(tf * (bm25K1 + 1) / (tf + bm25K1
 func dequantize(q uint16) float64 { return float64(q) * maxWeight / 65535 }
 
 // lengths returns the Euclidean lengths of a doc's word and concept
-// vectors under s; d.terms must still be there.
-func (s *termStats) lengths(d *doc) [2]float64 {
+// vectors under s; its terms are d.terms or, once indexed in ix, its
+// analysis.
+func (s *termStats) lengths(ix *index, d *doc) [2]float64 {
 	var l [2]float64
-	for t, tf := range d.terms {
+	ix.eachTerm(d, func(t string, tf float32) {
 		v := s.word(t) * dequantize(satTF(tf))
 		l[0] += v * v
-	}
+	})
 	for _, c := range d.concepts {
 		v := s.concept(c.concept) * dequantize(quantize(saturate(c.weight)))
 		l[1] += v * v
