@@ -219,7 +219,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}
 	// The index builds while the server listens; /readyz answers 503
 	// "building index" until it is done.
-	built := startIndexBuild(ctx, a.svc, log)
+	cache := newAnalysesCache(cfg.DataDir, log)
+	built := startIndexBuild(ctx, a.svc, cache, log)
 
 	password := cfg.AdminPassword
 	generated := password == ""
@@ -292,6 +293,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	stopJobs()
+	cache.save(a.svc.Engine(), "shutdown")
 	log.Info("stopped")
 	return nil
 }

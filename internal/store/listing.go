@@ -315,6 +315,29 @@ func (s *Store) LiveListings(ctx context.Context, now time.Time, fn func([]trans
 	return TranslateError(err)
 }
 
+// listingHeadColumns are listingReadColumns without the text.
+var listingHeadColumns = func() []string {
+	var out []string
+	for _, c := range listingReadColumns {
+		switch c {
+		case "title", "summary", "description", "keywords", "translations":
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}()
+
+// LiveListingHeads is LiveListings without the listings' text: the
+// matching index's start reads the text only of listings whose analysis it
+// does not have.
+func (s *Store) LiveListingHeads(ctx context.Context, now time.Time, fn func([]transfer.Listing) error) error {
+	var batch []listingRow
+	err := s.db.WithContext(ctx).Select(listingHeadColumns).Where("status = 'published' AND (ends_at IS NULL OR ends_at > ?)", ts(now)).
+		FindInBatches(&batch, 2000, func(*gorm.DB, int) error { return fn(listingRows(batch)) }).Error
+	return TranslateError(err)
+}
+
 // ListingsChangedSince returns listings of both kinds changed after the
 // position (since, afterID) in (updated_at, id) order, at most limit; an
 // empty afterID starts at since itself.

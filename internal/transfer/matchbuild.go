@@ -13,11 +13,17 @@ import (
 // batch. The build's error, nil on success, is sent on the channel, which
 // is closed after.
 func (s *Service) StartMatchIndexBuild(ctx context.Context, progress func(read, analysed int)) <-chan error {
+	return s.StartMatchIndexBuildWith(ctx, IndexBuild{Progress: progress})
+}
+
+// StartMatchIndexBuildWith is StartMatchIndexBuild with saved analyses
+// and build statistics (IndexBuild).
+func (s *Service) StartMatchIndexBuildWith(ctx context.Context, opts IndexBuild) <-chan error {
 	s.matches.building.Store(true)
 	done := make(chan error, 1)
 	go func() {
 		defer close(done)
-		err := s.buildMatchIndex(ctx, progress)
+		err := s.buildMatchIndex(ctx, opts)
 		if err == nil {
 			s.matches.building.Store(false)
 		}

@@ -2,7 +2,9 @@ package transfer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,43 +40,149 @@ func (s *Service) Engine() *match.Engine { return s.matches.engine }
 func (s *Service) MatchingVersion() string { return s.matches.engine.Version() }
 
 // BuildMatchIndex loads every live listing into the matching engine.
-func (s *Service) BuildMatchIndex(ctx context.Context) error { return s.buildMatchIndex(ctx, nil) }
+func (s *Service) BuildMatchIndex(ctx context.Context) error {
+	return s.buildMatchIndex(ctx, IndexBuild{})
+}
+
+// IndexBuild tunes a build of the matching index.
+type IndexBuild struct {
+	// Progress, when not nil, gets the number of listings read and
+	// analysed so far after each batch.
+	Progress func(read, analysed int)
+	// Analyses, when not nil, are listings analysed before, read back from
+	// a file (match.Engine.ReadAnalyses): a listing the file holds at its
+	// current stamp (AnalysisStamp) is read without its text and not
+	// analysed again.
+	Analyses *match.Analyses
+	// Stats, when not nil, is filled in when the build ends.
+	Stats *IndexBuildStats
+}
+
+// IndexBuildStats says how a build came by its listings' analyses.
+type IndexBuildStats struct {
+	Reused, Analysed int
+	// Refused says why Analyses were not used (the algorithm version
+	// changed since they were read: the staff lexicon was applied); nil
+	// when they were, or none were given.
+	Refused error
+}
+
+// AnalysisStamp is what must be unchanged for a listing's saved analysis to
+// be used: its version and the time of its last change. Every write of a
+// listing goes through Store.UpdateListing with the version incremented
+// (edits, translations, status changes, expiry), and imports only insert,
+// so the version alone would do; the time guards against a database
+// restored or replaced under the same data directory.
+func AnalysisStamp(l Listing) string {
+	return strconv.Itoa(l.Version) + "@" + strconv.FormatInt(l.UpdatedAt.UnixMicro(), 10)
+}
 
 // buildMatchIndex streams the live listings into the engine, which analyses
-// each batch while the next is read; progress, when not nil, gets the
-// number of listings read and analysed so far after each batch.
-func (s *Service) buildMatchIndex(ctx context.Context, progress func(read, analysed int)) error {
+// each batch while the next is read. With saved analyses, it reads the
+// listings without their text first and then, batch by batch, the whole
+// rows of those the analyses miss.
+func (s *Service) buildMatchIndex(ctx context.Context, opts IndexBuild) error {
 	mi := s.matches
 	if err := s.applyLexiconForBuild(ctx); err != nil {
 		return fmt.Errorf("build match index: lexicon: %w", err)
 	}
 	now := s.now()
-	countries, err := s.db(ctx).InstitutionCountries(ctx)
+	db := s.db(ctx)
+	countries, err := db.InstitutionCountries(ctx)
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
 	}
-	versions := map[string]int{}
-	err = mi.engine.BuildStream(func(add func([]match.Listing) int) error {
-		return s.db(ctx).LiveListings(ctx, now, func(batch []Listing) error {
-			ls := make([]match.Listing, len(batch))
-			for i, l := range batch {
-				ls[i] = EngineListing(l, countries[l.InstitutionID])
-				versions[l.ID] = l.Version
+	var versions map[string]int
+	build := func(a *match.Analyses) (match.BuildStats, error) {
+		versions = map[string]int{}
+		return mi.engine.BuildStreamFrom(a, func(add func([]match.Listing) int) error {
+			send := func(batch []Listing) error {
+				ls := make([]match.Listing, len(batch))
+				for i, l := range batch {
+					ls[i] = EngineListing(l, countries[l.InstitutionID])
+					versions[l.ID] = l.Version
+				}
+				analysed := add(ls)
+				if opts.Progress != nil {
+					opts.Progress(len(versions), analysed)
+				}
+				return nil
 			}
-			analysed := add(ls)
-			if progress != nil {
-				progress(len(versions), analysed)
+			if a == nil {
+				return db.LiveListings(ctx, now, send)
 			}
-			return nil
+			return db.LiveListingHeads(ctx, now, func(heads []Listing) error {
+				full, err := s.withText(ctx, a, heads, now)
+				if err != nil {
+					return err
+				}
+				return send(full)
+			})
 		})
-	})
+	}
+	var st match.BuildStats
+	var refused error
+	if opts.Analyses != nil {
+		st, err = build(opts.Analyses)
+		if errors.Is(err, match.ErrAnalysesVersion) {
+			refused = err
+		}
+	}
+	if opts.Analyses == nil || refused != nil {
+		st, err = build(nil)
+	}
 	if err != nil {
 		return fmt.Errorf("build match index: %w", err)
+	}
+	if opts.Stats != nil {
+		*opts.Stats = IndexBuildStats{Reused: st.Reused, Analysed: st.Analysed, Refused: refused}
 	}
 	mi.mu.Lock()
 	defer mi.mu.Unlock()
 	mi.versions, mi.countries, mi.since = versions, countries, now.Add(-syncOverlap)
 	return nil
+}
+
+// withText replaces, in place and in order, the listings of heads (read
+// without text) whose analysis a lacks by their whole rows; a listing that
+// is no longer live by then is dropped (the sync reads it later).
+func (s *Service) withText(ctx context.Context, a *match.Analyses, heads []Listing, now time.Time) ([]Listing, error) {
+	var miss []string
+	for _, h := range heads {
+		if !a.Has(engineKind(h.Kind), h.ID, AnalysisStamp(h)) {
+			miss = append(miss, h.ID)
+		}
+	}
+	if len(miss) == 0 {
+		return heads, nil
+	}
+	rows, err := s.db(ctx).ListingsByIDs(ctx, miss)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]Listing, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	out := heads[:0]
+	for _, h := range heads {
+		if !a.Has(engineKind(h.Kind), h.ID, AnalysisStamp(h)) {
+			r, ok := byID[h.ID]
+			if !ok || r.Kind != h.Kind || !r.Live(now) {
+				continue
+			}
+			h = r
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+func engineKind(k Kind) match.Kind {
+	if k == KindDemand {
+		return match.Demand
+	}
+	return match.Offer
 }
 
 // SyncMatchIndex reads the listings changed since the last call (by any
@@ -133,10 +241,7 @@ func (s *Service) reindex(ctx context.Context, ls ...Listing) int {
 		if !known {
 			country, _ = s.countryOf(ctx, s.db(ctx), l.InstitutionID)
 		}
-		kind := match.Offer
-		if l.Kind == KindDemand {
-			kind = match.Demand
-		}
+		kind := engineKind(l.Kind)
 		mi.mu.Lock()
 		mi.countries[l.InstitutionID] = country
 		mi.versions[l.ID] = l.Version
@@ -170,10 +275,7 @@ func (s *Service) countryOf(ctx context.Context, st InstitutionStore, id string)
 // EngineListing is a listing as the matching engine sees it; country is
 // the institution's.
 func EngineListing(l Listing, country string) match.Listing {
-	kind := match.Offer
-	if l.Kind == KindDemand {
-		kind = match.Demand
-	}
+	kind := engineKind(l.Kind)
 	var published time.Time
 	if l.PublishedAt != nil {
 		published = *l.PublishedAt
@@ -182,7 +284,7 @@ func EngineListing(l Listing, country string) match.Listing {
 		Title: l.Title, Summary: l.Summary, Description: l.Description, Keywords: l.Keywords, Sector: l.Sector,
 		Subsector: l.Subsector, TRL: l.TRL, TransferModes: l.TransferModes, Countries: l.Countries,
 		AmountMin: l.AmountMin, AmountMax: l.AmountMax, Currency: l.Currency, Confidential: l.Visibility == "confidential",
-		PublishedAt: published, EndsAt: l.EndsAt, Translations: engineTranslations(l)}
+		PublishedAt: published, EndsAt: l.EndsAt, Translations: engineTranslations(l), Stamp: AnalysisStamp(l)}
 }
 
 // ScorePart is one component of a match score: how well a pair fits on

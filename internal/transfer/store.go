@@ -91,6 +91,9 @@ type ListingStore interface {
 	ExpireListings(ctx context.Context, now time.Time) ([]Listing, error)
 	// LiveListings hands fn the published, unexpired listings of both kinds in batches.
 	LiveListings(ctx context.Context, now time.Time, fn func([]Listing) error) error
+	// LiveListingHeads is LiveListings without the text: title, summary,
+	// description, keywords and translations are left empty.
+	LiveListingHeads(ctx context.Context, now time.Time, fn func([]Listing) error) error
 	// ListingsChangedSince returns listings changed after (since, afterID) in
 	// (updated_at, id) order; an empty afterID starts at since.
 	ListingsChangedSince(ctx context.Context, since time.Time, afterID string, limit int) ([]Listing, error)
