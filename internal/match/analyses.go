@@ -164,11 +164,12 @@ func readHead(d *doc) *reader {
 }
 
 // eachTerm calls fn for every term of d with its frequency: from d.terms
-// while d has them (just analysed), else from its analysis.
-func (ix *index) eachTerm(d *doc, fn func(t string, tf float32)) {
+// while d has them (just analysed; id is then -1), else from its analysis
+// (id is the term's number in ix.dict).
+func (ix *index) eachTerm(d *doc, fn func(id int, t string, tf float32)) {
 	if d.terms != nil {
 		for t, tf := range d.terms {
-			fn(t, tf)
+			fn(-1, t, tf)
 		}
 		return
 	}
@@ -187,7 +188,7 @@ func (ix *index) eachTerm(d *doc, fn func(t string, tf float32)) {
 		id := r.uvarint()
 		tf := r.float()
 		if id < uint64(len(names)) {
-			fn(names[id], tf)
+			fn(int(id), names[id], tf)
 		}
 	}
 }
@@ -195,12 +196,15 @@ func (ix *index) eachTerm(d *doc, fn func(t string, tf float32)) {
 // checkAnalysis tells whether an analysis decodes whole, its concepts
 // within the lexicon (of nConcepts) and its terms within names.
 func checkAnalysis(b []byte, nConcepts, nNames int) bool {
-	d := &doc{analysis: b}
-	r := readHead(d)
-	for _, c := range d.concepts {
-		if c.concept < 0 || int(c.concept) >= nConcepts || c.pattern < 0 {
+	r := reader{b: b}
+	r.float()
+	concept := uint64(0)
+	for n := r.uvarint(); n > 0 && !r.bad; n-- {
+		concept += r.uvarint()
+		if concept >= uint64(nConcepts) || r.uvarint() > math.MaxInt32 {
 			return false
 		}
+		r.float()
 	}
 	for n := r.uvarint(); n > 0 && !r.bad; n-- {
 		if r.uvarint() >= uint64(nNames) {
@@ -319,29 +323,44 @@ func decodeAnalyses(b []byte, version string, nConcepts int) (*Analyses, error) 
 		return nil, errCorrupt
 	}
 	a := &Analyses{version: version, names: names, entries: make(map[analysisKey]analysisEntry, count)}
-	var arena []byte // the analyses, copied out of the file so that it is not kept
 	type span struct {
-		key       analysisKey
-		stamp     string
-		from, end int
+		key   analysisKey
+		stamp string
+		an    []byte
 	}
 	spans := make([]span, 0, count)
+	arenaSize := 0
+	// Ids and stamps are pieces of one copy of the body: one allocation,
+	// not two per entry; the copy goes when the build drops the Analyses.
+	text := string(body)
+	str := func() string {
+		n := r.uvarint()
+		off := len(body) - len(r.b)
+		if r.bytes(n) == nil {
+			return ""
+		}
+		return text[off : off+int(n)]
+	}
 	for range count {
 		k := r.bytes(1)
-		id, stamp := r.str(), r.str()
+		id, stamp := str(), str()
 		an := r.bytes(r.uvarint())
 		if r.bad || (Kind(k[0]) != Offer && Kind(k[0]) != Demand) || !checkAnalysis(an, nConcepts, len(names)) {
 			return nil, errCorrupt
 		}
-		spans = append(spans, span{analysisKey{Kind(k[0]), id}, stamp, len(arena), len(arena) + len(an)})
-		arena = append(arena, an...)
+		spans = append(spans, span{analysisKey{Kind(k[0]), id}, stamp, an})
+		arenaSize += len(an)
 	}
 	if len(r.b) != 0 {
 		return nil, errCorrupt
 	}
-	arena = arena[:len(arena):len(arena)]
+	// The analyses are copied out of the file's bytes, together, so that
+	// the docs keep only them and not the ids and stamps.
+	arena := make([]byte, 0, arenaSize)
 	for _, s := range spans {
-		a.entries[s.key] = analysisEntry{stamp: s.stamp, analysis: arena[s.from:s.end:s.end]}
+		from := len(arena)
+		arena = append(arena, s.an...)
+		a.entries[s.key] = analysisEntry{stamp: s.stamp, analysis: arena[from:len(arena):len(arena)]}
 	}
 	return a, nil
 }

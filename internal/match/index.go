@@ -284,6 +284,9 @@ type index struct {
 	totalLen  float64
 	shortcuts Shortcuts
 	dict      *termDict // of the docs' analyses
+	// slots, while bulk runs: the postings of a term by its number in
+	// dict, which spares hashing it for every doc that has it.
+	slots []*postings
 	// bm25 indexes words by BM25's length-normalised weights, for the
 	// text-only baseline. Otherwise a posting holds the doc's entry of its
 	// unit-length vector (stats.go), times maxWeight.
@@ -417,10 +420,12 @@ func (ix *index) bulk(ds []*doc) {
 		total += float64(d.length)
 	}
 	avg := max(1, total/float64(max(1, len(ds))))
+	ix.slots = make([]*postings, len(ix.dict.snapshot()))
 	for _, d := range ds {
 		ix.remove(d.id) // a duplicate id keeps the last
 		ix.insert(d, avg, false, nil)
 	}
+	ix.slots = nil
 	limit := ix.denseLimit()
 	for _, p := range ix.terms {
 		p.finish(limit, len(ix.docs))
@@ -475,11 +480,19 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 			p.densify(len(ix.docs))
 		}
 	}
-	ix.eachTerm(d, func(t string, tf float32) {
-		p := ix.terms[t]
+	ix.eachTerm(d, func(id int, t string, tf float32) {
+		var p *postings
+		if id >= 0 && id < len(ix.slots) {
+			p = ix.slots[id]
+		}
 		if p == nil {
-			p = &postings{}
-			ix.terms[t] = p
+			if p = ix.terms[t]; p == nil {
+				p = &postings{}
+				ix.terms[t] = p
+			}
+			if id >= 0 && id < len(ix.slots) {
+				ix.slots[id] = p
+			}
 		}
 		switch {
 		case ix.bm25:
@@ -530,6 +543,7 @@ func (ix *index) remove(id string) {
 
 // compact renumbers the living docs and drops the holes from every posting list.
 func (ix *index) compact() {
+	ix.slots = nil // they may name lists that go
 	renum := make([]uint32, len(ix.docs))
 	var docs []*doc
 	var fs []facts

@@ -107,7 +107,7 @@ func dequantize(q uint16) float64 { return float64(q) * maxWeight / 65535 }
 // analysis.
 func (s *termStats) lengths(ix *index, d *doc) [2]float64 {
 	var l [2]float64
-	ix.eachTerm(d, func(t string, tf float32) {
+	ix.eachTerm(d, func(_ int, t string, tf float32) {
 		v := s.word(t) * dequantize(satTF(tf))
 		l[0] += v * v
 	})
