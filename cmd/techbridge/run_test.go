@@ -109,6 +109,9 @@ func envFor(t *testing.T, dialect string) map[string]string {
 	} else {
 		env["DATABASE_URL"] = dbtest.Config(t, dialect).DatabaseURL
 		env["TECHBRIDGE_JWT_SECRET"] = "an end-to-end secret of at least 32 bytes"
+		// Also with Postgres the data directory keeps the matching
+		// engine's analyses: not in the source tree.
+		env["TECHBRIDGE_DATA_DIR"] = filepath.Join(t.TempDir(), "data")
 	}
 	return env
 }
