@@ -37,11 +37,10 @@ func TestIdempotentWritesSurviveKills(t *testing.T) {
 				"TECHBRIDGE_SHUTDOWN_DELAY": "0s", "TECHBRIDGE_ADMIN_PASSWORD": "fault-test-password",
 				"TECHBRIDGE_JWT_SECRET": "a fault-test secret of at least 32 bytes"}
 			var pg *privatePostgres
+			env["TECHBRIDGE_DATA_DIR"] = t.TempDir() // with Postgres too: the engine's analyses go there
 			if dialect == store.Postgres {
 				pg = startPrivatePostgres(t)
 				env["DATABASE_URL"] = pg.url
-			} else {
-				env["TECHBRIDGE_DATA_DIR"] = t.TempDir()
 			}
 			api, base := startProcess(t, bin, env)
 			defer func() { api.Process.Kill(); api.Wait() }()
