@@ -103,8 +103,9 @@ func startIndexBuild(ctx context.Context, svc *transfer.Service, cache *analyses
 	last := start
 	log.Info("building index")
 	stats := &transfer.IndexBuildStats{}
-	saved := cache.read(svc.Engine())
-	done := svc.StartMatchIndexBuildWith(ctx, transfer.IndexBuild{Analyses: saved, Stats: stats,
+	var saved *match.Analyses // written by the build's goroutine before done
+	done := svc.StartMatchIndexBuildWith(ctx, transfer.IndexBuild{Stats: stats,
+		Analyses: func() *match.Analyses { saved = cache.read(svc.Engine()); return saved },
 		Progress: func(read, analysed int) {
 			if time.Since(last) < progressEvery {
 				return

@@ -72,7 +72,11 @@ func TestLiveListingHeadsAreLiveListingsWithoutText(t *testing.T) {
 func buildWith(t *testing.T, svc *transfer.Service, a *match.Analyses) transfer.IndexBuildStats {
 	t.Helper()
 	var st transfer.IndexBuildStats
-	if err := <-svc.StartMatchIndexBuildWith(ctx, transfer.IndexBuild{Analyses: a, Stats: &st}); err != nil {
+	build := transfer.IndexBuild{Stats: &st}
+	if a != nil {
+		build.Analyses = func() *match.Analyses { return a }
+	}
+	if err := <-svc.StartMatchIndexBuildWith(ctx, build); err != nil {
 		t.Fatal(err)
 	}
 	return st
@@ -186,6 +190,57 @@ func TestMatchIndexFromSavedAnalyses(t *testing.T) {
 		if !has(country) || has(moved.Country) {
 			t.Fatalf("the demand of the institution moved from %s to %s: found under the new country %v, the old %v",
 				moved.Country, country, has(country), has(moved.Country))
+		}
+	})
+}
+
+// With a concept staff added, the engine's algorithm version is not the
+// shipped one: the saved analyses are still used, because the file is read
+// once the staff lexicon is applied; after another change to the lexicon
+// they are refused.
+func TestSavedAnalysesWithStaffLexicon(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		seedSynthetic(t, s, 600, 60)
+		first := newService(t, s)
+		concept := transfer.LexiconConcept{ID: "axolotl", Subsectors: []string{"*"}, Terms: map[string][]string{
+			"en": {"axolotl"}, "zh": {"美西螈"}, "id": {"aksolotl"}, "vi": {"kỳ giông axolotl"}, "th": {"แอกโซลอเติล"}, "ms": {"aksolotl"}}}
+		if _, err := first.CreateLexiconConcept(ctx, staff, concept); err != nil {
+			t.Fatal(err)
+		}
+		buildWith(t, first, nil)
+		path := filepath.Join(t.TempDir(), "analyses")
+		if _, _, err := first.Engine().SaveAnalyses(path); err != nil {
+			t.Fatal(err)
+		}
+		read := func(svc *transfer.Service) func() *match.Analyses {
+			return func() *match.Analyses {
+				a, err := svc.Engine().ReadAnalyses(path)
+				if err != nil {
+					t.Logf("read: %v", err)
+				}
+				return a
+			}
+		}
+		second := newService(t, s)
+		var st transfer.IndexBuildStats
+		if err := <-second.StartMatchIndexBuildWith(ctx, transfer.IndexBuild{Analyses: read(second), Stats: &st}); err != nil {
+			t.Fatal(err)
+		}
+		if st.Analysed != 0 || st.Reused == 0 {
+			t.Fatalf("with the staff lexicon: %+v", st)
+		}
+		concept.ID, concept.Terms = "quokka", map[string][]string{"en": {"quokka"}, "zh": {"短尾矮袋鼠"}, "id": {"kuoka"},
+			"vi": {"chuột túi quokka"}, "th": {"ควอกก้า"}, "ms": {"kuokka"}}
+		if _, err := first.CreateLexiconConcept(ctx, staff, concept); err != nil {
+			t.Fatal(err)
+		}
+		third := newService(t, s)
+		st = transfer.IndexBuildStats{}
+		if err := <-third.StartMatchIndexBuildWith(ctx, transfer.IndexBuild{Analyses: read(third), Stats: &st}); err != nil {
+			t.Fatal(err)
+		}
+		if st.Reused != 0 || st.Analysed == 0 {
+			t.Fatalf("after another lexicon change: %+v", st)
 		}
 	})
 }

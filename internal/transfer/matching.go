@@ -49,11 +49,13 @@ type IndexBuild struct {
 	// Progress, when not nil, gets the number of listings read and
 	// analysed so far after each batch.
 	Progress func(read, analysed int)
-	// Analyses, when not nil, are listings analysed before, read back from
-	// a file (match.Engine.ReadAnalyses): a listing the file holds at its
-	// current stamp (AnalysisStamp) is read without its text and not
-	// analysed again.
-	Analyses *match.Analyses
+	// Analyses, when not nil, returns listings analysed before, read back
+	// from a file (match.Engine.ReadAnalyses), or nil: a listing the file
+	// holds at its current stamp (AnalysisStamp) is read without its text
+	// and not analysed again. It is called once the staff lexicon is
+	// applied, so that the engine's algorithm version is the one the file
+	// must have.
+	Analyses func() *match.Analyses
 	// Stats, when not nil, is filled in when the build ends.
 	Stats *IndexBuildStats
 }
@@ -120,15 +122,19 @@ func (s *Service) buildMatchIndex(ctx context.Context, opts IndexBuild) error {
 			})
 		})
 	}
+	var saved *match.Analyses
+	if opts.Analyses != nil {
+		saved = opts.Analyses()
+	}
 	var st match.BuildStats
 	var refused error
-	if opts.Analyses != nil {
-		st, err = build(opts.Analyses)
+	if saved != nil {
+		st, err = build(saved)
 		if errors.Is(err, match.ErrAnalysesVersion) {
 			refused = err
 		}
 	}
-	if opts.Analyses == nil || refused != nil {
+	if saved == nil || refused != nil {
 		st, err = build(nil)
 	}
 	if err != nil {
