@@ -420,6 +420,9 @@ func (ix *index) bulk(ds []*doc) {
 		total += float64(d.length)
 	}
 	avg := max(1, total/float64(max(1, len(ds))))
+	if len(ix.docs) == 0 { // a new index: no growing by doubling
+		ix.docs, ix.facts, ix.byID = make([]*doc, 0, len(ds)), make([]facts, 0, len(ds)), make(map[string]uint32, len(ds))
+	}
 	ix.slots = make([]*postings, len(ix.dict.snapshot()))
 	for _, d := range ds {
 		ix.remove(d.id) // a duplicate id keeps the last

@@ -37,8 +37,8 @@ func seedSynthetic(t *testing.T, s *store.Store, offers, demands int) []transfer
 	return ins
 }
 
-// The heads of the live listings are the live listings without their text,
-// in the same order and batches.
+// The heads of the live listings are the live listings without their text
+// (and a few fields the index does not take), in the same order and batches.
 func TestLiveListingHeadsAreLiveListingsWithoutText(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *store.Store) {
 		seedSynthetic(t, s, 2500, 300)
@@ -58,6 +58,7 @@ func TestLiveListingHeadsAreLiveListingsWithoutText(t *testing.T) {
 			for j, l := range full[i] {
 				translated = translated || len(l.Translations) > 0 && len(l.Keywords) > 0
 				l.Title, l.Summary, l.Description, l.Keywords, l.Translations = "", "", "", []string{}, nil
+				l.Language, l.IPStatus, l.StatusReason, l.CreatedAt = "", "", "", time.Time{}
 				if !reflect.DeepEqual(l, heads[i][j]) {
 					t.Fatalf("batch %d row %d:\n%+v\n%+v", i, j, l, heads[i][j])
 				}

@@ -154,9 +154,10 @@ func (s *Service) buildMatchIndex(ctx context.Context, opts IndexBuild) error {
 // is no longer live by then is dropped (the sync reads it later).
 func (s *Service) withText(ctx context.Context, a *match.Analyses, heads []Listing, now time.Time) ([]Listing, error) {
 	var miss []string
-	for _, h := range heads {
+	missed := make([]bool, len(heads))
+	for i, h := range heads {
 		if !a.Has(engineKind(h.Kind), h.ID, AnalysisStamp(h)) {
-			miss = append(miss, h.ID)
+			miss, missed[i] = append(miss, h.ID), true
 		}
 	}
 	if len(miss) == 0 {
@@ -171,8 +172,8 @@ func (s *Service) withText(ctx context.Context, a *match.Analyses, heads []Listi
 		byID[r.ID] = r
 	}
 	out := heads[:0]
-	for _, h := range heads {
-		if !a.Has(engineKind(h.Kind), h.ID, AnalysisStamp(h)) {
+	for i, h := range heads {
+		if missed[i] {
 			r, ok := byID[h.ID]
 			if !ok || r.Kind != h.Kind || !r.Live(now) {
 				continue

@@ -91,8 +91,10 @@ type ListingStore interface {
 	ExpireListings(ctx context.Context, now time.Time) ([]Listing, error)
 	// LiveListings hands fn the published, unexpired listings of both kinds in batches.
 	LiveListings(ctx context.Context, now time.Time, fn func([]Listing) error) error
-	// LiveListingHeads is LiveListings without the text: title, summary,
-	// description, keywords and translations are left empty.
+	// LiveListingHeads is LiveListings with only what EngineListing and
+	// AnalysisStamp take besides the text: no title, summary, description,
+	// keywords, translations, language, IP status, status reason or
+	// creation time (the status is published).
 	LiveListingHeads(ctx context.Context, now time.Time, fn func([]Listing) error) error
 	// ListingsChangedSince returns listings changed after (since, afterID) in
 	// (updated_at, id) order; an empty afterID starts at since.
