@@ -326,32 +326,51 @@ var listingHeadColumns = []string{"id", "kind", "institution_id", "sector", "sub
 // listings whose analysis it does not have. It pages by id as LiveListings
 // does (the same order), and scans the rows itself: at 100,000 listings
 // GORM's reflection cost more than the database's reads.
+//
+// The next page is read while fn handles the current one.
 func (s *Store) LiveListingHeads(ctx context.Context, now time.Time, fn func([]transfer.Listing) error) error {
 	const page = 2000
 	q := "SELECT " + strings.Join(listingHeadColumns, ", ") + ` FROM listings
 		WHERE status = 'published' AND (ends_at IS NULL OR ends_at > ?) %s ORDER BY id LIMIT ?`
 	first, next := fmt.Sprintf(q, ""), fmt.Sprintf(q, "AND id > ?")
-	after := ""
-	for {
-		query, args := next, []any{ts(now), after, page}
-		if after == "" { // ids are uuids on Postgres: "" is not one
-			query, args = first, []any{ts(now), page}
+	type result struct {
+		batch []transfer.Listing
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan result, 1)
+	go func() {
+		defer close(pages)
+		after := ""
+		for {
+			query, args := next, []any{ts(now), after, page}
+			if after == "" { // ids are uuids on Postgres: "" is not one
+				query, args = first, []any{ts(now), page}
+			}
+			batch, err := s.listingHeads(ctx, query, args...)
+			if len(batch) > 0 || err != nil {
+				select {
+				case pages <- result{batch, err}:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err != nil || len(batch) < page {
+				return
+			}
+			after = batch[len(batch)-1].ID
 		}
-		batch, err := s.listingHeads(ctx, query, args...)
-		if err != nil {
-			return TranslateError(err)
+	}()
+	for r := range pages {
+		if r.err != nil {
+			return TranslateError(r.err)
 		}
-		if len(batch) == 0 {
-			return nil
-		}
-		after = batch[len(batch)-1].ID
-		if err := fn(batch); err != nil {
+		if err := fn(r.batch); err != nil {
 			return err
 		}
-		if len(batch) < page {
-			return nil
-		}
 	}
+	return ctx.Err()
 }
 
 func (s *Store) listingHeads(ctx context.Context, q string, args ...any) ([]transfer.Listing, error) {
