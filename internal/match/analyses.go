@@ -10,6 +10,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -64,9 +65,28 @@ func (t *termDict) snapshot() []string {
 	return t.names[:len(t.names):len(t.names)]
 }
 
-// encode sets d.analysis from d's terms, concepts and length.
-func (t *termDict) encode(d *doc) {
-	b := make([]byte, 0, 8+4*len(d.terms)+6*len(d.concepts))
+// chunks hands out copies of small byte slices cut from large blocks: a
+// build's 100,000 analyses become a few hundred objects for the collector,
+// packed densely (fewer pages held after the build's garbage is gone).
+type chunks struct{ block []byte }
+
+func (c *chunks) copy(b []byte) []byte {
+	if c == nil || len(b) > 4<<10 {
+		return slices.Clone(b)
+	}
+	if cap(c.block)-len(c.block) < len(b) {
+		c.block = make([]byte, 0, 64<<10)
+	}
+	from := len(c.block)
+	c.block = append(c.block, b...)
+	return c.block[from:len(c.block):len(c.block)]
+}
+
+// encode sets d.analysis from d's terms, concepts and length, copied into
+// c (nil: a slice of its own); scratch is reused for the encoding and
+// returned.
+func (t *termDict) encode(d *doc, c *chunks, scratch []byte) []byte {
+	b := scratch[:0]
 	b = packFloat(b, d.length)
 	b = binary.AppendUvarint(b, uint64(len(d.concepts)))
 	prev := int32(0)
@@ -89,7 +109,8 @@ func (t *termDict) encode(d *doc) {
 		b = packFloat(b, tf)
 	}
 	t.mu.Unlock()
-	d.analysis = b
+	d.analysis = c.copy(b)
+	return b
 }
 
 // packFloat appends v exactly: as twice its value when that is a small

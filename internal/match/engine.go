@@ -303,9 +303,13 @@ func (e *Engine) rebuildWith(lx *lexiconState, load func() ([]Listing, error)) e
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			var (
+				c       chunks
+				scratch []byte
+			)
 			for i := w; i < len(ls); i += workers {
 				analyzed[i] = e.analyze(m, &ls[i], false)
-				dict.encode(analyzed[i])
+				scratch = dict.encode(analyzed[i], &c, scratch)
 			}
 		})
 	}
@@ -382,7 +386,7 @@ func (e *Engine) Upsert(l Listing) {
 
 // put indexes d; the caller holds the write lock.
 func (e *Engine) put(d *doc, k Kind) {
-	e.dict.encode(d)
+	e.dict.encode(d, nil, nil)
 	e.indexOf(k).put(d, e.stats)
 	e.changed()
 }

@@ -61,6 +61,10 @@ func (e *Engine) BuildStreamFrom(a *Analyses, load func(add func([]Listing) int)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var (
+				c       chunks
+				scratch []byte
+			)
 			for j := range jobs {
 				ds := make([]*doc, len(j.ls))
 				reused := 0
@@ -74,7 +78,7 @@ func (e *Engine) BuildStreamFrom(a *Analyses, load func(add func([]Listing) int)
 						continue
 					}
 					ds[i] = e.analyze(lx.matcher, l, false)
-					dict.encode(ds[i])
+					scratch = dict.encode(ds[i], &c, scratch)
 				}
 				mu.Lock()
 				analyzed[j.seq] = ds
