@@ -1,7 +1,7 @@
 #!/bin/bash
 # usage: matches.sh BIN PORT -> wrk c=1 on GET /demands/{id}/matches (Postgres, 100,000 offers)
 bin=$1; port=$2; dur=${DUR:-10}
-export DATABASE_URL='postgres://postgres@127.0.0.1:5432/bench_speed?sslmode=disable' TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB:-bench_speed}?sslmode=disable" TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
 TECHBRIDGE_ADDR=127.0.0.1:$port TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234 $bin serve >/dev/null 2>${OUT:-/tmp}/matches-$port.log &
 pid=$!
 until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do sleep 0.1; done
@@ -14,3 +14,4 @@ c1=$(awk '{print $14+$15}' /proc/$pid/stat)
 reqs=$(grep "requests in" ${OUT:-/tmp}/wrkm-$port.txt | awk '{print $1}')
 echo "$(basename $bin) items=$(jq '.items|length' ${OUT:-/tmp}/matches-body-$port.json) bytes=$(stat -c %s ${OUT:-/tmp}/matches-body-$port.json) server_cpu_us_per_req=$(( (c1-c0)*10000/reqs )) $(grep Requests/sec ${OUT:-/tmp}/wrkm-$port.txt) p50 $(grep ' 50%' ${OUT:-/tmp}/wrkm-$port.txt | awk '{print $2}') p99 $(grep ' 99%' ${OUT:-/tmp}/wrkm-$port.txt | awk '{print $2}')"
 kill $pid; wait $pid 2>/dev/null
+echo "  $(bash $(dirname $0)/srvlat.sh ${OUT:-/tmp}/matches-$port.log /api/v1/demands/:id/matches)"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # usage: reads.sh BIN PORT -> wrk c=8 on GET /offers/{id} (Postgres), then pgbench -S at c=8
 bin=$1; port=$2; dur=${DUR:-10}
-export DATABASE_URL='postgres://postgres@127.0.0.1:5432/bench_speed?sslmode=disable' TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB:-bench_speed}?sslmode=disable" TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
 TECHBRIDGE_ADDR=127.0.0.1:$port TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234 $bin serve >/dev/null 2>${OUT:-/tmp}/reads-$port.log &
 pid=$!
 until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do sleep 0.1; done
@@ -13,4 +13,5 @@ c1=$(awk '{print $14+$15}' /proc/$pid/stat)
 reqs=$(grep "requests in" ${OUT:-/tmp}/wrk-$port.txt | awk '{print $1}')
 echo "$(basename $bin) server_cpu_us_per_req=$(( (c1-c0)*10000/reqs )) http: $(grep Requests/sec ${OUT:-/tmp}/wrk-$port.txt) p50 $(grep ' 50%' ${OUT:-/tmp}/wrk-$port.txt | awk '{print $2}') p99 $(grep ' 99%' ${OUT:-/tmp}/wrk-$port.txt | awk '{print $2}')"
 kill $pid; wait $pid 2>/dev/null
+echo "  $(bash $(dirname $0)/srvlat.sh ${OUT:-/tmp}/reads-$port.log /api/v1/offers/:id)"
 pgbench -h 127.0.0.1 -U postgres -S -M prepared -c 8 -j 2 -T $dur bench_pgb 2>/dev/null | grep -E "^tps|latency average" | tr '\n' ' '; echo

@@ -117,6 +117,7 @@ func NewServer(svc *transfer.Service, tokens TokenParser, cfg Config) *Server {
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
+	e.JSONSerializer = jsonSerializer{}
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	s := &Server{echo: e, accounts: svc, institutions: svc, listings: svc, matching: svc, agreements: svc,
 		webhooks: svc, lexicon: svc, events: svc, alerts: svc, replays: svc, readiness: svc, tokens: tokens, log: cfg.Logger, version: cfg.Version,

@@ -275,6 +275,7 @@ type index struct {
 	facts     []facts // per doc, dense: what every candidate is checked against and scored by
 	instIDs   map[string]uint32
 	codes     map[string]uint16 // sectors and subsectors
+	names     map[string]string // one copy of each institution id, country, sector, subsector and currency its docs name
 	cc        map[string]uint16 // countries: a code space of their own, so that they fit the mask
 	byID      map[string]uint32
 	terms     map[string]*postings
@@ -295,7 +296,7 @@ type index struct {
 
 func newIndex(sc Shortcuts, bm25 bool, dict *termDict) *index {
 	return &index{dict: dict, byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
-		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, shortcuts: sc, bm25: bm25}
+		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, names: map[string]string{}, shortcuts: sc, bm25: bm25}
 }
 
 // Facts flags.
@@ -468,6 +469,7 @@ func (ix *index) put(d *doc, st *termStats) {
 // st nil the postings get raw saturated frequencies, for normalise.
 func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 	n := uint32(len(ix.docs))
+	ix.share(d)
 	ix.docs = append(ix.docs, d)
 	ix.facts = append(ix.facts, ix.factsOf(d, true))
 	var length [2]float64 // 0: raw
@@ -521,6 +523,31 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 		grow(p)
 	}
 	d.terms = nil
+}
+
+// share points d's names at the index's one copy of each: rows read from
+// the database bring their own copy of an institution id or a sector per
+// listing, and a hundred thousand needless small strings are that many more
+// objects for every garbage collection to visit.
+func (ix *index) share(d *doc) {
+	one := func(s *string) {
+		if *s == "" {
+			return
+		}
+		if c, ok := ix.names[*s]; ok {
+			*s = c
+		} else {
+			ix.names[*s] = *s
+		}
+	}
+	one(&d.inst)
+	one(&d.country)
+	one(&d.sector)
+	one(&d.subsector)
+	one(&d.currency)
+	for i := range d.countries {
+		one(&d.countries[i])
+	}
 }
 
 // saturate maps a field-weighted frequency into (0, 1): a mention in the

@@ -116,9 +116,14 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 
 // ListingByID finds a listing of the kind.
 func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) (transfer.Listing, error) {
-	var row listingRow
-	err := s.db.WithContext(ctx).Select(listingReadColumns).Take(&row, "id = ? AND kind = ?", id, string(kind)).Error
-	return row.domain(), TranslateError(err)
+	rows, err := s.scanListings(ctx, listingReadColumns, listingByIDQuery, id, string(kind))
+	if err != nil {
+		return transfer.Listing{}, err
+	}
+	if len(rows) == 0 {
+		return transfer.Listing{}, TranslateError(gorm.ErrRecordNotFound)
+	}
+	return rows[0].domain(), nil
 }
 
 // ListListings returns one page (plus one row) and the total, which is
@@ -410,15 +415,8 @@ func (s *Store) ListingsChangedSince(ctx context.Context, since time.Time, after
 
 // ListingsByIDs returns the listings with those ids, in no particular order.
 func (s *Store) ListingsByIDs(ctx context.Context, ids []string) ([]transfer.Listing, error) {
-	var rows []listingRow
-	for start := 0; start < len(ids); start += 500 {
-		var batch []listingRow
-		if err := s.db.WithContext(ctx).Select(listingReadColumns).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
-			return nil, TranslateError(err)
-		}
-		rows = append(rows, batch...)
-	}
-	return listingRows(rows), nil
+	rows, err := s.scanListingBatches(ctx, listingReadColumns, listingsByIDsQuery, ids)
+	return listingRows(rows), err
 }
 
 // InstitutionCountries maps every institution id to its country.

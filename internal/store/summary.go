@@ -16,13 +16,6 @@ var listingSummaryColumns = []string{"id", "kind", "institution_id", "title", "s
 // ListingSummariesByIDs returns the listings with those ids, in no
 // particular order, with only the summary columns filled.
 func (s *Store) ListingSummariesByIDs(ctx context.Context, ids []string) ([]transfer.Listing, error) {
-	var rows []listingRow
-	for start := 0; start < len(ids); start += 500 {
-		var batch []listingRow
-		if err := s.db.WithContext(ctx).Select(listingSummaryColumns).Where("id IN ?", ids[start:min(start+500, len(ids))]).Find(&batch).Error; err != nil {
-			return nil, TranslateError(err)
-		}
-		rows = append(rows, batch...)
-	}
-	return listingRows(rows), nil
+	rows, err := s.scanListingBatches(ctx, listingSummaryColumns, summariesByIDsQuery, ids)
+	return listingRows(rows), err
 }

@@ -378,19 +378,19 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	if err != nil {
 		return nil, fmt.Errorf("matches of %s %s: %w", kind, id, err)
 	}
-	byID := make(map[string]Listing, len(found))
-	for _, f := range found {
-		byID[f.ID] = f
+	byID := make(map[string]int, len(found)) // positions: a Listing is too big to copy into a map
+	for i, f := range found {
+		byID[f.ID] = i
 	}
 	now := s.now()
 	out := make([]Suggestion, 0, len(results))
 	for _, r := range results {
-		c, ok := byID[r.ID]
+		i, ok := byID[r.ID]
 		// The index may trail the database by a moment: never show what is no longer live.
-		if !ok || !c.Live(now) || (c.Visibility == "confidential" && !a.IsStaff()) {
+		if !ok || !found[i].Live(now) || (found[i].Visibility == "confidential" && !a.IsStaff()) {
 			continue
 		}
-		out = append(out, Suggestion{Listing: c, Score: r.Score, Components: scoreParts(r.Components), Reasons: r.Reasons})
+		out = append(out, Suggestion{Listing: found[i], Score: r.Score, Components: scoreParts(r.Components), Reasons: r.Reasons})
 	}
 	return out, nil
 }
