@@ -2,15 +2,20 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/techbridge/techbridge/internal/auth"
 	"github.com/techbridge/techbridge/internal/match"
+	"github.com/techbridge/techbridge/internal/store"
 	"github.com/techbridge/techbridge/internal/store/dbtest"
+	"github.com/techbridge/techbridge/internal/transfer"
 )
 
 // logged runs the binary's serve with env and returns the process and a
@@ -192,4 +197,94 @@ func TestAnalysesCacheOffWhenDataDirNotWritable(t *testing.T) {
 	if c.read(analysesEngine(t, "")) != nil {
 		t.Fatal("read analyses with the cache off")
 	}
+}
+
+// TestSavedAnalysesRankEvalSetsAlike loads the labelled sets (the
+// repository's and, when it is there, the development set beside it: real
+// text in six languages and their scripts) into SQLite,
+// builds the index by analysis and saves it, then builds a second index
+// from the file alone: every demand's suggestions, with their scores,
+// components and reasons, are the same.
+func TestSavedAnalysesRankEvalSetsAlike(t *testing.T) {
+	dirs := []string{filepath.Join("..", "..", "internal", "match", "testdata", "eval")}
+	if dev := filepath.Join("..", "..", "..", "shared", "eval", "dev"); dirExists(dev) {
+		dirs = append(dirs, dev)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			ctx := context.Background()
+			offers, err := readEvalListings(filepath.Join(dir, "offers.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			demands, err := readEvalListings(filepath.Join(dir, "demands.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := dbtest.New(t, store.SQLite)
+			newSvc := func() *transfer.Service {
+				e, err := match.New(match.Config{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				tk, _ := auth.NewTokens([]byte(strings.Repeat("e", 32)), 0, nil)
+				svc, err := transfer.NewService(st, auth.FastArgon2, tk, transfer.Config{Matcher: e})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return svc
+			}
+			staff := transfer.Actor{ID: "eval", Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+			fresh := newSvc()
+			if _, err := loadEvalListings(ctx, fresh, staff, transfer.KindOffer, offers); err != nil {
+				t.Fatal(err)
+			}
+			demandIDs, err := loadEvalListings(ctx, fresh, staff, transfer.KindDemand, demands)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fresh.BuildMatchIndex(ctx); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), analysesFile)
+			if _, n, err := fresh.Engine().SaveAnalyses(path); err != nil || n != len(offers)+len(demands) {
+				t.Fatalf("saved %d analyses (%v), want %d", n, err, len(offers)+len(demands))
+			}
+			cached := newSvc()
+			var stats transfer.IndexBuildStats
+			build := transfer.IndexBuild{Stats: &stats, Analyses: func() *match.Analyses {
+				a, err := cached.Engine().ReadAnalyses(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return a
+			}}
+			if err := <-cached.StartMatchIndexBuildWith(ctx, build); err != nil {
+				t.Fatal(err)
+			}
+			if stats.Analysed != 0 || stats.Reused != len(offers)+len(demands) {
+				t.Fatalf("build from the file: %+v", stats)
+			}
+			for i, id := range demandIDs {
+				q := transfer.MatchQuery{Limit: transfer.MaxLimit}
+				want, err := fresh.SuggestMatches(ctx, staff, transfer.KindDemand, id, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := cached.SuggestMatches(ctx, staff, transfer.KindDemand, id, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(want) == 0 || !reflect.DeepEqual(got, want) {
+					t.Fatalf("demand %s (%s): %d suggestions from analysis, %d from the file, or they differ",
+						demands[i].Key, demands[i].Language, len(want), len(got))
+				}
+			}
+		})
+	}
+}
+
+func dirExists(p string) bool {
+	info, err := os.Stat(p)
+	return err == nil && info.IsDir()
 }
