@@ -416,6 +416,11 @@ func (e *Engine) SaveAnalyses(path string) (gen uint64, n int, err error) {
 		}
 	}
 	e.mu.RUnlock()
+	names = pruneNames(names, func(yield func(*[]byte)) {
+		for i := range entries {
+			yield(&entries[i].en.analysis)
+		}
+	})
 
 	dir := filepath.Dir(path)
 	removeStaleTemps(dir, filepath.Base(path))
@@ -502,6 +507,62 @@ func (e *Engine) SaveAnalyses(path string) (gen uint64, n int, err error) {
 		d.Close()
 	}
 	return gen, len(entries), nil
+}
+
+// pruneNames returns the terms the analyses use, renumbered in the order
+// they are first met, and points each analysis at a copy that uses the new
+// numbers; nothing changes when every term is used. The engine's
+// dictionary keeps the terms of listings since removed or changed; the
+// file must not, or it would grow with every restart.
+func pruneNames(names []string, analyses func(yield func(*[]byte))) []string {
+	renum := make([]int32, len(names))
+	for i := range renum {
+		renum[i] = -1
+	}
+	var kept []string
+	analyses(func(b *[]byte) {
+		r := reader{b: (*b)[termsOffset(*b):]}
+		for n := r.uvarint(); n > 0 && !r.bad; n-- {
+			if id := r.uvarint(); id < uint64(len(renum)) && renum[id] < 0 {
+				renum[id] = int32(len(kept))
+				kept = append(kept, names[id])
+			}
+			r.float()
+		}
+	})
+	if len(kept) == len(names) {
+		return names
+	}
+	analyses(func(b *[]byte) {
+		at := termsOffset(*b)
+		out := append(make([]byte, 0, len(*b)), (*b)[:at]...)
+		r := reader{b: (*b)[at:]}
+		n := r.uvarint()
+		out = binary.AppendUvarint(out, n)
+		for ; n > 0 && !r.bad; n-- {
+			id := r.uvarint()
+			rest := r.b
+			r.float()
+			if id < uint64(len(renum)) {
+				out = binary.AppendUvarint(out, uint64(renum[id]))
+				out = append(out, rest[:len(rest)-len(r.b)]...) // the frequency as it was
+			}
+		}
+		*b = out
+	})
+	return kept
+}
+
+// termsOffset is where an analysis's terms begin (after length and concepts).
+func termsOffset(b []byte) int {
+	r := reader{b: b}
+	r.float()
+	for n := r.uvarint(); n > 0 && !r.bad; n-- {
+		r.uvarint()
+		r.uvarint()
+		r.uvarint()
+	}
+	return len(b) - len(r.b)
 }
 
 type countingWriter struct {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -244,4 +245,62 @@ func BenchmarkReadAnalyses(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(info.Size())/1e6, "file-MB")
+}
+
+// The file keeps no term that only removed or changed listings used, so it
+// does not grow from one restart to the next; the index it builds still
+// ranks as fresh analysis does.
+func TestAnalysesFileDropsUnusedTerms(t *testing.T) {
+	ls := analysesCorpus(1000, 100)
+	e, _ := match.New(match.Config{})
+	if _, err := stream(e, nil, ls); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "analyses")
+	if _, _, err := e.SaveAnalyses(path); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.ReadAnalyses(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := a.Terms()
+	gone := ls[5]
+	gone.ID, gone.Stamp, gone.Title, gone.Summary = "short-lived", "v1@x", "zyxwvu qwertyuiop", "asdfghjkl zxcvbnm"
+	e.Upsert(gone)
+	changed := ls[7]
+	changed.Stamp, changed.Title = "v2@7", "plumbus dinglebop"
+	e.Upsert(changed)
+	changed.Stamp, changed.Title = "v3@7", ls[7].Title
+	e.Upsert(changed)
+	e.Remove(gone.Kind, gone.ID)
+	if _, _, err := e.SaveAnalyses(path); err != nil {
+		t.Fatal(err)
+	}
+	if a, err = e.ReadAnalyses(path); err != nil {
+		t.Fatal(err)
+	}
+	if a.Terms() != before {
+		t.Fatalf("the dictionary has %d terms after the churn, %d before", a.Terms(), before)
+	}
+	fresh, _ := match.New(match.Config{})
+	final := slices.Clone(ls)
+	final[7] = changed
+	if _, err := stream(fresh, nil, final); err != nil {
+		t.Fatal(err)
+	}
+	cached, _ := match.New(match.Config{})
+	a, err = cached.ReadAnalyses(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := make([]match.Listing, len(final))
+	for i, l := range final {
+		bare[i] = withoutText(l)
+	}
+	if st, err := stream(cached, a, bare); err != nil || st.Reused != len(final) {
+		t.Fatalf("build from the pruned file: %+v, %v", st, err)
+	}
+	sameRankings(t, fresh, cached, final)
 }

@@ -7,3 +7,6 @@ func (e *Engine) MatchExhaustive(l Listing, q Query) []Result {
 	q.exhaustive = true
 	return e.Match(l, q)
 }
+
+// Terms is the size of the file's term dictionary.
+func (a *Analyses) Terms() int { return len(a.names) }
