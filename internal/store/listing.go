@@ -162,7 +162,7 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 // visibleListings applies the filters and the visibility rule to the table
 // that from starts with: as disjoint parts to count, and as one query for
 // the page. mirror says from is listing_search_rows (see whereSearch).
-func (s *Store) visibleListings(from func() *gorm.DB, f transfer.ListingFilter, mirror bool) (parts []*gorm.DB, page *gorm.DB) {
+func (s *Store) visibleListings(from func() *gorm.DB, f transfer.ListingFilter, mirror bool) (parts []countPart, page *gorm.DB) {
 	filtered := func() *gorm.DB { return s.filterListings(from(), f, mirror) }
 	// The visibility rule as two disjoint parts that indexes can serve: the
 	// live public listings, the partner's own among them
@@ -175,15 +175,24 @@ func (s *Store) visibleListings(from func() *gorm.DB, f transfer.ListingFilter, 
 	live := "status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?)"
 	switch {
 	case f.Scope.All:
-		parts = []*gorm.DB{filtered()}
+		parts = []countPart{{q: filtered()}}
 	case f.Scope.Institution != "":
-		parts = []*gorm.DB{filtered().Where(live, ts(f.Scope.Now)),
-			filtered().Where("institution_id = ? AND NOT ("+live+")", f.Scope.Institution, ts(f.Scope.Now))}
+		parts = []countPart{{q: filtered().Where(live, ts(f.Scope.Now))},
+			{q: filtered().Where("institution_id = ? AND NOT ("+live+")", f.Scope.Institution, ts(f.Scope.Now)), few: true}}
 		return parts, filtered().Where("(institution_id = ? OR ("+live+"))", f.Scope.Institution, ts(f.Scope.Now))
 	default:
-		parts = []*gorm.DB{filtered().Where(live, ts(f.Scope.Now))}
+		parts = []countPart{{q: filtered().Where(live, ts(f.Scope.Now))}}
 	}
-	return parts, parts[0].Session(&gorm.Session{})
+	return parts, parts[0].q.Session(&gorm.Session{})
+}
+
+// countPart is one disjoint part of a list to count. few says it holds one
+// institution's listings only, which listings_institution_idx finds
+// directly: it is counted (up to the limit) without asking the Postgres
+// planner first, which spares a round trip.
+type countPart struct {
+	q   *gorm.DB
+	few bool
 }
 
 // filterListings applies the caller's filters, not the visibility rule.
@@ -233,12 +242,13 @@ const exactCountLimit = 10_000
 // LIMIT-capped count costs too much there, as it must still find countLimit
 // rows, through the whole table when they are spread out. SQLite keeps no
 // statistics: it counts up to countLimit+1, and past that gives countLimit,
-// a lower bound.
-func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
+// a lower bound; so does Postgres for a part of few rows.
+func (s *Store) countListings(parts []countPart) (int64, bool, error) {
 	var total int64
 	estimated := false
-	for _, part := range parts {
-		if s.dialect == Postgres {
+	for _, p := range parts {
+		part := p.q
+		if s.dialect == Postgres && !p.few {
 			est, err := planRows(part.Session(&gorm.Session{}).Select("1"))
 			if err != nil {
 				return 0, false, err
