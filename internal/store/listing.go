@@ -242,12 +242,18 @@ const exactCountLimit = 10_000
 // LIMIT-capped count costs too much there, as it must still find countLimit
 // rows, through the whole table when they are spread out. SQLite keeps no
 // statistics: it counts up to countLimit+1, and past that gives countLimit,
-// a lower bound; so does Postgres for a part of few rows.
+// a lower bound. A part of few rows (one institution's) is counted that way
+// on Postgres too, unless an earlier part is already an estimate.
 func (s *Store) countListings(parts []countPart) (int64, bool, error) {
 	var total int64
 	estimated := false
 	for _, p := range parts {
 		part := p.q
+		if s.dialect == Postgres && p.few && estimated {
+			// The planner's estimate of the large part is the answer; the
+			// few rows of one institution would not make it exact.
+			continue
+		}
 		if s.dialect == Postgres && !p.few {
 			est, err := planRows(part.Session(&gorm.Session{}).Select("1"))
 			if err != nil {
