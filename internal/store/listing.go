@@ -132,7 +132,9 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 		// ranking name.
 		rank, mirror := listings, false
 		if s.dialect == SQLite {
-			rank = func() *gorm.DB { return s.db.WithContext(ctx).Table("listing_search_rows AS listings") }
+			rank = func() *gorm.DB {
+				return s.db.WithContext(ctx).Table("listing_search JOIN listing_search_rows AS listings ON listings.rid = listing_search.rowid")
+			}
 			mirror = true
 		}
 		_, ranked := s.visibleListings(rank, f, mirror)

@@ -87,8 +87,10 @@ func (s *Store) goMigrations() goose.ProviderOption {
 // the dialect's index: a GIN index over the terms as tsvector lexemes on
 // Postgres, the FTS5 table on SQLite. Both see the same terms (computed in
 // Go), so both find the same set. A query without terms finds nothing.
-// mirror says the query reads listing_search_rows (as listings), whose rid
-// is the FTS5 table's rowid, instead of the listings table.
+// mirror says the query reads listing_search joined with
+// listing_search_rows (as listings) on its rowid, instead of the listings
+// table: a join, not a list of rowids that SQLite would first copy into a
+// temporary b-tree (a third of the ranking's time).
 func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery, mirror bool) *gorm.DB {
 	if len(q.Terms) == 0 {
 		return db.Where("1 = 0")
@@ -111,7 +113,7 @@ func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery, mirror bool) *g
 		parts[len(parts)-1] += "*"
 	}
 	if mirror {
-		return db.Where("listings.rid IN (SELECT rowid FROM listing_search WHERE listing_search MATCH ?)", strings.Join(parts, " "))
+		return db.Where("listing_search MATCH ?", strings.Join(parts, " "))
 	}
 	return db.Where(`listings.id IN (SELECT r.id FROM listing_search JOIN listing_search_rows r ON r.rid = listing_search.rowid
 		WHERE listing_search MATCH ?)`, strings.Join(parts, " "))

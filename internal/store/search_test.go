@@ -380,3 +380,35 @@ func TestRelevanceFindsWhatTheColumnSortFinds(t *testing.T) {
 		}
 	})
 }
+
+// A cursor past the last match (a match changed after the first page was
+// read) gets an empty page with the matches counted anew.
+func TestRelevancePastTheEnd(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		ids := seedSearchFixture(t, s)
+		svc := searchService(t, s)
+		staff := transfer.Actor{ID: id(), Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+		f := transfer.ListingFilter{Kind: transfer.KindOffer, Q: "batteries"}
+		first, err := svc.ListListings(ctx, staff, f, transfer.PageRequest{Limit: 1})
+		if err != nil || first.Total != 2 || first.NextCursor == "" {
+			t.Fatalf("first page: total %d, cursor %q, %v; want 2 and a cursor", first.Total, first.NextCursor, err)
+		}
+		for lid, key := range ids {
+			if key != "en-grid" && key != "en-battery" || lid == first.Items[0].ID {
+				continue
+			}
+			l, err := s.ListingByID(ctx, transfer.KindOffer, lid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.Summary, l.Version = "Works with any storage", l.Version+1
+			if err := s.UpdateListing(ctx, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		next, err := svc.ListListings(ctx, staff, f, transfer.PageRequest{Limit: 1, Cursor: first.NextCursor})
+		if err != nil || len(next.Items) != 0 || next.Total != 1 {
+			t.Errorf("past the end: %d items, total %d, %v; want none of 1", len(next.Items), next.Total, err)
+		}
+	})
+}
