@@ -5,7 +5,8 @@
 # DB is a Postgres URL (postgres://…) or a SQLite data dir (seeded with
 #   TECHBRIDGE_DATA_DIR=DIR BIN seed synthetic --offers N --demands M).
 # Environment: DUR (seconds per case, default 10), CONNS (default "1 8"), CASES (default all three),
-# OUT (where wrk's output and the server log go, default /tmp).
+# OUT (where wrk's output and the server log go, default /tmp). The last line gives the server's
+# resident memory after the runs.
 bin=$1; port=$2; db=$3; dur=${DUR:-10}; out=${OUT:-/tmp}
 cases=${CASES:-"q=solar q=%E5%85%89%E4%BC%8F sector=new_energy"}
 export TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234
@@ -46,4 +47,5 @@ for c in ${CONNS:-1 8}; do
     done
   done
 done
+echo "$(basename $bin) $dialect rss_mb=$(( $(grep VmRSS /proc/$pid/status | awk '{print $2}') / 1024 ))"
 kill $pid; wait $pid 2>/dev/null
