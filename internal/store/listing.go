@@ -168,8 +168,8 @@ func (s *Store) visibleListings(from func() *gorm.DB, f transfer.ListingFilter, 
 	filtered := func() *gorm.DB { return s.filterListings(from(), f, mirror) }
 	// The visibility rule as two disjoint parts that indexes can serve: the
 	// live public listings, the partner's own among them
-	// (listings_live_public_idx and, by sector, listings_live_public_sector_idx
-	// on SQLite), and the rest of the partner's own institution
+	// (listings_live_public_idx and, by sector, listings_live_sector_idx on
+	// SQLite), and the rest of the partner's own institution
 	// (listings_institution_idx). Their OR serves the page; the total adds up
 	// their separate counts. The large part tests no institution: on SQLite,
 	// which counts it up to the limit, that compare was a fifth of a
@@ -245,15 +245,16 @@ const exactCountLimit = 10_000
 // rows, through the whole table when they are spread out. SQLite keeps no
 // statistics: it counts up to countLimit+1, and past that gives countLimit,
 // a lower bound. A part of few rows (one institution's) is counted that way
-// on Postgres too, unless an earlier part is already an estimate.
+// on Postgres too, and on neither once an earlier part is an estimate.
 func (s *Store) countListings(parts []countPart) (int64, bool, error) {
 	var total int64
 	estimated := false
 	for _, p := range parts {
 		part := p.q
-		if s.dialect == Postgres && p.few && estimated {
-			// The planner's estimate of the large part is the answer; the
-			// few rows of one institution would not make it exact.
+		if p.few && estimated {
+			// The large part's estimate is the answer (the planner's, or the
+			// lower bound); the few rows of one institution would not make
+			// it exact.
 			continue
 		}
 		if s.dialect == Postgres && !p.few {
