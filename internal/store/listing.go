@@ -41,9 +41,6 @@ type listingRow struct {
 	Translations  string // JSON by language tag; "" for none
 	SearchTitle   string
 	SearchTerms   string
-	// TotalMatches is read, never written: a relevance page counts the
-	// matches in the same query (count(*) OVER ()).
-	TotalMatches int64 `gorm:"->;-:migration"`
 }
 
 func (listingRow) TableName() string { return "listings" }
@@ -129,42 +126,39 @@ func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) 
 // ListListings returns one page (plus one row) and the total, which is
 // exact up to exactCountLimit and an estimate above it.
 func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q transfer.ListQuery) ([]transfer.Listing, int64, bool, error) {
-	filtered := func() *gorm.DB { return s.filterListings(s.db.WithContext(ctx).Model(&listingRow{}), f) }
-	// The visibility rule as two disjoint parts that indexes can serve: the
-	// live public listings of others (listings_live_public_idx) and
-	// everything of the partner's own institution (listings_institution_idx).
-	// Their OR serves the page; the total adds up their separate counts.
-	live := "status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?)"
-	var parts []*gorm.DB
-	switch {
-	case f.Scope.All:
-		parts = []*gorm.DB{filtered()}
-	case f.Scope.Institution != "":
-		parts = []*gorm.DB{filtered().Where(live+" AND institution_id <> ?", ts(f.Scope.Now), f.Scope.Institution),
-			filtered().Where("institution_id = ?", f.Scope.Institution)}
-	default:
-		parts = []*gorm.DB{filtered().Where(live, ts(f.Scope.Now))}
-	}
-	db := filtered().Select(listingReadColumns)
-	if len(parts) == 2 {
-		db = db.Where("(institution_id = ? OR ("+live+"))", f.Scope.Institution, ts(f.Scope.Now))
-	} else {
-		db = parts[0].Session(&gorm.Session{}).Select(listingReadColumns)
-	}
 	if f.Q != "" && len(f.Search.Terms) == 0 {
 		return []transfer.Listing{}, 0, false, nil // nothing to look for: whereSearch finds nothing
 	}
+	listings := func() *gorm.DB { return s.db.WithContext(ctx).Model(&listingRow{}) }
 	if q.Sort.Key == "relevance" {
-		// Ranking reads every match anyway: the page counts them too.
-		rows, total, err := s.pageByRelevance(db, f.Search, q)
-		return listingRows(rows), total, false, err
+		// Ranking reads every match anyway: the page counts them too. On
+		// SQLite it reads them from the narrow listing_search_rows (00052),
+		// which holds every column the filters, the visibility rule and the
+		// ranking name.
+		rank, mirror := listings, false
+		if s.dialect == SQLite {
+			rank = func() *gorm.DB {
+				return s.db.WithContext(ctx).Table("listing_search JOIN listing_search_rows AS listings ON listings.rid = listing_search.rowid")
+			}
+			mirror = true
+		}
+		_, ranked := s.visibleListings(rank, f, mirror)
+		// The page's rows are read again under the same filters and rule
+		// (not the search, which found them): a listing that stopped being
+		// visible in between is left out, never shown.
+		rest := f
+		rest.Q = ""
+		_, rows := s.visibleListings(listings, rest, false)
+		page, total, err := s.pageByRelevance(ranked, rows, f.Search, q)
+		return listingRows(page), total, false, err
 	}
+	parts, db := s.visibleListings(listings, f, false)
 	total, estimated, err := s.countListings(parts)
 	if err != nil {
 		return nil, 0, false, err
 	}
 	var rows []listingRow
-	err = pageRows(db, q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
+	err = pageRows(db.Select(listingReadColumns), q, map[string]sortColumn{"created_at": {}, "updated_at": {name: "updated_at", time: true},
 		"title": {name: "title"}, "trl": {name: "trl", number: true}}, &rows)
 	if err != nil {
 		return nil, 0, false, err
@@ -172,8 +166,44 @@ func (s *Store) ListListings(ctx context.Context, f transfer.ListingFilter, q tr
 	return listingRows(rows), total, estimated, nil
 }
 
+// visibleListings applies the filters and the visibility rule to the table
+// that from starts with: as disjoint parts to count, and as one query for
+// the page. mirror says from is listing_search_rows (see whereSearch).
+func (s *Store) visibleListings(from func() *gorm.DB, f transfer.ListingFilter, mirror bool) (parts []countPart, page *gorm.DB) {
+	filtered := func() *gorm.DB { return s.filterListings(from(), f, mirror) }
+	// The visibility rule as two disjoint parts that indexes can serve: the
+	// live public listings, the partner's own among them
+	// (listings_live_public_idx and, by sector, listings_live_sector_idx on
+	// SQLite), and the rest of the partner's own institution
+	// (listings_institution_idx). Their OR serves the page; the total adds up
+	// their separate counts. The large part tests no institution: on SQLite,
+	// which counts it up to the limit, that compare was a fifth of a
+	// partner's sector list.
+	live := "status = 'published' AND visibility = 'public' AND (ends_at IS NULL OR ends_at > ?)"
+	switch {
+	case f.Scope.All:
+		parts = []countPart{{q: filtered()}}
+	case f.Scope.Institution != "":
+		parts = []countPart{{q: filtered().Where(live, ts(f.Scope.Now))},
+			{q: filtered().Where("institution_id = ? AND NOT ("+live+")", f.Scope.Institution, ts(f.Scope.Now)), few: true}}
+		return parts, filtered().Where("(institution_id = ? OR ("+live+"))", f.Scope.Institution, ts(f.Scope.Now))
+	default:
+		parts = []countPart{{q: filtered().Where(live, ts(f.Scope.Now))}}
+	}
+	return parts, parts[0].q.Session(&gorm.Session{})
+}
+
+// countPart is one disjoint part of a list to count. few says it holds one
+// institution's listings only, which listings_institution_idx finds
+// directly: it is counted (up to the limit) without asking the Postgres
+// planner first, which spares a round trip.
+type countPart struct {
+	q   *gorm.DB
+	few bool
+}
+
 // filterListings applies the caller's filters, not the visibility rule.
-func (s *Store) filterListings(db *gorm.DB, f transfer.ListingFilter) *gorm.DB {
+func (s *Store) filterListings(db *gorm.DB, f transfer.ListingFilter, mirror bool) *gorm.DB {
 	db = db.Where("kind = ?", string(f.Kind))
 	eq := map[string]string{"sector": f.Sector, "subsector": f.Subsector, "institution_id": f.InstitutionID,
 		"status": string(f.Status), "language": f.Language}
@@ -195,7 +225,7 @@ func (s *Store) filterListings(db *gorm.DB, f transfer.ListingFilter) *gorm.DB {
 		db = db.Where("transfer_modes LIKE ?", "%,"+f.TransferMode+",%")
 	}
 	if f.Q != "" {
-		db = s.whereSearch(db, f.Search)
+		db = s.whereSearch(db, f.Search, mirror)
 	}
 	if f.UpdatedSince != nil {
 		db = db.Where("updated_at >= ?", ts(*f.UpdatedSince))
@@ -219,12 +249,20 @@ const exactCountLimit = 10_000
 // LIMIT-capped count costs too much there, as it must still find countLimit
 // rows, through the whole table when they are spread out. SQLite keeps no
 // statistics: it counts up to countLimit+1, and past that gives countLimit,
-// a lower bound.
-func (s *Store) countListings(parts []*gorm.DB) (int64, bool, error) {
+// a lower bound. A part of few rows (one institution's) is counted that way
+// on Postgres too, and on neither once an earlier part is an estimate.
+func (s *Store) countListings(parts []countPart) (int64, bool, error) {
 	var total int64
 	estimated := false
-	for _, part := range parts {
-		if s.dialect == Postgres {
+	for _, p := range parts {
+		part := p.q
+		if p.few && estimated {
+			// The large part's estimate is the answer (the planner's, or the
+			// lower bound); the few rows of one institution would not make
+			// it exact.
+			continue
+		}
+		if s.dialect == Postgres && !p.few {
 			est, err := planRows(part.Session(&gorm.Session{}).Select("1"))
 			if err != nil {
 				return 0, false, err

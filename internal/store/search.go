@@ -87,7 +87,11 @@ func (s *Store) goMigrations() goose.ProviderOption {
 // the dialect's index: a GIN index over the terms as tsvector lexemes on
 // Postgres, the FTS5 table on SQLite. Both see the same terms (computed in
 // Go), so both find the same set. A query without terms finds nothing.
-func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
+// mirror says the query reads listing_search joined with
+// listing_search_rows (as listings) on its rowid, instead of the listings
+// table: a join, not a list of rowids that SQLite would first copy into a
+// temporary b-tree (a third of the ranking's time).
+func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery, mirror bool) *gorm.DB {
 	if len(q.Terms) == 0 {
 		return db.Where("1 = 0")
 	}
@@ -108,7 +112,10 @@ func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
 	if q.Prefix {
 		parts[len(parts)-1] += "*"
 	}
-	return db.Where(`listings.id IN (SELECT r.listing_id FROM listing_search JOIN listing_search_rows r ON r.rid = listing_search.rowid
+	if mirror {
+		return db.Where("listing_search MATCH ?", strings.Join(parts, " "))
+	}
+	return db.Where(`listings.id IN (SELECT r.id FROM listing_search JOIN listing_search_rows r ON r.rid = listing_search.rowid
 		WHERE listing_search MATCH ?)`, strings.Join(parts, " "))
 }
 
@@ -123,18 +130,20 @@ func (s *Store) orderByRelevance(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
 			needle = " " + t
 		}
 		if s.dialect == Postgres {
-			sum = append(sum, "(CASE WHEN strpos(' ' || search_title || ' ', ?) > 0 THEN 1 ELSE 0 END)")
+			sum = append(sum, "(CASE WHEN strpos(' ' || listings.search_title || ' ', ?) > 0 THEN 1 ELSE 0 END)")
 		} else {
-			sum = append(sum, "(instr(' ' || search_title || ' ', ?) > 0)")
+			sum = append(sum, "(instr(' ' || listings.search_title || ' ', ?) > 0)")
 		}
 		vars = append(vars, needle)
 	}
-	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: "(" + strings.Join(sum, " + ") + ") DESC, created_at DESC, id", Vars: vars}})
+	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: "(" + strings.Join(sum, " + ") + ") DESC, listings.created_at DESC, listings.id", Vars: vars}})
 }
 
 // pageByRelevance returns q.Limit+1 matches in relevance order and how many
-// there are; the cursor counts the items already shown.
-func (s *Store) pageByRelevance(db *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery) ([]listingRow, int64, error) {
+// there are; the cursor counts the items already shown. ranked finds and
+// ranks the matches; only their ids and the count leave the database, so
+// that sorting never carries whole rows. rows reads the page's rows.
+func (s *Store) pageByRelevance(ranked, rows *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery) ([]listingRow, int64, error) {
 	offset := 0
 	if q.After != nil {
 		n, err := strconv.Atoi(q.After.Value)
@@ -143,16 +152,38 @@ func (s *Store) pageByRelevance(db *gorm.DB, search transfer.SearchQuery, q tran
 		}
 		offset = n
 	}
-	var ranked []listingRow
-	cols := "listings." + strings.Join(listingReadColumns, ", listings.") + ", count(*) OVER () AS total_matches"
-	err := s.orderByRelevance(db.Session(&gorm.Session{}).Select(cols), search).Offset(offset).Limit(q.Limit + 1).Find(&ranked).Error
+	var hits []struct {
+		ID           string
+		TotalMatches int64
+	}
+	err := s.orderByRelevance(ranked.Session(&gorm.Session{}).Select("listings.id, count(*) OVER () AS total_matches"), search).
+		Offset(offset).Limit(q.Limit + 1).Scan(&hits).Error
 	if err != nil {
 		return nil, 0, TranslateError(err)
 	}
-	if len(ranked) == 0 { // past the end: nothing to count with
+	if len(hits) == 0 { // past the end: nothing to count with
 		var total int64
-		err := db.Session(&gorm.Session{}).Count(&total).Error
+		err := ranked.Session(&gorm.Session{}).Count(&total).Error
 		return nil, total, TranslateError(err)
 	}
-	return ranked, ranked[0].TotalMatches, nil
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	var found []listingRow
+	err = rows.Session(&gorm.Session{}).Select(listingReadColumns).Where("listings.id IN ?", ids).Find(&found).Error
+	if err != nil {
+		return nil, 0, TranslateError(err)
+	}
+	byID := make(map[string]listingRow, len(found))
+	for _, r := range found {
+		byID[r.ID] = r
+	}
+	page := make([]listingRow, 0, len(ids))
+	for _, id := range ids {
+		if r, ok := byID[id]; ok {
+			page = append(page, r)
+		}
+	}
+	return page, hits[0].TotalMatches, nil
 }

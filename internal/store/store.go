@@ -124,6 +124,10 @@ func sqliteDSN(path string) string {
 	q.Add("_pragma", "journal_mode(wal)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(normal)")
+	// 16 MB of page cache per connection (SQLite's default is 2 MB): a
+	// ranked search at 100,000 listings reads about 1,200 pages of the
+	// search tables, which otherwise come from the file at every request.
+	q.Add("_pragma", "cache_size(-16384)")
 	q.Set("_txlock", "immediate")
 	return "file:" + filepath.ToSlash(path) + "?" + q.Encode()
 }

@@ -284,7 +284,7 @@ func TestConcurrentMigrationsTakeTurns(t *testing.T) {
 			for n := range applied {
 				sum += n
 			}
-			s := dbtest.New(t, store.SQLite) // a fresh database says how many migrations there are
+			s := dbtest.New(t, d) // a fresh database says how many migrations its dialect has
 			st, err := s.MigrationStatus(ctx)
 			if err != nil {
 				t.Fatal(err)
