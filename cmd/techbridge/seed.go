@@ -175,6 +175,9 @@ func (p seedPlan) run(ctx context.Context, st *store.Store, now time.Time, stdou
 			return fmt.Errorf("seed %s: agreements %d–%d: %w", p.name, i+1, i+len(chunk), err)
 		}
 	}
+	if err := st.RefreshStatistics(ctx); err != nil {
+		return fmt.Errorf("seed %s: refresh the planner's statistics: %w", p.name, err)
+	}
 	elapsed := time.Since(start)
 	fmt.Fprintf(stdout, "seeded %d institutions, %d offers, %d demands, %d agreements (%s, seed %d) on %s in %s\n",
 		len(institutions), len(offers), len(demands), len(agreements), p.name, p.seed, st.Dialect(), elapsed.Round(time.Millisecond))

@@ -32,3 +32,6 @@ func (s *Store) SetCountLimit(n int) { s.countLimit = n }
 func (s *Store) Analyze(ctx context.Context) error {
 	return s.db.WithContext(ctx).Exec("ANALYZE").Error
 }
+
+// Gorm is the store's handle, for tests that ask the database itself.
+func (s *Store) Gorm() *gorm.DB { return s.db }

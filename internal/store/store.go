@@ -163,6 +163,18 @@ func openGorm(ctx context.Context, dialect string, dialector gorm.Dialector) (*g
 // Dialect names the database in use.
 func (s *Store) Dialect() string { return s.dialect }
 
+// RefreshStatistics has Postgres sample the tables again, as autovacuum
+// would in time: after a bulk load (seed) the planner otherwise sees empty
+// tables and picks plans for them (the first index build then scanned and
+// sorted every live listing once per page). SQLite is left as the store
+// keeps it.
+func (s *Store) RefreshStatistics(ctx context.Context) error {
+	if s.dialect != "postgres" {
+		return nil
+	}
+	return TranslateError(s.db.WithContext(ctx).Exec("ANALYZE").Error)
+}
+
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
