@@ -55,8 +55,9 @@ func newAnalysesCache(dataDir string, log *slog.Logger) *analysesCache {
 	return c
 }
 
-// read returns the saved analyses usable by e, or nil (logged as a
-// warning: missing, truncated, corrupt or of another version).
+// read returns the saved analyses usable by e, or nil (logged: at INFO
+// when missing or of another version, as a warning when truncated, corrupt
+// or not a regular file).
 func (c *analysesCache) read(e *match.Engine) *match.Analyses {
 	if c.path == "" {
 		return nil
@@ -64,14 +65,17 @@ func (c *analysesCache) read(e *match.Engine) *match.Analyses {
 	start := time.Now()
 	a, err := e.ReadAnalyses(c.path)
 	if err != nil {
-		reason := "unreadable"
+		// A first start (no file) and a new algorithm version (an upgrade,
+		// a lexicon change) are the ordinary course: INFO. A file that is
+		// there and cannot be used is worth a look: WARN.
+		reason, level := "unreadable", slog.LevelWarn
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			reason = "missing"
+			reason, level = "missing", slog.LevelInfo
 		case errors.Is(err, match.ErrAnalysesVersion):
-			reason = "other algorithm version"
+			reason, level = "other algorithm version", slog.LevelInfo
 		}
-		c.log.Warn("analysis cache not used: every listing is analysed", "path", c.path, "reason", reason, "error", err.Error())
+		c.log.Log(context.Background(), level, "analysis cache not used: every listing is analysed", "path", c.path, "reason", reason, "error", err.Error())
 		return nil
 	}
 	c.log.Info("analysis cache read", "path", c.path, "listings", a.Len(), "duration_ms", time.Since(start).Milliseconds())

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -282,11 +283,11 @@ var ErrAnalysesVersion = errors.New("match: the analyses are of another algorith
 // of another format or of another version is an error (ErrAnalysesVersion
 // for the last); the caller then builds without it.
 func (e *Engine) ReadAnalyses(path string) (*Analyses, error) {
-	b, err := os.ReadFile(path)
+	lx := e.lex.Load()
+	b, err := readAnalysesFile(path, lx.version)
 	if err != nil {
 		return nil, fmt.Errorf("match: read analyses: %w", err)
 	}
-	lx := e.lex.Load()
 	a, err := decodeAnalyses(b, lx.version, len(lx.concepts))
 	if err != nil {
 		return nil, fmt.Errorf("match: analyses %s: %w", path, err)
@@ -295,6 +296,56 @@ func (e *Engine) ReadAnalyses(path string) (*Analyses, error) {
 }
 
 var errCorrupt = errors.New("truncated or corrupt")
+
+// readAnalysesFile reads a saved file only when it is a regular file whose
+// size is what its head says: a FIFO, a device (a link to /dev/zero) or a
+// huge file put in the cache's place is refused from its head, before
+// anything more is read. Opening does not wait for a FIFO's writer.
+func readAnalysesFile(path, version string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", info.Mode().Type())
+	}
+	// The head: magic, format, the version (its length first), body length
+	// and checksum; decodeAnalyses checks each of them again.
+	head := make([]byte, len(analysesMagic)+4+binary.MaxVarintLen64+len(version)+12)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return nil, err
+	}
+	head = head[:n]
+	if len(head) < len(analysesMagic)+5 || string(head[:len(analysesMagic)]) != analysesMagic {
+		return nil, errors.New("not an analyses file")
+	}
+	vlen, k := binary.Uvarint(head[len(analysesMagic)+4:])
+	at := len(analysesMagic) + 4 + k
+	if k <= 0 || vlen != uint64(len(version)) || len(head) < at+int(vlen)+12 {
+		// Another version's string (the decoder names it) or a short file:
+		// the rest is read only if the file is small enough to be one.
+		if info.Size() > int64(len(head))+64<<10 {
+			return nil, fmt.Errorf("%w (its head names another)", ErrAnalysesVersion)
+		}
+	} else if size := binary.LittleEndian.Uint64(head[at+int(vlen):]); size != uint64(info.Size())-uint64(at+int(vlen)+12) {
+		return nil, fmt.Errorf("%w: %d bytes, its head promises %d after it", errCorrupt, info.Size(), size)
+	}
+	b := make([]byte, info.Size())
+	copy(b, head)
+	if _, err := io.ReadFull(f, b[len(head):]); err != nil {
+		return nil, fmt.Errorf("%w: %w", errCorrupt, err)
+	}
+	if extra, _ := f.Read(make([]byte, 1)); extra != 0 {
+		return nil, fmt.Errorf("%w: the file grew while it was read", errCorrupt)
+	}
+	return b, nil
+}
 
 func decodeAnalyses(b []byte, version string, nConcepts int) (*Analyses, error) {
 	if len(b) < len(analysesMagic)+4 || string(b[:len(analysesMagic)]) != analysesMagic {
@@ -327,12 +378,18 @@ func decodeAnalyses(b []byte, version string, nConcepts int) (*Analyses, error) 
 	var sumLens uint64
 	for i := range lens {
 		lens[i] = r.uvarint()
+		if lens[i] > total-sumLens { // also keeps the sum from wrapping around
+			return nil, errCorrupt
+		}
 		sumLens += lens[i]
 	}
 	if r.bad || sumLens != total {
 		return nil, errCorrupt
 	}
 	all := string(r.bytes(total)) // one string: every term is a piece of it
+	if r.bad {
+		return nil, errCorrupt
+	}
 	names := make([]string, n)
 	off := uint64(0)
 	for i, l := range lens {

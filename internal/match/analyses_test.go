@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 
@@ -303,4 +304,54 @@ func TestAnalysesFileDropsUnusedTerms(t *testing.T) {
 		t.Fatalf("build from the pruned file: %+v, %v", st, err)
 	}
 	sameRankings(t, fresh, cached, final)
+}
+
+// Something other than a saved file in its place is refused from its head:
+// a FIFO (no writer: opening must not wait), a link to an endless device,
+// a directory, and a large file whose head promises another size.
+func TestAnalysesFileNotRegularOrOversized(t *testing.T) {
+	ls := analysesCorpus(200, 20)
+	e, _ := match.New(match.Config{})
+	if _, err := stream(e, nil, ls); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good")
+	if _, _, err := e.SaveAnalyses(good); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	zero := filepath.Join(dir, "zero")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, 1<<30); err != nil { // sparse: the head of a good file, then a gigabyte of zeros
+		t.Fatal(err)
+	}
+	for _, p := range []string{fifo, zero, dir, big} {
+		done := make(chan error, 1)
+		go func() { _, err := e.ReadAnalyses(p); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatalf("%s was read as analyses", p)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("reading %s did not return", p)
+		}
+	}
+	if _, err := e.ReadAnalyses(good); err != nil {
+		t.Fatal(err)
+	}
 }
