@@ -201,7 +201,38 @@ type queryParams struct {
 	problems transfer.Problems
 }
 
-func newQuery(c echo.Context) *queryParams { return &queryParams{values: c.QueryParams()} }
+// newQuery reads the query string. Go's parsing drops a pair it cannot
+// decode ("q=solar%zz", "a=1;b=2") without a word, which would silently
+// drop a filter and widen the list to everything: such a pair is a problem
+// of the parameter it names.
+func newQuery(c echo.Context) *queryParams {
+	q := &queryParams{values: c.QueryParams()}
+	raw := c.Request().URL.RawQuery
+	if _, err := url.ParseQuery(raw); err == nil {
+		return q
+	}
+	for _, pair := range strings.FieldsFunc(raw, func(r rune) bool { return r == '&' }) {
+		key, value, _ := strings.Cut(pair, "=")
+		name, kerr := url.QueryUnescape(key)
+		_, verr := url.QueryUnescape(value)
+		switch {
+		case strings.Contains(pair, ";"):
+			q.problems.Add(fieldName(name, kerr), "contains ';': separate parameters with '&' and write ';' as %%3B")
+		case kerr != nil || verr != nil:
+			q.problems.Add(fieldName(name, kerr), "is not valid percent-encoding")
+		}
+	}
+	return q
+}
+
+// fieldName names a query parameter in a problem: its name, or "query"
+// when the name itself cannot be read.
+func fieldName(name string, err error) string {
+	if err != nil || name == "" {
+		return "query"
+	}
+	return name
+}
 
 func (q *queryParams) string(name string) string { return strings.TrimSpace(q.values.Get(name)) }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/techbridge/techbridge/internal/auth"
 	"github.com/techbridge/techbridge/internal/httpapi"
+	"github.com/techbridge/techbridge/internal/transfer"
 )
 
 func TestValidationListsEveryBadFieldByJSONName(t *testing.T) {
@@ -145,4 +146,19 @@ func TestPanicsBecome500WithoutDetail(t *testing.T) {
 	if p := r.problem(); strings.Contains(p.Detail, "nil") || p.RequestID == "" {
 		t.Fatalf("500 problem %+v", p)
 	}
+}
+
+// A query string Go cannot decode is refused with the parameter named, not
+// read without the pair it dropped: "q=solar%zz" must not list everything.
+func TestMalformedQueryStringIsRefused(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		api.makeListing(transfer.KindOffer, api.ownInst.ID, "public", transfer.StatusPublished)
+		for _, q := range []string{"q=solar%zz", "q=solar%2", "sector=new_energy%zz&q=solar", "limit=1;q=solar"} {
+			p := api.do("staff", http.MethodGet, "/api/v1/offers?"+q, nil).want(422).problem()
+			if fs := p.fields(); len(fs) == 0 || (fs[0] != "q" && fs[0] != "sector" && fs[0] != "limit") {
+				t.Fatalf("%s: %+v", q, p)
+			}
+		}
+		api.do("staff", http.MethodGet, "/api/v1/offers?q=solar%20storage", nil).want(200)
+	})
 }
