@@ -162,3 +162,20 @@ func TestMalformedQueryStringIsRefused(t *testing.T) {
 		api.do("staff", http.MethodGet, "/api/v1/offers?q=solar%20storage", nil).want(200)
 	})
 }
+
+// A UUID in a path is the same id in upper case: a client that prints
+// UUIDs upper-case (Swift) reads the same listing.
+func TestUpperCaseIDsInPathsAreTheSameIDs(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		l := api.makeListing(transfer.KindOffer, api.ownInst.ID, "public", transfer.StatusPublished)
+		var got struct {
+			ID string `json:"id"`
+		}
+		api.do("partner", http.MethodGet, "/api/v1/offers/"+strings.ToUpper(l.ID), nil).want(200).json(&got)
+		if got.ID != l.ID {
+			t.Fatalf("id %q, want %q", got.ID, l.ID)
+		}
+		api.do("staff", http.MethodGet, "/api/v1/institutions/"+strings.ToUpper(api.ownInst.ID), nil).want(200)
+		api.do("staff", http.MethodGet, "/api/v1/offers/"+strings.ToUpper(l.ID)+"X", nil).want(404)
+	})
+}

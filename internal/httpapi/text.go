@@ -67,7 +67,28 @@ func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := p.Err(); err != nil {
 			return err
 		}
+		lowerIDs(c)
 		return next(c)
+	}
+}
+
+// lowerIDs writes path ids in the form the service stores them: a UUID is
+// the same whatever the case of its hex digits (RFC 9562), and some
+// platforms print them upper-case (Swift's uuidString).
+func lowerIDs(c echo.Context) {
+	values := c.ParamValues()
+	changed := false
+	for i, v := range values {
+		if len(v) == 36 && strings.ToLower(v) != v && transfer.ValidID(strings.ToLower(v)) {
+			if !changed {
+				values = slices.Clone(values)
+				changed = true
+			}
+			values[i] = strings.ToLower(v)
+		}
+	}
+	if changed {
+		c.SetParamValues(values...)
 	}
 }
 
