@@ -22,18 +22,7 @@ import (
 // channel of its log lines.
 func logged(t *testing.T, bin string, env map[string]string) (*exec.Cmd, <-chan string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stderr := spawn(t, bin, env)
 	lines := make(chan string, 1024)
 	go func() {
 		defer close(lines)

@@ -116,8 +116,9 @@ func buildBinary(t *testing.T) string {
 
 var listenRe = regexp.MustCompile(`"msg":"listening","addr":"([^"]+)"`)
 
-// startProcess runs the binary with env and waits until it listens.
-func startProcess(t *testing.T, bin string, env map[string]string) (*exec.Cmd, string) {
+// spawn starts the binary's serve with only env (plus PATH and HOME) and
+// returns it with its standard error.
+func spawn(t *testing.T, bin string, env map[string]string) (*exec.Cmd, io.ReadCloser) {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}
@@ -131,6 +132,13 @@ func startProcess(t *testing.T, bin string, env map[string]string) (*exec.Cmd, s
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	return cmd, stderr
+}
+
+// startProcess runs the binary with env and waits until it listens.
+func startProcess(t *testing.T, bin string, env map[string]string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd, stderr := spawn(t, bin, env)
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
