@@ -206,9 +206,10 @@ type queryParams struct {
 // drop a filter and widen the list to everything: such a pair is a problem
 // of the parameter it names.
 func newQuery(c echo.Context) *queryParams {
-	q := &queryParams{values: c.QueryParams()}
 	raw := c.Request().URL.RawQuery
-	if _, err := url.ParseQuery(raw); err == nil {
+	values, err := url.ParseQuery(raw) // the pairs it could read, as c.QueryParams() has them
+	q := &queryParams{values: values}
+	if err == nil {
 		return q
 	}
 	for _, pair := range strings.FieldsFunc(raw, func(r rune) bool { return r == '&' }) {
