@@ -457,18 +457,18 @@ func (e *Engine) Generation() uint64 { return e.gen.Load() }
 func (e *Engine) SaveAnalyses(path string) (gen uint64, n int, err error) {
 	e.saving.Lock()
 	defer e.saving.Unlock()
-	type entry struct {
+	type saved struct {
 		kind Kind
 		id   string
 		en   analysisEntry
 	}
 	e.mu.RLock()
 	gen, version, names := e.gen.Load(), e.lex.Load().version, e.dict.snapshot()
-	var entries []entry
+	var entries []saved
 	for _, ix := range []*index{e.offers, e.demands} {
-		for _, d := range ix.docs {
-			if d != nil && d.stamp != "" && d.analysis != nil {
-				entries = append(entries, entry{d.kind, d.id, analysisEntry{d.stamp, d.analysis}})
+		for n, en := range ix.entries {
+			if ix.living(uint32(n)) && en.stamp.n > 0 && en.analysed {
+				entries = append(entries, saved{en.kind, ix.idOf(uint32(n)), analysisEntry{string(ix.text.get(en.stamp)), ix.analyses.get(en.analysis)}})
 			}
 		}
 	}

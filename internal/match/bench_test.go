@@ -21,6 +21,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -132,6 +133,29 @@ func heapAlloc() uint64 {
 	return m.HeapAlloc
 }
 
+// gcCost is what one garbage collection costs with the heap as it is:
+// the CPU its marking took (mean of a few forced cycles), the heap it
+// scans for pointers and the objects it visits. Every request that
+// allocates brings the next cycle nearer; these say how heavy each is.
+type gcCost struct{ markMS, scanMB, objects float64 }
+
+func gcCostOf() gcCost {
+	samples := []metrics.Sample{{Name: "/cpu/classes/gc/mark/assist:cpu-seconds"}, {Name: "/cpu/classes/gc/mark/dedicated:cpu-seconds"},
+		{Name: "/cpu/classes/gc/mark/idle:cpu-seconds"}, {Name: "/gc/scan/heap:bytes"}, {Name: "/gc/heap/objects:objects"}}
+	mark := func() float64 {
+		metrics.Read(samples)
+		return samples[0].Value.Float64() + samples[1].Value.Float64() + samples[2].Value.Float64()
+	}
+	runtime.GC()
+	const cycles = 5
+	before := mark()
+	for range cycles {
+		runtime.GC()
+	}
+	markMS := (mark() - before) / cycles * 1000
+	return gcCost{markMS: markMS, scanMB: float64(samples[3].Value.Uint64()) / 1e6, objects: float64(samples[4].Value.Uint64())}
+}
+
 // mbPer100k expresses bytes for n offers as MB (10^6 bytes) per 100,000 offers.
 func mbPer100k(bytes int64, n int) float64 { return float64(bytes) / 1e6 * 100_000 / float64(n) }
 
@@ -178,6 +202,7 @@ func benchMatch(b *testing.B, n int) {
 	if got := e.Len(match.Offer); got != n {
 		b.Fatalf("indexed %d offers, want %d", got, n)
 	}
+	gc := gcCostOf()
 
 	for _, q := range queries { // warm-up: page in, fill the accumulator pool
 		e.Match(q, match.Query{Limit: benchLimit, Now: benchNow})
@@ -203,6 +228,9 @@ func benchMatch(b *testing.B, n int) {
 	b.ReportMetric(mbPer100k(int64(built)-int64(withInput), n), "build-delta-MB/100k")
 	b.ReportMetric(float64(n)/build.Seconds(), "offers/s-build")
 	b.ReportMetric(float64(results)/float64(len(lat)), "results/query")
+	b.ReportMetric(gc.markMS, "gc-mark-cpu-ms")
+	b.ReportMetric(gc.scanMB, "gc-scan-MB")
+	b.ReportMetric(gc.objects, "heap-objects")
 	b.Logf("%d offers, %d institutions, %d queries: mean %.3f ms, p50 %.3f ms, p99 %.3f ms, max %.3f ms; "+
 		"build %.1f s (%.0f offers/s); heap retained by the engine %.1f MB (%.1f MB per 100k); Build's heap delta with inputs held %.1f MB",
 		n, len(ins), len(lat), ms(mean), ms(p50), ms(p99), ms(worst), build.Seconds(), float64(n)/build.Seconds(),

@@ -343,8 +343,8 @@ func TestDenseListsFollowChanges(t *testing.T) {
 	for i := range 3000 { // holes outnumber the living: compaction
 		e.Remove(Offer, fmt.Sprintf("o%d", i))
 	}
-	if len(e.offers.docs) > 2000 {
-		t.Fatalf("no compaction: %d doc numbers for %d living", len(e.offers.docs), e.offers.live)
+	if len(e.offers.entries) > 2000 {
+		t.Fatalf("no compaction: %d doc numbers for %d living", len(e.offers.entries), e.offers.live)
 	}
 	if p := e.offers.terms["storage"]; p.dense != nil {
 		t.Fatalf("storage, in 2,000 offers at compaction, should be a plain list again (df %d)", p.df())

@@ -271,20 +271,27 @@ func (ix *index) denseLimit() int {
 // index is an inverted index over one kind of listing. Removal leaves a
 // hole that queries skip; holes are swept out when they outnumber the living.
 type index struct {
-	docs      []*doc
-	facts     []facts // per doc, dense: what every candidate is checked against and scored by
-	instIDs   map[string]uint32
-	codes     map[string]uint16 // sectors and subsectors
-	names     map[string]string // one copy of each institution id, country, sector, subsector and currency its docs name
-	cc        map[string]uint16 // countries: a code space of their own, so that they fit the mask
-	byID      map[string]uint32
-	terms     map[string]*postings
-	concepts  map[int32]*postings
-	live      int
-	holes     int
-	totalLen  float64
-	shortcuts Shortcuts
-	dict      *termDict // of the docs' analyses
+	entries []entry // per doc number (entries.go); a removed doc's stays until compaction
+	facts   []facts // per doc, dense: what every candidate is checked against and scored by
+	instIDs map[string]uint32
+	codes   map[string]uint16 // sectors and subsectors
+	cc      map[string]uint16 // countries: a code space of their own, so that they fit the mask
+	byID    idTable
+	// The entries' names (institution ids, countries, sectors,
+	// subsectors, currencies) by number, and their texts and lists.
+	nameIDs      map[string]uint32
+	nameList     []string
+	text         arena[byte] // ids and stamps
+	analyses     arena[byte]
+	countryLists arena[uint32]
+	conceptLists arena[conceptRef]
+	terms        map[string]*postings
+	concepts     map[int32]*postings
+	live         int
+	holes        int
+	totalLen     float64
+	shortcuts    Shortcuts
+	dict         *termDict // of the docs' analyses
 	// slots, while bulk runs: the postings of a term by its number in
 	// dict, which spares hashing it for every doc that has it.
 	slots []*postings
@@ -295,8 +302,8 @@ type index struct {
 }
 
 func newIndex(sc Shortcuts, bm25 bool, dict *termDict) *index {
-	return &index{dict: dict, byID: map[string]uint32{}, terms: map[string]*postings{}, concepts: map[int32]*postings{},
-		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, names: map[string]string{}, shortcuts: sc, bm25: bm25}
+	return &index{dict: dict, byID: newIDs(0), terms: map[string]*postings{}, concepts: map[int32]*postings{},
+		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, nameIDs: map[string]uint32{}, shortcuts: sc, bm25: bm25}
 }
 
 // Facts flags.
@@ -386,12 +393,12 @@ func (ix *index) factsOf(d *doc, add bool) facts {
 }
 
 // inList tells whether the country with code c (named name()) is in the
-// countries list of f (doc d): by the mask when c has a bit, else by name.
-func inList(f *facts, d *doc, c uint16, name func() string) bool {
+// countries list of f (side s): by the mask when c has a bit, else by name.
+func inList(f *facts, s side, c uint16, name func() string) bool {
 	if c < maskBits {
 		return f.markets&(1<<c) != 0
 	}
-	return slices.Contains(d.countries, name())
+	return s.lists(name())
 }
 
 // same compares two codes, or the names when either is unknown or empty;
@@ -403,6 +410,9 @@ func same(a, b uint16, names func() (string, string)) bool {
 	sa, sb := names()
 	return sa == sb
 }
+
+// living tells whether doc n is in the index (not removed).
+func (ix *index) living(n uint32) bool { return ix.facts[n].flags&flagLive != 0 }
 
 func (ix *index) avgLen() float64 {
 	if ix.live == 0 {
@@ -421,8 +431,8 @@ func (ix *index) bulk(ds []*doc) {
 		total += float64(d.length)
 	}
 	avg := max(1, total/float64(max(1, len(ds))))
-	if len(ix.docs) == 0 { // a new index: no growing by doubling
-		ix.docs, ix.facts, ix.byID = make([]*doc, 0, len(ds)), make([]facts, 0, len(ds)), make(map[string]uint32, len(ds))
+	if len(ix.entries) == 0 { // a new index: no growing by doubling
+		ix.entries, ix.facts, ix.byID = make([]entry, 0, len(ds)), make([]facts, 0, len(ds)), newIDs(len(ds))
 	}
 	ix.slots = make([]*postings, len(ix.dict.snapshot()))
 	for _, d := range ds {
@@ -432,10 +442,10 @@ func (ix *index) bulk(ds []*doc) {
 	ix.slots = nil
 	limit := ix.denseLimit()
 	for _, p := range ix.terms {
-		p.finish(limit, len(ix.docs))
+		p.finish(limit, len(ix.entries))
 	}
 	for _, p := range ix.concepts {
-		p.finish(limit, len(ix.docs))
+		p.finish(limit, len(ix.entries))
 	}
 }
 
@@ -468,21 +478,20 @@ func (ix *index) put(d *doc, st *termStats) {
 // past the limit become dense at once (bulk does it once at the end). With
 // st nil the postings get raw saturated frequencies, for normalise.
 func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
-	n := uint32(len(ix.docs))
-	ix.share(d)
-	ix.docs = append(ix.docs, d)
+	n := uint32(len(ix.entries))
+	ix.entries = append(ix.entries, ix.store(d))
 	ix.facts = append(ix.facts, ix.factsOf(d, true))
 	var length [2]float64 // 0: raw
 	if st != nil && !ix.bm25 {
 		length = st.lengths(ix, d)
 	}
-	ix.byID[d.id] = n
+	ix.byID.set(d.id, n)
 	ix.live++
 	ix.totalLen += float64(d.length)
 	limit := ix.denseLimit()
 	grow := func(p *postings) {
 		if dense && p.dense == nil && len(p.docs) > limit {
-			p.densify(len(ix.docs))
+			p.densify(len(ix.entries))
 		}
 	}
 	ix.eachTerm(d, func(id int, t string, tf float32) {
@@ -525,47 +534,20 @@ func (ix *index) insert(d *doc, avg float64, dense bool, st *termStats) {
 	d.terms = nil
 }
 
-// share points d's names at the index's one copy of each: rows read from
-// the database bring their own copy of an institution id or a sector per
-// listing, and a hundred thousand needless small strings are that many more
-// objects for every garbage collection to visit.
-func (ix *index) share(d *doc) {
-	one := func(s *string) {
-		if *s == "" {
-			return
-		}
-		if c, ok := ix.names[*s]; ok {
-			*s = c
-		} else {
-			ix.names[*s] = *s
-		}
-	}
-	one(&d.inst)
-	one(&d.country)
-	one(&d.sector)
-	one(&d.subsector)
-	one(&d.currency)
-	for i := range d.countries {
-		one(&d.countries[i])
-	}
-}
-
 // saturate maps a field-weighted frequency into (0, 1): a mention in the
 // title counts for much, repetition for little.
 func saturate(w float32) float32 { return w / (w + 1) }
 
 func (ix *index) remove(id string) {
-	n, ok := ix.byID[id]
+	n, ok := ix.byID.get(id)
 	if !ok {
 		return
 	}
-	d := ix.docs[n]
-	ix.docs[n] = nil
 	ix.facts[n].flags &^= flagLive
-	delete(ix.byID, id)
+	ix.byID.delete(id)
 	ix.live--
 	ix.holes++
-	ix.totalLen -= float64(d.length)
+	ix.totalLen -= float64(ix.entries[n].length)
 	if ix.holes > 1024 && ix.holes > ix.live {
 		ix.compact()
 	}
@@ -574,31 +556,34 @@ func (ix *index) remove(id string) {
 // compact renumbers the living docs and drops the holes from every posting list.
 func (ix *index) compact() {
 	ix.slots = nil // they may name lists that go
-	renum := make([]uint32, len(ix.docs))
-	var docs []*doc
-	var fs []facts
-	for i, d := range ix.docs {
-		if d != nil {
-			renum[i] = uint32(len(docs))
-			ix.byID[d.id] = uint32(len(docs))
-			docs = append(docs, d)
+	renum := make([]uint32, len(ix.entries))
+	// The living entries move to fresh arenas: the removed ones' texts and
+	// lists go with the old.
+	to := &index{}
+	entries, fs := make([]entry, 0, ix.live), make([]facts, 0, ix.live)
+	for i, en := range ix.entries {
+		if ix.living(uint32(i)) {
+			renum[i] = uint32(len(entries))
+			ix.byID.set(ix.idOf(uint32(i)), uint32(len(entries)))
+			entries = append(entries, to.restore(ix, en))
 			fs = append(fs, ix.facts[i])
 		} else {
 			renum[i] = math.MaxUint32
 		}
 	}
+	ix.text, ix.analyses, ix.countryLists, ix.conceptLists = to.text, to.analyses, to.countryLists, to.conceptLists
 	limit := ix.denseLimit()
 	for k, p := range ix.terms {
-		if !p.sweep(renum, len(docs), limit) {
+		if !p.sweep(renum, len(entries), limit) {
 			delete(ix.terms, k)
 		}
 	}
 	for k, p := range ix.concepts {
-		if !p.sweep(renum, len(docs), limit) {
+		if !p.sweep(renum, len(entries), limit) {
 			delete(ix.concepts, k)
 		}
 	}
-	ix.docs, ix.facts, ix.holes = docs, fs, 0
+	ix.entries, ix.facts, ix.holes = entries, fs, 0
 }
 
 // sweep renumbers the list after compaction (n docs are left in the

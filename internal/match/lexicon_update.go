@@ -130,9 +130,9 @@ func (e *Engine) affected(changed []int32, added []addedTerm) ([]string, bool) {
 	var ids []string
 	for _, ix := range []*index{e.offers, e.demands} {
 		take := func(d uint32) {
-			if doc := ix.docs[d]; doc != nil && !seen[doc.id] {
-				seen[doc.id] = true
-				ids = append(ids, doc.id)
+			if id := ix.idOf(d); ix.living(d) && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
 			}
 		}
 		for _, c := range changed {

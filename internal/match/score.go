@@ -251,7 +251,7 @@ func (pq *prepared) relevance(text, concept float32) candidateRel {
 
 // rank scores the counterparts of query doc q in ix.
 func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
-	n := len(ix.docs)
+	n := len(ix.entries)
 	if n == 0 || ix.live == 0 {
 		return []Result{}
 	}
@@ -315,8 +315,8 @@ func (e *Engine) rank(q *doc, ix *index, opt Query) []Result {
 	}
 	out := make([]Result, len(best))
 	for i, sc := range best {
-		d := ix.docs[sc.dn]
-		out[i] = e.result(d, sc, structure(pairAt(q, &qf, d, &ix.facts[sc.dn]), opt.Now.Unix()))
+		d := ix.doc(sc.dn)
+		out[i] = e.result(d, sc, structure(pairAt(q, &qf, indexSide(ix, sc.dn), &ix.facts[sc.dn]), opt.Now.Unix()))
 		dn := sc.dn
 		out[i].Reasons = e.explain(q, d, &pq, acc.s[2*dn], func(wt *weightedTerm) uint16 { return wt.postings.weight(dn) },
 			func(t string) bool { p := ix.terms[t]; return p != nil && p.weight(dn) > 0 })
@@ -374,7 +374,7 @@ func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *p
 			}
 			c := candidate{doc: dn, candidateRel: r}
 			if !e.cfg.TextOnly {
-				c.structured = e.structuredSum(structure(pairAt(q, qf, ix.docs[dn], f), now))
+				c.structured = e.structuredSum(structure(pairAt(q, qf, indexSide(ix, dn), f), now))
 			}
 			cands = append(cands, c)
 		}
@@ -392,7 +392,7 @@ func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *p
 // ties by id so that equal scores come in a stable order.
 func insertTop(best []scored, sc scored, k int, ix *index) []scored {
 	i := len(best)
-	for i > 0 && (best[i-1].total < sc.total || (best[i-1].total == sc.total && ix.docs[best[i-1].dn].id > ix.docs[sc.dn].id)) {
+	for i > 0 && (best[i-1].total < sc.total || (best[i-1].total == sc.total && ix.idAfter(best[i-1].dn, sc.dn))) {
 		i--
 	}
 	if i >= k {
@@ -472,19 +472,20 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 	}
 	ix := e.offers
 	var d *doc
+	var ds side
 	var df facts
 	var pq prepared
 	var weight func(wt *weightedTerm) uint16
 	var has func(t string) bool
-	if n, ok := ix.byID[offer.ID]; ok {
-		d, df, pq = ix.docs[n], ix.facts[n], e.prepare(q, ix, nil)
+	if n, ok := ix.byID.get(offer.ID); ok && ix.living(n) {
+		d, ds, df, pq = ix.doc(n), indexSide(ix, n), ix.facts[n], e.prepare(q, ix, nil)
 		weight = func(wt *weightedTerm) uint16 { return wt.postings.weight(n) }
 		has = func(t string) bool { p := ix.terms[t]; return p != nil && p.weight(n) > 0 }
 	} else {
 		// Not (yet) in the index: weighed with the index's statistics, as
 		// if it had been added.
 		d = e.analyze(lx.matcher, &offer, false)
-		df, pq = ix.factsOf(d, false), e.prepare(q, ix, d)
+		ds, df, pq = querySide(d), ix.factsOf(d, false), e.prepare(q, ix, d)
 		avg := ix.avgLen()
 		if ix.live == 0 {
 			avg = float64(max(d.length, 1))
@@ -512,7 +513,7 @@ func (e *Engine) Pair(demand, offer Listing, now time.Time) Result {
 		s[pq.terms[i].slot] += pq.terms[i].contribution(weight(&pq.terms[i]))
 	}
 	qf := ix.factsOf(q, false)
-	parts := structure(pairAt(q, &qf, d, &df), now.Unix())
+	parts := structure(pairAt(q, &qf, ds, &df), now.Unix())
 	c := candidate{candidateRel: pq.relevance(s[0], s[1]), structured: e.structuredSum(parts)}
 	r := e.result(d, scored{c: c, total: e.total(c)}, parts)
 	r.Reasons = e.explain(q, d, &pq, s[0], weight, has)
@@ -533,15 +534,16 @@ type scored struct {
 // pair is a query and a candidate as demand and offer, each with its facts;
 // the docs are read only where a name must be compared.
 type pair struct {
-	demand, offer   *doc
+	demand, offer   side
 	demandF, offerF *facts
 }
 
-func pairAt(q *doc, qf *facts, d *doc, df *facts) pair {
+// pairAt pairs query q with its counterpart d.
+func pairAt(q *doc, qf *facts, d side, df *facts) pair {
 	if q.kind == Offer {
-		return pair{demand: d, offer: q, demandF: df, offerF: qf}
+		return pair{demand: d, offer: querySide(q), demandF: df, offerF: qf}
 	}
-	return pair{demand: q, offer: d, demandF: qf, offerF: df}
+	return pair{demand: querySide(q), offer: d, demandF: qf, offerF: df}
 }
 
 // structure computes the structured components of a pair (componentNames
@@ -589,10 +591,10 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 func sectorFit(p pair) float64 {
 	a, b := p.demandF, p.offerF
 	sameSector := func() bool {
-		return same(a.sector, b.sector, func() (string, string) { return p.demand.sector, p.offer.sector })
+		return same(a.sector, b.sector, func() (string, string) { return p.demand.sector(), p.offer.sector() })
 	}
 	switch {
-	case a.subsector != codeEmpty && same(a.subsector, b.subsector, func() (string, string) { return p.demand.subsector, p.offer.subsector }):
+	case a.subsector != codeEmpty && same(a.subsector, b.subsector, func() (string, string) { return p.demand.subsector(), p.offer.subsector() }):
 		return 1
 	case related(a.rel, b.rel) && sameSector():
 		return 0.7
@@ -633,11 +635,11 @@ func modeFit(a, b uint8) float64 {
 func geographyFit(p pair) float64 {
 	demand, offer := p.demandF, p.offerF
 	var s float64
-	if demand.flags&flagCountries == 0 || inList(demand, p.demand, offer.country, func() string { return p.offer.country }) {
+	if demand.flags&flagCountries == 0 || inList(demand, p.demand, offer.country, p.offer.country) {
 		s += 0.45
 	}
-	if offer.flags&flagCountries == 0 || same(offer.country, demand.country, func() (string, string) { return p.offer.country, p.demand.country }) ||
-		inList(offer, p.offer, demand.country, func() string { return p.demand.country }) {
+	if offer.flags&flagCountries == 0 || same(offer.country, demand.country, func() (string, string) { return p.offer.country(), p.demand.country() }) ||
+		inList(offer, p.offer, demand.country, p.demand.country) {
 		s += 0.35
 	}
 	switch {

@@ -128,7 +128,7 @@ func (ix *index) normalise(old, st *termStats) {
 	if ix.bm25 {
 		return
 	}
-	sq := make([][2]float64, len(ix.docs))
+	sq := make([][2]float64, len(ix.entries))
 	wordRatio := func(t string) float64 {
 		if old == nil {
 			return st.word(t)

@@ -92,7 +92,7 @@ func TestBuildStreamFailureAndConcurrentChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := e.offers.byID["added-during-build"]; !ok {
+	if _, ok := e.offers.byID.get("added-during-build"); !ok {
 		t.Fatal("a listing upserted during the build is missing after it")
 	}
 }

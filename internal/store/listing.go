@@ -113,7 +113,7 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 
 // ListingByID finds a listing of the kind.
 func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) (transfer.Listing, error) {
-	rows, err := s.scanListings(ctx, listingReadColumns, listingByIDQuery, id, string(kind))
+	rows, err := s.scanListings(ctx, make([]listingRow, 0, 1), listingReadColumns, listingByIDQuery, id, string(kind))
 	if err != nil {
 		return transfer.Listing{}, err
 	}

@@ -86,14 +86,15 @@ var (
 	summariesByIDsQuery = listingSelect(listingSummaryColumns) + "id IN ?"
 )
 
-// scanListings runs query (a listingSelect of cols) and scans every row.
-func (s *Store) scanListings(ctx context.Context, cols []string, query string, args ...any) ([]listingRow, error) {
+// scanListings runs query (a listingSelect of cols) and scans every row
+// into out, which has room for as many as the query can return (a row is
+// half a kilobyte: growing by doubling would allocate it twice over).
+func (s *Store) scanListings(ctx context.Context, out []listingRow, cols []string, query string, args ...any) ([]listingRow, error) {
 	rows, err := s.db.WithContext(ctx).Raw(query, args...).Rows()
 	if err != nil {
 		return nil, TranslateError(err)
 	}
 	defer rows.Close()
-	var out []listingRow
 	targets := make([]any, len(cols))
 	for rows.Next() {
 		out = append(out, listingRow{})
@@ -113,13 +114,12 @@ func (s *Store) scanListings(ctx context.Context, cols []string, query string, a
 
 // scanListingBatches reads the rows with the given ids, 500 at a time.
 func (s *Store) scanListingBatches(ctx context.Context, cols []string, query string, ids []string) ([]listingRow, error) {
-	var rows []listingRow
+	rows := make([]listingRow, 0, len(ids))
 	for start := 0; start < len(ids); start += 500 {
-		batch, err := s.scanListings(ctx, cols, query, ids[start:min(start+500, len(ids))])
-		if err != nil {
+		var err error
+		if rows, err = s.scanListings(ctx, rows, cols, query, ids[start:min(start+500, len(ids))]); err != nil {
 			return nil, err
 		}
-		rows = append(rows, batch...)
 	}
 	return rows, nil
 }
