@@ -20,8 +20,15 @@ type pattern struct {
 type conceptMatcher struct {
 	concepts []Concept
 	patterns []pattern
-	root     *trieNode
-	stop     []bool // by concept number: see stopConcepts
+	// The trie of the patterns' units, kept as numbers (a node and a map
+	// per unit were 100,000 objects that every garbage collection
+	// visited): units by number, the edge from node n on unit u at
+	// edges[n<<32|u], and each node's pattern (-1: none ends there). Node
+	// 0 is the root.
+	unitIDs map[string]uint32
+	edges   map[uint64]int32
+	ends    []int32
+	stop    []bool // by concept number: see stopConcepts
 }
 
 // stopConcepts are concepts of the lexicon that describe the transfer
@@ -34,15 +41,9 @@ type conceptMatcher struct {
 var stopConcepts = map[string]bool{"technology_transfer": true, "training_capacity_building": true,
 	"after_sales_support": true}
 
-// trieNode is one unit along the terms of the lexicon; pattern is the first
-// term (in lexicon order) that ends here, -1 when none does.
-type trieNode struct {
-	next    map[string]*trieNode
-	pattern int32
-}
-
 func newConceptMatcher(concepts []Concept) *conceptMatcher {
-	m := &conceptMatcher{concepts: concepts, root: &trieNode{pattern: -1}, stop: make([]bool, len(concepts))}
+	m := &conceptMatcher{concepts: concepts, unitIDs: map[string]uint32{}, edges: map[uint64]int32{}, ends: []int32{-1},
+		stop: make([]bool, len(concepts))}
 	for ci, c := range concepts {
 		m.stop[ci] = stopConcepts[c.ID]
 		if c.Retired {
@@ -56,20 +57,23 @@ func newConceptMatcher(concepts []Concept) *conceptMatcher {
 				}
 				id := int32(len(m.patterns))
 				m.patterns = append(m.patterns, pattern{units: u, concept: int32(ci), term: term, lang: lang})
-				n := m.root
+				n := int32(0)
 				for _, unit := range u {
-					child := n.next[unit]
-					if child == nil {
-						if n.next == nil {
-							n.next = map[string]*trieNode{}
-						}
-						child = &trieNode{pattern: -1}
-						n.next[unit] = child
+					uid, ok := m.unitIDs[unit]
+					if !ok {
+						uid = uint32(len(m.unitIDs))
+						m.unitIDs[unit] = uid
+					}
+					child, ok := m.edges[edge(n, uid)]
+					if !ok {
+						child = int32(len(m.ends))
+						m.ends = append(m.ends, -1)
+						m.edges[edge(n, uid)] = child
 					}
 					n = child
 				}
-				if n.pattern < 0 {
-					n.pattern = id
+				if m.ends[n] < 0 {
+					m.ends[n] = id
 				}
 			}
 		}
@@ -112,16 +116,22 @@ func units(folded string) []string {
 // position the trie is followed as far as the text goes, and the longest
 // term met on the way ("lithium iron phosphate battery" over "battery")
 // is reported; the scan goes on after it.
+func edge(node int32, unit uint32) uint64 { return uint64(node)<<32 | uint64(unit) }
+
 func (m *conceptMatcher) find(u []string, fn func(patternID int32)) {
 	for i := 0; i < len(u); {
 		matched, pid := 1, int32(-1)
-		n := m.root
+		n := int32(0)
 		for j := i; j < len(u); j++ {
-			if n = n.next[u[j]]; n == nil {
+			uid, ok := m.unitIDs[u[j]]
+			if !ok {
 				break
 			}
-			if n.pattern >= 0 {
-				matched, pid = j-i+1, n.pattern
+			if n, ok = m.edges[edge(n, uid)]; !ok {
+				break
+			}
+			if m.ends[n] >= 0 {
+				matched, pid = j-i+1, m.ends[n]
 			}
 		}
 		if pid >= 0 {
