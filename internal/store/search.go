@@ -122,6 +122,13 @@ func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery, mirror bool) *g
 // orderByRelevance ranks listings by how many of the query's terms their
 // title holds, then newest first: the same order on both dialects.
 func (s *Store) orderByRelevance(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
+	score, vars := relevanceScore(s.dialect, q)
+	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: score + " DESC, listings.created_at DESC, listings.id", Vars: vars}})
+}
+
+// relevanceScore is how many of the query's terms a listing's title holds,
+// as SQL and its values.
+func relevanceScore(dialect string, q transfer.SearchQuery) (string, []any) {
 	var sum []string
 	var vars []any
 	for i, t := range q.Terms {
@@ -129,20 +136,23 @@ func (s *Store) orderByRelevance(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
 		if q.Prefix && i == len(q.Terms)-1 {
 			needle = " " + t
 		}
-		if s.dialect == Postgres {
+		if dialect == Postgres {
 			sum = append(sum, "(CASE WHEN strpos(' ' || listings.search_title || ' ', ?) > 0 THEN 1 ELSE 0 END)")
 		} else {
 			sum = append(sum, "(instr(' ' || listings.search_title || ' ', ?) > 0)")
 		}
 		vars = append(vars, needle)
 	}
-	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: "(" + strings.Join(sum, " + ") + ") DESC, listings.created_at DESC, listings.id", Vars: vars}})
+	return "(" + strings.Join(sum, " + ") + ")", vars
 }
 
 // pageByRelevance returns q.Limit+1 matches in relevance order and how many
-// there are; the cursor counts the items already shown. ranked finds and
-// ranks the matches; only their ids and the count leave the database, so
-// that sorting never carries whole rows. rows reads the page's rows.
+// there are; the cursor counts the items already shown. ranked finds the
+// matches; only their ids, creation times and scores are kept (a
+// materialised CTE, counted once and sorted with the page's limit), so that
+// sorting never carries whole rows. A count(*) OVER () did the same by
+// buffering every match in a window and deleting it again: a quarter of a
+// SQLite search's time. rows reads the page's rows.
 func (s *Store) pageByRelevance(ranked, rows *gorm.DB, search transfer.SearchQuery, q transfer.ListQuery) ([]listingRow, int64, error) {
 	offset := 0
 	if q.After != nil {
@@ -156,8 +166,10 @@ func (s *Store) pageByRelevance(ranked, rows *gorm.DB, search transfer.SearchQue
 		ID           string
 		TotalMatches int64
 	}
-	err := s.orderByRelevance(ranked.Session(&gorm.Session{}).Select("listings.id, count(*) OVER () AS total_matches"), search).
-		Offset(offset).Limit(q.Limit + 1).Scan(&hits).Error
+	score, vars := relevanceScore(s.dialect, search)
+	inner := ranked.Session(&gorm.Session{}).Select("listings.id, listings.created_at, "+score+" AS relevance", vars...)
+	err := s.db.WithContext(ranked.Statement.Context).Raw(`WITH m AS MATERIALIZED (?) SELECT id, (SELECT count(*) FROM m) AS total_matches
+		FROM m ORDER BY relevance DESC, created_at DESC, id LIMIT ? OFFSET ?`, inner, q.Limit+1, offset).Scan(&hits).Error
 	if err != nil {
 		return nil, 0, TranslateError(err)
 	}

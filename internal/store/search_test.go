@@ -414,3 +414,78 @@ func TestRelevancePastTheEnd(t *testing.T) {
 		}
 	})
 }
+
+// Relevance ranks by how many of the query's words a title holds, then
+// newest first, then by id; every page says the same total, and paging
+// with the cursor visits each match once, in that order.
+func TestRelevanceOrderAndTotalAcrossPages(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		in := institution("Order University")
+		if err := s.CreateInstitution(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		type want struct {
+			id      string
+			hits    int
+			created time.Time
+		}
+		var ls []transfer.Listing
+		var wants []want
+		for i := range 14 {
+			title := []string{"Solar panel cleaning robot", "Solar dryer", "Panel mounting rails", "Greenhouse film"}[i%4]
+			created := at(i % 5) // ties on created_at: the id decides
+			l := transfer.Listing{ID: id(), Kind: transfer.KindOffer, InstitutionID: in.ID, Title: title,
+				Summary: "solar panel for farms", Language: "en", Sector: "new_energy", Keywords: []string{}, TRL: 5,
+				Visibility: "public", Status: transfer.StatusPublished, Version: 1, CreatedAt: created, UpdatedAt: created,
+				TransferModes: []string{}, Countries: []string{}}
+			ls = append(ls, l)
+			hits := 0
+			for _, w := range []string{"solar", "panel"} {
+				if strings.Contains(strings.ToLower(title), w) {
+					hits++
+				}
+			}
+			wants = append(wants, want{l.ID, hits, created})
+		}
+		if err := s.CreateListings(ctx, ls); err != nil {
+			t.Fatal(err)
+		}
+		slices.SortFunc(wants, func(a, b want) int {
+			if a.hits != b.hits {
+				return b.hits - a.hits
+			}
+			if c := b.created.Compare(a.created); c != 0 {
+				return c
+			}
+			return strings.Compare(a.id, b.id)
+		})
+		svc := searchService(t, s)
+		staff := transfer.Actor{ID: id(), Kind: transfer.ActorUser, Role: transfer.RoleStaff}
+		f := transfer.ListingFilter{Kind: transfer.KindOffer, Q: "solar panel"}
+		var got []string
+		cursor := ""
+		for range 10 {
+			p, err := svc.ListListings(ctx, staff, f, transfer.PageRequest{Limit: 3, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Total != int64(len(wants)) || p.TotalEstimated {
+				t.Fatalf("page %d: total %d (estimated %v), want %d", len(got)/3, p.Total, p.TotalEstimated, len(wants))
+			}
+			for _, l := range p.Items {
+				got = append(got, l.ID)
+			}
+			if cursor = p.NextCursor; cursor == "" {
+				break
+			}
+		}
+		for i, w := range wants {
+			if i >= len(got) || got[i] != w.id {
+				t.Fatalf("order: got %v\nwant %v", got, wants)
+			}
+		}
+		if len(got) != len(wants) {
+			t.Fatalf("%d listings paged, want %d", len(got), len(wants))
+		}
+	})
+}
