@@ -749,7 +749,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present",
+                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present. Words too common to tell listings apart (technology, new, 系统…) are left out, so a query of only such words finds nothing; a Han or Thai run is found as written (锂电池 does not find 锂离子电池: put a space between words to ask for each)",
                         "name": "q",
                         "in": "query"
                     },
@@ -5698,7 +5698,7 @@ const docTemplate = `{
                     },
                     {
                         "type": "string",
-                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present",
+                        "description": "words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present. Words too common to tell listings apart (technology, new, 系统…) are left out, so a query of only such words finds nothing; a Han or Thai run is found as written (锂电池 does not find 锂离子电池: put a space between words to ask for each)",
                         "name": "q",
                         "in": "query"
                     },

@@ -100,7 +100,7 @@ func (s *Server) createDemand(c echo.Context) error {
 //	@Param			status			query		string	false	"status"	Enums(draft,pending_review,published,rejected,withdrawn,expired)
 //	@Param			transfer_mode	query		string	false	"demands wanting this transfer mode"	Enums(licensing,assignment,joint_development,technical_service,equity_cooperation)
 //	@Param			language		query		string	false	"language of the demand's text"
-//	@Param			q				query		string	false	"words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present"
+//	@Param			q				query		string	false	"words in title, summary or keywords, any first-class language (Han and Thai need no spaces; accents and case are ignored; the last word may be unfinished); every word must be present. Words too common to tell listings apart (technology, new, 系统…) are left out, so a query of only such words finds nothing; a Han or Thai run is found as written (锂电池 does not find 锂离子电池: put a space between words to ask for each)"
 //	@Param			updated_since	query		string	false	"RFC 3339 time: demands changed at or after it"
 //	@Param			sort			query		string	false	"created_at, updated_at, title, trl (min_trl) or relevance (with q only: listings with more of the words in their title first, then the newest); '-' prefix for descending; default relevance with q, else created_at"
 //	@Param			limit			query		int		false	"page size (max 100)"												default(20)
