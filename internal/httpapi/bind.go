@@ -62,7 +62,65 @@ func decodeJSON(c echo.Context, dst any) error {
 		}
 		return jsonError(err)
 	}
+	lowerBodyIDs(reflect.ValueOf(dst))
 	return nil
+}
+
+// lowerBodyIDs writes the ids of a decoded body (fields named id, *_id or
+// *_ids, at any depth) in the form the service stores them, as lowerIDs
+// does for paths: Postgres compares UUIDs in any case, SQLite as text, and
+// the same request must mean the same on both.
+func lowerBodyIDs(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			lowerBodyIDs(v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			lowerBodyIDs(v.Index(i))
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f, fv := t.Field(i), v.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "id" || strings.HasSuffix(name, "_id") || strings.HasSuffix(name, "_ids") {
+				lowerIDValues(fv)
+			} else {
+				lowerBodyIDs(fv)
+			}
+		}
+	}
+}
+
+// lowerIDValues lower-cases the UUIDs in a string, *string or []string.
+func lowerIDValues(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			lowerIDValues(v.Elem())
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			lowerIDValues(v.Index(i))
+		}
+	case reflect.String:
+		if id := v.String(); v.CanSet() && lowerID(id) != id {
+			v.SetString(lowerID(id))
+		}
+	}
+}
+
+// lowerID is id in lower case when it is a UUID, else id unchanged.
+func lowerID(id string) string {
+	if len(id) == 36 && strings.ToLower(id) != id && transfer.ValidID(strings.ToLower(id)) {
+		return strings.ToLower(id)
+	}
+	return id
 }
 
 // timeFieldError names the fields whose timestamps do not parse (the
@@ -235,7 +293,13 @@ func fieldName(name string, err error) string {
 	return name
 }
 
-func (q *queryParams) string(name string) string { return strings.TrimSpace(q.values.Get(name)) }
+func (q *queryParams) string(name string) string {
+	v := strings.TrimSpace(q.values.Get(name))
+	if strings.HasSuffix(name, "_id") { // institution_id, match_id…: as lowerBodyIDs
+		return lowerID(v)
+	}
+	return v
+}
 
 func (q *queryParams) int(name string) int {
 	v := q.values.Get(name)

@@ -179,3 +179,33 @@ func TestUpperCaseIDsInPathsAreTheSameIDs(t *testing.T) {
 		api.do("staff", http.MethodGet, "/api/v1/offers/"+strings.ToUpper(l.ID)+"X", nil).want(404)
 	})
 }
+
+// Ids in bodies and query strings are the same ids in upper case, on both
+// databases (Postgres compared them in any case and SQLite did not, so the
+// same request was 201 on one and 422 on the other).
+func TestUpperCaseIDsInBodiesAndQueriesAreTheSameIDs(t *testing.T) {
+	each(t, func(t *testing.T, api *testAPI) {
+		d := api.makeListing(transfer.KindDemand, api.ownInst.ID, "public", transfer.StatusPublished)
+		o := api.makeListing(transfer.KindOffer, api.otherInst.ID, "public", transfer.StatusPublished)
+		var m struct {
+			DemandID string `json:"demand_id"`
+			OfferID  string `json:"offer_id"`
+		}
+		api.do("partner", http.MethodPost, "/api/v1/matches",
+			map[string]string{"demand_id": strings.ToUpper(d.ID), "offer_id": strings.ToUpper(o.ID)}).want(201).json(&m)
+		if m.DemandID != d.ID || m.OfferID != o.ID {
+			t.Fatalf("match of %s and %s, want %s and %s", m.DemandID, m.OfferID, d.ID, o.ID)
+		}
+		api.do("partner", http.MethodPost, "/api/v1/matches", map[string]string{"demand_id": d.ID, "offer_id": o.ID}).want(409)
+		var lower, upper struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		api.do("staff", http.MethodGet, "/api/v1/offers?institution_id="+api.otherInst.ID, nil).want(200).json(&lower)
+		api.do("staff", http.MethodGet, "/api/v1/offers?institution_id="+strings.ToUpper(api.otherInst.ID), nil).want(200).json(&upper)
+		if len(lower.Items) == 0 || len(upper.Items) != len(lower.Items) {
+			t.Fatalf("institution_id upper-case: %d offers, lower-case: %d", len(upper.Items), len(lower.Items))
+		}
+	})
+}

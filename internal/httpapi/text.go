@@ -79,12 +79,12 @@ func lowerIDs(c echo.Context) {
 	values := c.ParamValues()
 	changed := false
 	for i, v := range values {
-		if len(v) == 36 && strings.ToLower(v) != v && transfer.ValidID(strings.ToLower(v)) {
+		if id := lowerID(v); id != v {
 			if !changed {
 				values = slices.Clone(values)
 				changed = true
 			}
-			values[i] = strings.ToLower(v)
+			values[i] = id
 		}
 	}
 	if changed {
