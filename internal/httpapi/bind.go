@@ -53,14 +53,24 @@ func decodeJSON(c echo.Context, dst any) error {
 		slices.SortFunc(p, func(a, b transfer.FieldError) int { return strings.Compare(a.Field, b.Field) })
 		return p.Err()
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	if err := decodeObject(body, dst); err != nil {
 		var perr *time.ParseError
 		if errors.As(err, &perr) {
 			return timeFieldError(reflect.TypeOf(dst).Elem(), fields)
 		}
 		return jsonError(err)
+	}
+	return nil
+}
+
+// decodeObject decodes one object into dst, refusing unknown fields, and
+// writes its ids as the service stores them (lowerBodyIDs). Every request
+// body, and every row of an import, is read through it.
+func decodeObject(b []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return err
 	}
 	lowerBodyIDs(reflect.ValueOf(dst))
 	return nil

@@ -207,5 +207,23 @@ func TestUpperCaseIDsInBodiesAndQueriesAreTheSameIDs(t *testing.T) {
 		if len(lower.Items) == 0 || len(upper.Items) != len(lower.Items) {
 			t.Fatalf("institution_id upper-case: %d offers, lower-case: %d", len(upper.Items), len(lower.Items))
 		}
+		// An import's rows are bodies too.
+		var imported struct {
+			Results []struct {
+				ID string `json:"id"`
+			} `json:"results"`
+		}
+		api.do("staff", http.MethodPost, "/api/v1/offers/import",
+			[]any{listingBody(transfer.KindOffer, strings.ToUpper(api.ownInst.ID))}).want(200).json(&imported)
+		if len(imported.Results) != 1 || imported.Results[0].ID == "" {
+			t.Fatalf("import with an upper-case institution id: %+v", imported)
+		}
+		var got struct {
+			InstitutionID string `json:"institution_id"`
+		}
+		api.do("staff", http.MethodGet, "/api/v1/offers/"+imported.Results[0].ID, nil).want(200).json(&got)
+		if got.InstitutionID != api.ownInst.ID {
+			t.Fatalf("imported offer of %q, want %q", got.InstitutionID, api.ownInst.ID)
+		}
 	})
 }

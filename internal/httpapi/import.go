@@ -112,11 +112,9 @@ func importListings[R listingRequest](s *Server, c echo.Context, kind transfer.K
 	return c.JSON(http.StatusOK, out)
 }
 
-// decodeStrict decodes one object, refusing unknown fields.
+// decodeStrict decodes one row as decodeObject does, its error as a problem.
 func decodeStrict(b []byte, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	if err := decodeObject(b, dst); err != nil {
 		return jsonError(err)
 	}
 	return nil
