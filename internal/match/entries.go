@@ -2,7 +2,9 @@ package match
 
 import (
 	"bytes"
-	"math"
+	"strings"
+
+	"github.com/google/uuid"
 )
 
 // The index keeps its docs without pointers. A doc holds a dozen strings
@@ -174,35 +176,13 @@ func (t idTable) delete(id string) {
 }
 
 // uuidKey reads a UUID in canonical form (lower-case hex, 8-4-4-4-12):
-// one text, one key.
-func uuidKey(s string) (k [16]byte, ok bool) {
-	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return k, false
+// one text, one key. Any other form of the same UUID is another id here.
+func uuidKey(s string) ([16]byte, bool) {
+	if len(s) != 36 || strings.ToLower(s) != s {
+		return [16]byte{}, false
 	}
-	j := 0
-	for i := 0; i < 36; i += 2 {
-		if s[i] == '-' {
-			i--
-			continue
-		}
-		hi, lo := hexDigit(s[i]), hexDigit(s[i+1])
-		if hi > 15 || lo > 15 {
-			return k, false
-		}
-		k[j] = hi<<4 | lo
-		j++
-	}
-	return k, true
-}
-
-func hexDigit(c byte) byte {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0'
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10
-	}
-	return math.MaxUint8
+	u, err := uuid.Parse(s)
+	return u, err == nil
 }
 
 // side is one listing of a pair: a query's doc, or doc n of an index. The

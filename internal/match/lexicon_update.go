@@ -130,7 +130,10 @@ func (e *Engine) affected(changed []int32, added []addedTerm) ([]string, bool) {
 	var ids []string
 	for _, ix := range []*index{e.offers, e.demands} {
 		take := func(d uint32) {
-			if id := ix.idOf(d); ix.living(d) && !seen[id] {
+			if !ix.living(d) {
+				return
+			}
+			if id := ix.idOf(d); !seen[id] {
 				seen[id] = true
 				ids = append(ids, id)
 			}
