@@ -34,6 +34,26 @@ func withoutText(l match.Listing) match.Listing {
 	return l
 }
 
+// withoutTexts is ls as a start-up reads it when the file has their analyses.
+func withoutTexts(ls []match.Listing) []match.Listing {
+	out := make([]match.Listing, len(ls))
+	for i, l := range ls {
+		out[i] = withoutText(l)
+	}
+	return out
+}
+
+// readInto reads the file at path into a new engine.
+func readInto(t *testing.T, path string) (*match.Engine, *match.Analyses) {
+	t.Helper()
+	e, _ := match.New(match.Config{})
+	a, err := e.ReadAnalyses(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, a
+}
+
 func stream(e *match.Engine, a *match.Analyses, ls []match.Listing) (match.BuildStats, error) {
 	return e.BuildStreamFrom(a, func(add func([]match.Listing) int) error {
 		for start := 0; start < len(ls); start += 700 {
@@ -80,15 +100,8 @@ func TestAnalysesFileRanksAsFreshAnalysis(t *testing.T) {
 	if _, n, err := fresh.SaveAnalyses(path); err != nil || n != len(ls) {
 		t.Fatalf("save: %d entries, %v", n, err)
 	}
-	cached, _ := match.New(match.Config{})
-	a, err := cached.ReadAnalyses(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bare := make([]match.Listing, len(ls))
-	for i, l := range ls {
-		bare[i] = withoutText(l)
-	}
+	cached, a := readInto(t, path)
+	bare := withoutTexts(ls)
 	st, err = stream(cached, a, bare)
 	if err != nil || st.Reused != len(ls) || st.Analysed != 0 {
 		t.Fatalf("build from the file: %+v, %v", st, err)
@@ -100,10 +113,9 @@ func TestAnalysesFileRanksAsFreshAnalysis(t *testing.T) {
 	if _, _, err := cached.SaveAnalyses(path2); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := match.New(match.Config{})
-	a2, err := again.ReadAnalyses(path2)
-	if err != nil || a2.Len() != len(ls) {
-		t.Fatalf("read back: %v", err)
+	again, a2 := readInto(t, path2)
+	if a2.Len() != len(ls) {
+		t.Fatalf("read back: %d entries, want %d", a2.Len(), len(ls))
 	}
 	if _, err := stream(again, a2, bare); err != nil {
 		t.Fatal(err)
@@ -127,11 +139,7 @@ func TestAnalysesChangedListingIsAnalysedAgain(t *testing.T) {
 	if _, _, err := e.SaveAnalyses(path); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := match.New(match.Config{})
-	a, err := b.ReadAnalyses(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, a := readInto(t, path)
 	if !a.Has(match.Offer, "added-later", "v1@added") {
 		t.Fatal("the listing upserted after the build is not in the file")
 	}
@@ -143,10 +151,7 @@ func TestAnalysesChangedListingIsAnalysedAgain(t *testing.T) {
 	if a.Has(changed.Kind, changed.ID, changed.Stamp) {
 		t.Fatal("the file claims the new stamp")
 	}
-	next := make([]match.Listing, len(ls))
-	for i, l := range ls {
-		next[i] = withoutText(l)
-	}
+	next := withoutTexts(ls)
 	next[3] = changed // the start-up reads the whole row of a listing the file misses
 	st, err := stream(b, a, next)
 	if err != nil || st.Analysed != 1 || st.Reused != len(ls)-1 {
@@ -291,16 +296,8 @@ func TestAnalysesFileDropsUnusedTerms(t *testing.T) {
 	if _, err := stream(fresh, nil, final); err != nil {
 		t.Fatal(err)
 	}
-	cached, _ := match.New(match.Config{})
-	a, err = cached.ReadAnalyses(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bare := make([]match.Listing, len(final))
-	for i, l := range final {
-		bare[i] = withoutText(l)
-	}
-	if st, err := stream(cached, a, bare); err != nil || st.Reused != len(final) {
+	cached, a := readInto(t, path)
+	if st, err := stream(cached, a, withoutTexts(final)); err != nil || st.Reused != len(final) {
 		t.Fatalf("build from the pruned file: %+v, %v", st, err)
 	}
 	sameRankings(t, fresh, cached, final)
