@@ -43,6 +43,16 @@ func withoutTexts(ls []match.Listing) []match.Listing {
 	return out
 }
 
+// analysed is a new engine built from ls by analysing every listing.
+func analysed(t testing.TB, ls []match.Listing) *match.Engine {
+	t.Helper()
+	e, _ := match.New(match.Config{})
+	if _, err := stream(e, nil, ls); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 // readInto reads the file at path into a new engine.
 func readInto(t *testing.T, path string) (*match.Engine, *match.Analyses) {
 	t.Helper()
@@ -128,10 +138,7 @@ func TestAnalysesFileRanksAsFreshAnalysis(t *testing.T) {
 // in the next file.
 func TestAnalysesChangedListingIsAnalysedAgain(t *testing.T) {
 	ls := analysesCorpus(2000, 100)
-	e, _ := match.New(match.Config{})
-	if _, err := stream(e, nil, ls); err != nil {
-		t.Fatal(err)
-	}
+	e := analysed(t, ls)
 	added := ls[1]
 	added.ID, added.Stamp, added.Title = "added-later", "v1@added", "quokka habitat sensor"
 	e.Upsert(added)
@@ -169,10 +176,7 @@ func TestAnalysesChangedListingIsAnalysedAgain(t *testing.T) {
 // and so is one that is truncated or corrupt, wherever the damage is.
 func TestAnalysesFileRefused(t *testing.T) {
 	ls := analysesCorpus(500, 50)
-	e, _ := match.New(match.Config{})
-	if _, err := stream(e, nil, ls); err != nil {
-		t.Fatal(err)
-	}
+	e := analysed(t, ls)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "analyses")
 	if _, _, err := e.SaveAnalyses(path); err != nil {
@@ -235,10 +239,7 @@ func TestAnalysesFileRefused(t *testing.T) {
 // offers and 10,000 demands (checksum, dictionary, every entry checked).
 func BenchmarkReadAnalyses(b *testing.B) {
 	ls := analysesCorpus(100_000, 10_000)
-	e, _ := match.New(match.Config{})
-	if _, err := stream(e, nil, ls); err != nil {
-		b.Fatal(err)
-	}
+	e := analysed(b, ls)
 	path := filepath.Join(b.TempDir(), "analyses")
 	if _, _, err := e.SaveAnalyses(path); err != nil {
 		b.Fatal(err)
@@ -258,10 +259,7 @@ func BenchmarkReadAnalyses(b *testing.B) {
 // ranks as fresh analysis does.
 func TestAnalysesFileDropsUnusedTerms(t *testing.T) {
 	ls := analysesCorpus(1000, 100)
-	e, _ := match.New(match.Config{})
-	if _, err := stream(e, nil, ls); err != nil {
-		t.Fatal(err)
-	}
+	e := analysed(t, ls)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "analyses")
 	if _, _, err := e.SaveAnalyses(path); err != nil {
@@ -290,12 +288,9 @@ func TestAnalysesFileDropsUnusedTerms(t *testing.T) {
 	if a.Terms() != before {
 		t.Fatalf("the dictionary has %d terms after the churn, %d before", a.Terms(), before)
 	}
-	fresh, _ := match.New(match.Config{})
 	final := slices.Clone(ls)
 	final[7] = changed
-	if _, err := stream(fresh, nil, final); err != nil {
-		t.Fatal(err)
-	}
+	fresh := analysed(t, final)
 	cached, a := readInto(t, path)
 	if st, err := stream(cached, a, withoutTexts(final)); err != nil || st.Reused != len(final) {
 		t.Fatalf("build from the pruned file: %+v, %v", st, err)
@@ -308,10 +303,7 @@ func TestAnalysesFileDropsUnusedTerms(t *testing.T) {
 // a directory, and a large file whose head promises another size.
 func TestAnalysesFileNotRegularOrOversized(t *testing.T) {
 	ls := analysesCorpus(200, 20)
-	e, _ := match.New(match.Config{})
-	if _, err := stream(e, nil, ls); err != nil {
-		t.Fatal(err)
-	}
+	e := analysed(t, ls)
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good")
 	if _, _, err := e.SaveAnalyses(good); err != nil {
