@@ -18,22 +18,18 @@ import (
 // query, explanations, saving); the candidate loop reads facts and, rarely,
 // a name (side).
 
-// entry is an indexed doc.
+// entry is what an indexed doc has beyond its facts (the same doc number
+// in ix.facts: dates, institution, TRL, modes, region, confidentiality).
 type entry struct {
 	amountMin, amountMax float64 // US dollars; -1 when unknown
-	published, ends      int64
 	length               float32
-	inst, country        uint32 // names: ix.nameList
-	sector, subsector    uint32
-	currency             uint32
+	country, sector      uint32 // names: ix.nameList
+	subsector, currency  uint32
 	id, stamp            span // ix.text
 	countries            span // ix.countryLists: names
 	concepts             span // ix.conceptLists
 	analysis             span // ix.analyses; analysed says whether the doc had one
 	kind                 Kind
-	rel, region, modes   uint8
-	trl                  int8
-	confidential         bool
 	analysed             bool
 }
 
@@ -86,11 +82,10 @@ func (ix *index) name(k uint32) string { return ix.nameList[k] }
 
 // store turns d into an entry, its texts and lists copied into the arenas.
 func (ix *index) store(d *doc) entry {
-	en := entry{amountMin: d.amountMin, amountMax: d.amountMax, published: d.published, ends: d.ends, length: d.length,
-		inst: ix.intern(d.inst), country: ix.intern(d.country), sector: ix.intern(d.sector), subsector: ix.intern(d.subsector),
-		currency: ix.intern(d.currency), id: ix.text.add([]byte(d.id)), stamp: ix.text.add([]byte(d.stamp)),
-		concepts: ix.conceptLists.add(d.concepts), analysis: ix.analyses.add(d.analysis), kind: d.kind, rel: d.rel,
-		region: d.region, modes: d.modes, trl: d.trl, confidential: d.confidential, analysed: d.analysis != nil}
+	en := entry{amountMin: d.amountMin, amountMax: d.amountMax, length: d.length, country: ix.intern(d.country),
+		sector: ix.intern(d.sector), subsector: ix.intern(d.subsector), currency: ix.intern(d.currency),
+		id: ix.text.add([]byte(d.id)), stamp: ix.text.add([]byte(d.stamp)), concepts: ix.conceptLists.add(d.concepts),
+		analysis: ix.analyses.add(d.analysis), kind: d.kind, analysed: d.analysis != nil}
 	if len(d.countries) > 0 {
 		cs := make([]uint32, len(d.countries))
 		for i, c := range d.countries {
@@ -114,11 +109,11 @@ func (ix *index) restore(src *index, en entry) entry {
 // postings and in its analysis) and its stamp (SaveAnalyses reads that). Its concepts and analysis are the
 // arenas': read them, never change them.
 func (ix *index) doc(n uint32) *doc {
-	en := &ix.entries[n]
-	d := &doc{kind: en.kind, id: ix.idOf(n), inst: ix.name(en.inst), country: ix.name(en.country), sector: ix.name(en.sector),
-		subsector: ix.name(en.subsector), rel: en.rel, region: en.region, trl: en.trl, modes: en.modes,
-		amountMin: en.amountMin, amountMax: en.amountMax, currency: ix.name(en.currency), confidential: en.confidential,
-		published: en.published, ends: en.ends, length: en.length, concepts: ix.conceptLists.get(en.concepts)}
+	en, f := &ix.entries[n], &ix.facts[n]
+	d := &doc{kind: en.kind, id: ix.idOf(n), inst: ix.name(f.inst), country: ix.name(en.country), sector: ix.name(en.sector),
+		subsector: ix.name(en.subsector), rel: f.rel, region: f.region, trl: f.trl, modes: f.modes,
+		amountMin: en.amountMin, amountMax: en.amountMax, currency: ix.name(en.currency), confidential: f.flags&flagConfidential != 0,
+		published: f.published, ends: f.ends, length: en.length, concepts: ix.conceptLists.get(en.concepts)}
 	if en.analysed {
 		d.analysis = ix.analyses.get(en.analysis)
 		if d.analysis == nil {
@@ -133,7 +128,7 @@ func (ix *index) doc(n uint32) *doc {
 
 func (ix *index) idOf(n uint32) string { return string(ix.text.get(ix.entries[n].id)) }
 
-// idBefore tells whether doc a's id sorts after doc b's.
+// idAfter tells whether doc a's id sorts after doc b's.
 func (ix *index) idAfter(a, b uint32) bool {
 	return bytes.Compare(ix.text.get(ix.entries[a].id), ix.text.get(ix.entries[b].id)) > 0
 }

@@ -271,9 +271,8 @@ func (ix *index) denseLimit() int {
 // index is an inverted index over one kind of listing. Removal leaves a
 // hole that queries skip; holes are swept out when they outnumber the living.
 type index struct {
-	entries []entry // per doc number (entries.go); a removed doc's stays until compaction
-	facts   []facts // per doc, dense: what every candidate is checked against and scored by
-	instIDs map[string]uint32
+	entries []entry           // per doc number (entries.go); a removed doc's stays until compaction
+	facts   []facts           // per doc, dense: what every candidate is checked against and scored by
 	codes   map[string]uint16 // sectors and subsectors
 	cc      map[string]uint16 // countries: a code space of their own, so that they fit the mask
 	byID    idTable
@@ -303,7 +302,7 @@ type index struct {
 
 func newIndex(sc Shortcuts, bm25 bool, dict *termDict) *index {
 	return &index{dict: dict, byID: newIDs(0), terms: map[string]*postings{}, concepts: map[int32]*postings{},
-		instIDs: map[string]uint32{}, codes: map[string]uint16{}, cc: map[string]uint16{}, nameIDs: map[string]uint32{}, shortcuts: sc, bm25: bm25}
+		codes: map[string]uint16{}, cc: map[string]uint16{}, nameIDs: map[string]uint32{}, shortcuts: sc, bm25: bm25}
 }
 
 // Facts flags.
@@ -364,12 +363,11 @@ func code(codes map[string]uint16, s string, add bool) uint16 {
 // factsOf computes d's facts; add says whether unseen codes and
 // institutions are added (writers) or left unknown (queries).
 func (ix *index) factsOf(d *doc, add bool) facts {
-	inst, ok := ix.instIDs[d.inst]
+	inst, ok := ix.nameIDs[d.inst] // institutions are numbered with the other names
 	if !ok {
 		inst = math.MaxUint32
 		if add {
-			inst = uint32(len(ix.instIDs))
-			ix.instIDs[d.inst] = inst
+			inst = ix.intern(d.inst)
 		}
 	}
 	f := facts{ends: d.ends, published: d.published, amount: d.amountMin, inst: inst,

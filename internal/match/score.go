@@ -350,7 +350,7 @@ func (e *Engine) preselect(q *doc, qf *facts, ix *index, acc *accumulator, pq *p
 	}
 	acc.rels = rels
 	now := opt.Now.Unix()
-	qInst, ok := ix.instIDs[q.inst]
+	qInst, ok := ix.nameIDs[q.inst]
 	if !ok {
 		qInst = math.MaxUint32
 	}
