@@ -207,6 +207,15 @@ func TestUpperCaseIDsInBodiesAndQueriesAreTheSameIDs(t *testing.T) {
 		if len(lower.Items) == 0 || len(upper.Items) != len(lower.Items) {
 			t.Fatalf("institution_id upper-case: %d offers, lower-case: %d", len(upper.Items), len(lower.Items))
 		}
+		var hooks struct {
+			Total int `json:"total"`
+		}
+		api.do("staff", http.MethodPost, "/api/v1/webhooks", map[string]any{"institution_id": api.ownInst.ID,
+			"url": "https://receiver.example/hook", "events": []string{"listing.published"}}).want(201)
+		api.do("staff", http.MethodGet, "/api/v1/webhooks?institution_id="+strings.ToUpper(api.ownInst.ID), nil).want(200).json(&hooks)
+		if hooks.Total != 1 {
+			t.Fatalf("webhooks of the upper-case institution id: %d, want 1", hooks.Total)
+		}
 		// An import's rows are bodies too.
 		var imported struct {
 			Results []struct {

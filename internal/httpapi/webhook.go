@@ -126,7 +126,11 @@ func (s *Server) createWebhook(c echo.Context) error {
 //	@Security	BearerAuth
 //	@Router		/webhooks [get]
 func (s *Server) listWebhooks(c echo.Context) error {
-	es, err := s.webhooks.Endpoints(c.Request().Context(), actorOf(c), c.QueryParam("institution_id"))
+	q := newQuery(c)
+	if err := q.err(); err != nil {
+		return err
+	}
+	es, err := s.webhooks.Endpoints(c.Request().Context(), actorOf(c), q.string("institution_id"))
 	if err != nil {
 		return err
 	}
