@@ -35,3 +35,20 @@ func (s *Store) Analyze(ctx context.Context) error {
 
 // Gorm is the store's handle, for tests that ask the database itself.
 func (s *Store) Gorm() *gorm.DB { return s.db }
+
+// BackendPIDs holds n connections of the pool at once and returns their
+// Postgres backends' process ids.
+func (s *Store) BackendPIDs(ctx context.Context, n int) ([]int, error) {
+	pids := make([]int, n)
+	for i := range pids {
+		c, err := s.sqlDB.Conn(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		if err := c.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pids[i]); err != nil {
+			return nil, err
+		}
+	}
+	return pids, nil
+}

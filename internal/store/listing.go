@@ -113,7 +113,7 @@ func (s *Store) CreateListings(ctx context.Context, ls []transfer.Listing) error
 
 // ListingByID finds a listing of the kind.
 func (s *Store) ListingByID(ctx context.Context, kind transfer.Kind, id string) (transfer.Listing, error) {
-	rows, err := s.scanListings(ctx, make([]listingRow, 0, 1), listingReadColumns, listingByIDQuery, id, string(kind))
+	rows, err := s.scanListings(ctx, make([]listingRow, 0, 1), listingByIDQuery, id, string(kind))
 	if err != nil {
 		return transfer.Listing{}, err
 	}
@@ -453,7 +453,7 @@ func (s *Store) ListingsChangedSince(ctx context.Context, since time.Time, after
 
 // ListingsByIDs returns the listings with those ids, in no particular order.
 func (s *Store) ListingsByIDs(ctx context.Context, ids []string) ([]transfer.Listing, error) {
-	rows, err := s.scanListingBatches(ctx, listingReadColumns, listingsByIDsQuery, ids)
+	rows, err := s.scanListingBatches(ctx, listingsByIDsQuery, ids)
 	return listingRows(rows), err
 }
 

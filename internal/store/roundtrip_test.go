@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,6 +91,30 @@ func TestListingRoundTrip(t *testing.T) {
 					t.Fatalf("read as a %s: got %v, want ErrNotFound", other, err)
 				}
 			})
+		}
+		// The same rows read by a list of ids, outside a transaction and
+		// inside one: on Postgres these are two paths (pgx directly, and
+		// database/sql on the transaction's connection).
+		all := []transfer.Listing{full, fullDemand, bare, bareDemand}
+		ids := []string{bareDemand.ID, id(), full.ID, bare.ID, fullDemand.ID, full.ID}
+		byIDs := func(s transfer.Store) {
+			got, err := s.ListingsByIDs(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(all) {
+				t.Fatalf("%d listings for %d known ids (one twice, one unknown): %+v", len(got), len(all), got)
+			}
+			for _, want := range all {
+				i := slices.IndexFunc(got, func(l transfer.Listing) bool { return l.ID == want.ID })
+				if i < 0 || !reflect.DeepEqual(got[i], want) {
+					t.Fatalf("by ids, %s:\n got %+v\nwant %+v", want.ID, got, want)
+				}
+			}
+		}
+		byIDs(s)
+		if err := s.Tx(ctx, func(tx transfer.Store) error { byIDs(tx); return nil }); err != nil {
+			t.Fatal(err)
 		}
 		// An update that clears every optional field, and one that sets them again.
 		cleared := full
@@ -393,4 +418,66 @@ func rawSecrets(t *testing.T, dialect string, cfg store.Config) []byte {
 		t.Fatalf("read secrets: %d rows, %v", n, err)
 	}
 	return all
+}
+
+// A read whose request is gone fails instead of answering, and leaves the
+// pool able to serve the reads after it.
+func TestListingReadWithCanceledContext(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *store.Store) {
+		ins := roundTripInstitutions(t, s, 1)
+		l := fullOffer(ins[0].ID)
+		if err := s.CreateListing(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		if got, err := s.ListingByID(gone, l.Kind, l.ID); !errors.Is(err, context.Canceled) {
+			t.Fatalf("read with a canceled context: %+v, %v", got, err)
+		}
+		if got, err := s.ListingsByIDs(gone, []string{l.ID}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("read by ids with a canceled context: %+v, %v", got, err)
+		}
+		for range 30 { // more than the pool holds
+			if _, err := s.ListingByID(ctx, l.Kind, l.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// When the database ends the pool's connections (a restart, an
+// administrator), reads go on over new ones.
+// (On SQLite there is no connection to end.)
+func TestListingReadAfterConnectionsEnd(t *testing.T) {
+	if !slices.Contains(dbtest.Dialects(t), store.Postgres) {
+		t.Skip("needs Postgres: set TEST_DATABASE_URL")
+	}
+	cfg := dbtest.Config(t, store.Postgres)
+	cfg.MaxOpenConns = 4
+	s := dbtest.Open(t, cfg)
+	ins := roundTripInstitutions(t, s, 1)
+	l := fullOffer(ins[0].ID)
+	if err := s.CreateListing(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	pids, err := s.BackendPIDs(ctx, cfg.MaxOpenConns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pgx.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", pids); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 * cfg.MaxOpenConns {
+		if _, err := s.ListingByID(ctx, l.Kind, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.ListingsByIDs(ctx, []string{l.ID}); err != nil || len(got) != 1 {
+			t.Fatal(got, err)
+		}
+	}
 }

@@ -16,6 +16,6 @@ var listingSummaryColumns = []string{"id", "kind", "institution_id", "title", "s
 // ListingSummariesByIDs returns the listings with those ids, in no
 // particular order, with only the summary columns filled.
 func (s *Store) ListingSummariesByIDs(ctx context.Context, ids []string) ([]transfer.Listing, error) {
-	rows, err := s.scanListingBatches(ctx, listingSummaryColumns, summariesByIDsQuery, ids)
+	rows, err := s.scanListingBatches(ctx, summariesByIDsQuery, ids)
 	return listingRows(rows), err
 }
