@@ -1,6 +1,10 @@
 #!/bin/bash
-# usage: reads.sh BIN PORT -> wrk c=8 on GET /offers/{id} (Postgres), then pgbench -S at c=8
+# usage: reads.sh BIN PORT -> pgbench -S at c=8, wrk c=8 on GET /offers/{id} (Postgres), pgbench -S
+# at c=8 again; the last line is the HTTP rate over the mean of the two pgbench rates around it (pgbench
+# alone swings by a quarter from one run to the next on a shared machine).
 bin=$1; port=$2; dur=${DUR:-10}
+pgb() { pgbench -h 127.0.0.1 -U postgres -S -M prepared -c 8 -j 2 -T $dur bench_pgb 2>/dev/null | grep -E "^tps" | awk '{print $3}'; }
+tps0=$(pgb)
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB:-bench_speed}?sslmode=disable" TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
 TECHBRIDGE_ADDR=127.0.0.1:$port TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234 $bin serve >/dev/null 2>${OUT:-/tmp}/reads-$port.log &
 pid=$!
@@ -14,4 +18,6 @@ reqs=$(grep "requests in" ${OUT:-/tmp}/wrk-$port.txt | awk '{print $1}')
 echo "$(basename $bin) server_cpu_us_per_req=$(( (c1-c0)*10000/reqs )) http: $(grep Requests/sec ${OUT:-/tmp}/wrk-$port.txt) p50 $(grep ' 50%' ${OUT:-/tmp}/wrk-$port.txt | awk '{print $2}') p99 $(grep ' 99%' ${OUT:-/tmp}/wrk-$port.txt | awk '{print $2}')"
 kill $pid; wait $pid 2>/dev/null
 echo "  $(bash $(dirname $0)/srvlat.sh ${OUT:-/tmp}/reads-$port.log /api/v1/offers/:id)"
-pgbench -h 127.0.0.1 -U postgres -S -M prepared -c 8 -j 2 -T $dur bench_pgb 2>/dev/null | grep -E "^tps|latency average" | tr '\n' ' '; echo
+tps1=$(pgb)
+rps=$(grep Requests/sec ${OUT:-/tmp}/wrk-$port.txt | awk '{print $2}')
+echo "  pgbench_tps before/after $tps0 / $tps1  ratio $(awk -v r=$rps -v a=$tps0 -v b=$tps1 'BEGIN {printf "%.3f", r / ((a + b) / 2)}')"
