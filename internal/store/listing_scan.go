@@ -153,8 +153,9 @@ func (s *Store) scanListingsPgx(ctx context.Context, out []listingRow, q listing
 	// ended it) is dropped from the pool and the read, which changes
 	// nothing, is run again on another: database/sql would try again only
 	// when nothing had been sent yet, answering 503 for each connection
-	// the pool held.
-	for range 3 {
+	// the pool held. Each try drops one broken connection, so one more try
+	// than the pool holds ends on a new one.
+	for range s.sqlDB.Stats().MaxOpenConnections + 1 {
 		if out, err = s.scanListingsOnce(ctx, base[:n], q, args...); !errors.Is(err, driver.ErrBadConn) {
 			break
 		}

@@ -453,11 +453,16 @@ func TestListingReadAfterConnectionsEnd(t *testing.T) {
 		t.Skip("needs Postgres: set TEST_DATABASE_URL")
 	}
 	cfg := dbtest.Config(t, store.Postgres)
-	cfg.MaxOpenConns = 4
+	cfg.MaxOpenConns = 8 // all of them held, then ended: the first read meets eight broken connections
 	s := dbtest.Open(t, cfg)
 	ins := roundTripInstitutions(t, s, 1)
 	l := fullOffer(ins[0].ID)
 	if err := s.CreateListing(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	// Twice: the second time every connection is one the pool already had,
+	// just handed out, which pgx does not ping again within a second.
+	if _, err := s.BackendPIDs(ctx, cfg.MaxOpenConns); err != nil {
 		t.Fatal(err)
 	}
 	pids, err := s.BackendPIDs(ctx, cfg.MaxOpenConns)
