@@ -250,13 +250,19 @@ func TestLimitOutsideOneToMaxIsRefused(t *testing.T) {
 	each(t, func(t *testing.T, api *testAPI) {
 		d := api.makeListing(transfer.KindDemand, api.ownInst.ID, "public", transfer.StatusPublished)
 		for _, base := range []string{"/api/v1/offers", "/api/v1/users", "/api/v1/demands/" + d.ID + "/matches"} {
-			for _, v := range []string{"0", "-5", "7.5", "1e30", "ten", "00"} {
+			// A number past 64 bits is not an integer a validating client or proxy reads either.
+			for _, v := range []string{"0", "-5", "7.5", "1e30", "ten", "00", "-99999999999999999999", "99999999999999999999"} {
 				p := api.do("admin", http.MethodGet, base+"?limit="+v, nil).want(http.StatusUnprocessableEntity).problem()
 				if !slices.Contains(p.fields(), "limit") {
 					t.Errorf("%s?limit=%s: fields %v", base, v, p.fields())
 				}
+				for _, e := range p.Errors {
+					if e.Field == "limit" && e.Message != "must be a whole number of 1 or more, within 64 bits (above 100 reads as 100)" {
+						t.Errorf("%s?limit=%s: message %q", base, v, e.Message)
+					}
+				}
 			}
-			for _, q := range []string{"", "?limit=", "?limit=1", "?limit=1000"} {
+			for _, q := range []string{"", "?limit=", "?limit=1", "?limit=1000", "?limit=9223372036854775807"} {
 				api.do("admin", http.MethodGet, base+q, nil).want(200)
 			}
 		}

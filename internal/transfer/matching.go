@@ -348,7 +348,7 @@ func (s *Service) SuggestMatches(ctx context.Context, a Actor, kind Kind, id str
 	case q.Limit == 0:
 		q.Limit = DefaultLimit
 	case q.Limit < 0:
-		p.Add("limit", "must be between 1 and %d", MaxLimit)
+		p.Add("limit", "must be a whole number of 1 or more, within 64 bits (above %d reads as %d)", MaxLimit, MaxLimit)
 	case q.Limit > MaxLimit:
 		q.Limit = MaxLimit
 	}

@@ -58,7 +58,7 @@ func (r PageRequest) query(allowed []string, defaultSort string) (ListQuery, err
 	case limit == 0:
 		limit = DefaultLimit
 	case limit < 0:
-		p.Add("limit", "must be between 1 and %d", MaxLimit)
+		p.Add("limit", "must be a whole number of 1 or more, within 64 bits (above %d reads as %d)", MaxLimit, MaxLimit)
 	case limit > MaxLimit:
 		limit = MaxLimit
 	}
