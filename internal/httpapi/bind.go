@@ -436,24 +436,46 @@ func writeList[D any, T any](c echo.Context, p transfer.Page[D], convert func(D)
 // etag is a resource's version as a strong entity tag.
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
-// ifMatch reads If-Match: 0 when absent or "*", the version otherwise. A
-// weak tag (W/"3") never matches: If-Match compares strongly (RFC 9110
-// 13.1.1), so it is 412.
+// ifMatch reads If-Match: 0 when absent or "*", the version otherwise.
+// ETag is a version in quotes ("3"); an entity tag of another form ("01",
+// "", "x") is a well-formed tag that no version has, and a weak one
+// (W/"3") never matches because If-Match compares strongly (RFC 9110
+// 13.1.1): both are 412. What is not an entity tag at all (1, " 1") is
+// 400, and so is a list of tags: one is taken, the ETag as sent.
 func ifMatch(c echo.Context) (int, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return 0, nil
 	}
-	weak := strings.HasPrefix(h, "W/")
-	h = strings.TrimPrefix(h, "W/")
-	v, err := strconv.Atoi(strings.Trim(h, `"`))
-	if err != nil || v <= 0 || h != etag(v) { // exactly as sent in ETag: "01" and "+1" are not "1"
+	tag := strings.TrimPrefix(h, "W/")
+	if !opaqueTag(tag) {
+		if strings.Contains(h, ",") {
+			return 0, transfer.Errorf(transfer.ErrBadRequest, `If-Match takes one entity tag here, the ETag as sent (such as "3"), not a list`)
+		}
 		return 0, transfer.Errorf(transfer.ErrBadRequest, `If-Match must be an entity tag such as "3", as sent in ETag`)
 	}
-	if weak {
+	v, err := strconv.Atoi(tag[1 : len(tag)-1])
+	if err != nil || v <= 0 || tag != etag(v) { // exactly as sent in ETag: "01" and "+1" are not "1"
+		return 0, transfer.Errorf(transfer.ErrPrecondition, `If-Match %s is no version's entity tag: ETag sends the version in quotes, such as "3"`, tag)
+	}
+	if tag != h {
 		return 0, transfer.Errorf(transfer.ErrPrecondition, `a weak entity tag never matches in If-Match: send the ETag as sent ("%d")`, v)
 	}
 	return v, nil
+}
+
+// opaqueTag reports whether s is an entity tag's quoted part: characters
+// from ! to ~ other than the quote, or beyond ASCII (RFC 9110 8.8.3).
+func opaqueTag(s string) bool {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		if b := s[i]; b < 0x21 || b == '"' || b == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // writeVersioned sends a resource with its ETag.

@@ -40,7 +40,7 @@ type ProblemType struct {
 // domain the project does not own. Clients compare the type string as it is.
 var ProblemTypes = []ProblemType{
 	{"/problems/bad-request", http.StatusBadRequest, "Bad Request",
-		"The request cannot be read: malformed JSON or CSV, a body that is not an object, a malformed If-Match or query parameter."},
+		"The request cannot be read: malformed JSON or CSV, a body that is not an object, an If-Match that is not one entity tag, a malformed query parameter."},
 	{"/problems/unauthenticated", http.StatusUnauthorized, "Unauthorized",
 		"No valid credentials: the access token is missing, malformed, expired or revoked, or the login failed. The WWW-Authenticate header names the Bearer scheme."},
 	{"/problems/forbidden", http.StatusForbidden, "Forbidden",
@@ -54,7 +54,7 @@ var ProblemTypes = []ProblemType{
 	{"/problems/conflict", http.StatusConflict, "Conflict",
 		"The resource is not in a state that allows the change (a withdrawn listing, an agreement already terminated, a duplicate), or a request with the same Idempotency-Key is still being processed (then with Retry-After)."},
 	{"/problems/version-mismatch", http.StatusPreconditionFailed, "Precondition Failed",
-		"If-Match names a version that is no longer current: read the resource again, reapply the change and send the new ETag."},
+		"If-Match names a version that is no longer current, or an entity tag no version has (a weak W/\"3\", \"03\"): read the resource again, reapply the change and send the new ETag."},
 	{"/problems/payload-too-large", http.StatusRequestEntityTooLarge, "Request Entity Too Large",
 		"The body is over the limit: 1 MB for most routes, 64 MB for imports."},
 	{"/problems/unsupported-media-type", http.StatusUnsupportedMediaType, "Unsupported Media Type",

@@ -82,12 +82,22 @@ func TestRefreshRaceLeavesNoLiveToken(t *testing.T) {
 	})
 }
 
-// If-Match compares entity tags exactly as ETag sent them.
+// If-Match compares entity tags exactly as ETag sent them: a well-formed
+// tag that no version has is 412 (it cannot match), what is not an entity
+// tag is 400, and so is a list (one tag is taken).
 func TestIfMatchIsExact(t *testing.T) {
 	each(t, func(t *testing.T, api *testAPI) {
 		path := "/api/v1/institutions/" + api.ownInst.ID
-		for _, tag := range []string{`"01"`, `"+1"`, `" 1"`, `1`} {
+		for _, tag := range []string{`"01"`, `"+1"`, `""`, `"x"`, `"99999999999999999999"`, `W/"1"`, `"电"`} {
+			api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", tag).want(412)
+		}
+		for _, tag := range []string{`" 1"`, `1`, `"1`, `"1"x`, `W/1`, `"1", "2"`, `"1",`, "\"1\x00\""} {
 			api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", tag).want(400)
+		}
+		var in struct{ Name string }
+		api.do("staff", http.MethodGet, path, nil).json(&in)
+		if in.Name == "Renamed" {
+			t.Fatal("a refused If-Match changed the institution")
 		}
 		api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", `"1"`).want(200)
 	})
