@@ -77,7 +77,7 @@ func decodeObject(b []byte, dst any) error {
 }
 
 // lowerBodyIDs writes the ids of a decoded body (fields named id, *_id or
-// *_ids, at any depth) in the form the service stores them, as lowerIDs
+// *_ids, at any depth) in the form the service stores them, as canonicalParams
 // does for paths: Postgres compares UUIDs in any case, SQLite as text, and
 // the same request must mean the same on both.
 func lowerBodyIDs(v reflect.Value) {

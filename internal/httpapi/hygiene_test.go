@@ -177,6 +177,30 @@ func TestUpperCaseIDsInPathsAreTheSameIDs(t *testing.T) {
 		}
 		api.do("staff", http.MethodGet, "/api/v1/institutions/"+strings.ToUpper(api.ownInst.ID), nil).want(200)
 		api.do("staff", http.MethodGet, "/api/v1/offers/"+strings.ToUpper(l.ID)+"X", nil).want(404)
+		// An escape that needs none is the character itself (RFC 3986 6.2.2.2):
+		// Echo hands such a parameter over undecoded.
+		escaped := strings.ReplaceAll(strings.ToUpper(l.ID), "-", "%2D")
+		got.ID = ""
+		api.do("partner", http.MethodGet, "/api/v1/offers/"+escaped, nil).want(200).json(&got)
+		if got.ID != l.ID {
+			t.Fatalf("id %q, want %q", got.ID, l.ID)
+		}
+		api.do("partner", http.MethodGet, "/api/v1/offers/"+escaped+"/matches", nil).want(200)
+		unknown := "01a20a9f%2D0000-7000-8000-000000000000"
+		if p := api.do("staff", http.MethodGet, "/api/v1/offers/"+unknown, nil).want(404).problem(); strings.Contains(p.Detail, "%") {
+			t.Errorf("the 404 names the id undecoded: %q", p.Detail)
+		}
+		// Decoded once, not twice: %2541 is the text %41.
+		if p := api.do("staff", http.MethodGet, "/api/v1/offers/%2541", nil).want(404).problem(); !strings.Contains(p.Detail, "%41") {
+			t.Errorf("%%2541 read as %q", p.Detail)
+		}
+		if p := api.do("staff", http.MethodGet, "/api/v1/offers/%2D%2541", nil).want(404).problem(); !strings.Contains(p.Detail, "-%41") {
+			t.Errorf("%%2D%%2541 read as %q", p.Detail)
+		}
+		// Decoded, a parameter is checked as text like any other.
+		for _, bad := range []string{"%2D%00", "%2D%FF"} {
+			api.do("staff", http.MethodGet, "/api/v1/offers/"+bad, nil).want(422)
+		}
 	})
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"maps"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,6 +41,7 @@ func textProblem(s string) string {
 // not text, before anything reads them.
 func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		canonicalParams(c)
 		var p transfer.Problems
 		names := c.ParamNames()
 		for i, v := range c.ParamValues() {
@@ -67,19 +69,29 @@ func checkRequestText(next echo.HandlerFunc) echo.HandlerFunc {
 		if err := p.Err(); err != nil {
 			return err
 		}
-		lowerIDs(c)
 		return next(c)
 	}
 }
 
-// lowerIDs writes path ids in the form the service stores them: a UUID is
-// the same whatever the case of its hex digits (RFC 9562), and some
-// platforms print them upper-case (Swift's uuidString).
-func lowerIDs(c echo.Context) {
+// canonicalParams writes path parameters as they are meant. Echo routes a
+// path with an escape that needs none (%2D for "-") on the path as sent and
+// hands its parameters over undecoded, so they are decoded here (RFC 3986
+// 6.2.2.2: %2D and "-" are the same). And an id is written in the form the
+// service stores it: a UUID is the same whatever the case of its hex
+// digits (RFC 9562), and some platforms print them upper-case (Swift's
+// uuidString).
+func canonicalParams(c echo.Context) {
 	values := c.ParamValues()
 	changed := false
+	raw := c.Request().URL.RawPath != "" // what Echo routed on; otherwise the values are decoded already
 	for i, v := range values {
-		if id := lowerID(v); id != v {
+		id := v
+		if raw && strings.Contains(id, "%") {
+			if u, err := url.PathUnescape(id); err == nil {
+				id = u
+			}
+		}
+		if id = lowerID(id); id != v {
 			if !changed {
 				values = slices.Clone(values)
 				changed = true
