@@ -112,7 +112,7 @@ var (
 // watch the request's context (and wakes it again to end it), and boxes
 // every column into a driver.Value before converting it again; pgx scans
 // into the fields directly and watches the context without a goroutine.
-// Server CPU per GET /offers/{id}: about 15 % less (docs/benchmarks.md).
+// Server CPU per GET /offers/{id}: a sixth less (docs/benchmarks.md).
 func (s *Store) scanListings(ctx context.Context, out []listingRow, q listingQuery, args ...any) ([]listingRow, error) {
 	if s.dialect == Postgres && s.conn == nil {
 		return s.scanListingsPgx(ctx, out, q, args...)
@@ -148,16 +148,18 @@ func scanListingRows(rows interface {
 
 func (s *Store) scanListingsPgx(ctx context.Context, out []listingRow, q listingQuery, args ...any) ([]listingRow, error) {
 	base, n := out, len(out)
-	var err error
+	out, err := s.scanListingsOnce(ctx, base[:n], q, args...)
 	// A connection that broke under the read (the database restarted or
 	// ended it) is dropped from the pool and the read, which changes
 	// nothing, is run again on another: database/sql would try again only
 	// when nothing had been sent yet, answering 503 for each connection
-	// the pool held. Each try drops one broken connection, so one more try
-	// than the pool holds ends on a new one.
-	for range s.sqlDB.Stats().MaxOpenConnections + 1 {
-		if out, err = s.scanListingsOnce(ctx, base[:n], q, args...); !errors.Is(err, driver.ErrBadConn) {
-			break
+	// the pool held. Each try drops one broken connection, so as many more
+	// tries as the pool holds end on a new one.
+	if errors.Is(err, driver.ErrBadConn) {
+		for range s.sqlDB.Stats().MaxOpenConnections {
+			if out, err = s.scanListingsOnce(ctx, base[:n], q, args...); !errors.Is(err, driver.ErrBadConn) {
+				break
+			}
 		}
 	}
 	if err != nil {
