@@ -9,7 +9,6 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/techbridge/techbridge/internal/transfer"
 )
@@ -119,15 +118,9 @@ func (s *Store) whereSearch(db *gorm.DB, q transfer.SearchQuery, mirror bool) *g
 		WHERE listing_search MATCH ?)`, strings.Join(parts, " "))
 }
 
-// orderByRelevance ranks listings by how many of the query's terms their
-// title holds, then newest first: the same order on both dialects.
-func (s *Store) orderByRelevance(db *gorm.DB, q transfer.SearchQuery) *gorm.DB {
-	score, vars := relevanceScore(s.dialect, q)
-	return db.Order(clause.OrderBy{Expression: clause.Expr{SQL: score + " DESC, listings.created_at DESC, listings.id", Vars: vars}})
-}
-
 // relevanceScore is how many of the query's terms a listing's title holds,
-// as SQL and its values.
+// as SQL and its values: pageByRelevance ranks by it, then newest first,
+// the same order on both dialects.
 func relevanceScore(dialect string, q transfer.SearchQuery) (string, []any) {
 	var sum []string
 	var vars []any
