@@ -119,16 +119,21 @@ func lowerIDValues(v reflect.Value) {
 			lowerIDValues(v.Index(i))
 		}
 	case reflect.String:
-		if id := v.String(); v.CanSet() && lowerID(id) != id {
-			v.SetString(lowerID(id))
+		if id := v.String(); v.CanSet() {
+			if l := lowerID(id); l != id {
+				v.SetString(l)
+			}
 		}
 	}
 }
 
 // lowerID is id in lower case when it is a UUID, else id unchanged.
 func lowerID(id string) string {
-	if len(id) == 36 && strings.ToLower(id) != id && transfer.ValidID(strings.ToLower(id)) {
-		return strings.ToLower(id)
+	if len(id) != 36 {
+		return id
+	}
+	if l := strings.ToLower(id); l != id && transfer.ValidID(l) {
+		return l
 	}
 	return id
 }
