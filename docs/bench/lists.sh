@@ -9,15 +9,11 @@
 # resident memory after the runs.
 bin=$1; port=$2; db=$3; dur=${DUR:-10}; out=${OUT:-/tmp}
 cases=${CASES:-"q=solar q=%E5%85%89%E4%BC%8F sector=new_energy"}
-export TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234
 if [[ $db == postgres* ]]; then export DATABASE_URL=$db; dialect=postgres; else export TECHBRIDGE_DATA_DIR=$db; dialect=sqlite; fi
-TECHBRIDGE_ADDR=127.0.0.1:$port $bin serve >/dev/null 2>$out/lists-$port.log &
-pid=$!
-# /readyz answers 200 once the matching index is built: nothing else competes for the cores then.
-until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do sleep 0.2; done
+. "$(dirname "$0")/serve.sh"
+serve lists
 api=http://127.0.0.1:$port/api/v1
-login() { curl -s -X POST $api/auth/login -H 'Content-Type: application/json' -d "{\"email\":\"$1\",\"password\":\"$2\"}" | jq -r .access_token; }
-staff=$(login admin@localhost bench-password-1234)
+staff=$tok
 # The partner belongs to the institution of the newest offer (it has listings of its own, some perhaps
 # confidential); the user is made once per database and found again by its login on later runs.
 partner=$(login lists-partner@bench.example bench-partner-password-1234)

@@ -1,11 +1,9 @@
 #!/bin/bash
 # usage: matches.sh BIN PORT -> wrk c=1 on GET /demands/{id}/matches (Postgres, 100,000 offers)
 bin=$1; port=$2; dur=${DUR:-10}
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB:-bench_speed}?sslmode=disable" TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
-TECHBRIDGE_ADDR=127.0.0.1:$port TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234 $bin serve >/dev/null 2>${OUT:-/tmp}/matches-$port.log &
-pid=$!
-until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do sleep 0.1; done
-tok=$(curl -s -X POST 127.0.0.1:$port/api/v1/auth/login -H 'Content-Type: application/json' -d '{"email":"admin@localhost","password":"bench-password-1234"}' | jq -r .access_token)
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB:-bench_speed}?sslmode=disable"
+. "$(dirname "$0")/serve.sh"
+serve matches
 id=$(curl -s "127.0.0.1:$port/api/v1/demands?limit=1&status=published" -H "Authorization: Bearer $tok" | jq -r '.items[0].id')
 curl -s "127.0.0.1:$port/api/v1/demands/$id/matches" -H "Authorization: Bearer $tok" -o ${OUT:-/tmp}/matches-body-$port.json
 c0=$(awk '{print $14+$15}' /proc/$pid/stat)

@@ -5,11 +5,9 @@
 bin=$1; port=$2; dur=${DUR:-10}
 pgb() { pgbench -h 127.0.0.1 -U postgres -S -M prepared -c 8 -j 2 -T $dur bench_pgb 2>/dev/null | grep -E "^tps" | awk '{print $3}'; }
 tps0=$(pgb)
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB:-bench_speed}?sslmode=disable" TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
-TECHBRIDGE_ADDR=127.0.0.1:$port TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234 $bin serve >/dev/null 2>${OUT:-/tmp}/reads-$port.log &
-pid=$!
-until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do sleep 0.1; done
-tok=$(curl -s -X POST 127.0.0.1:$port/api/v1/auth/login -H 'Content-Type: application/json' -d '{"email":"admin@localhost","password":"bench-password-1234"}' | jq -r .access_token)
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/${DB:-bench_speed}?sslmode=disable"
+. "$(dirname "$0")/serve.sh"
+serve reads
 id=$(curl -s "127.0.0.1:$port/api/v1/offers?limit=1" -H "Authorization: Bearer $tok" | jq -r '.items[0].id')
 c0=$(awk '{print $14+$15}' /proc/$pid/stat)
 wrk -t2 -c8 -d${dur}s --latency -H "Authorization: Bearer $tok" http://127.0.0.1:$port/api/v1/offers/$id > ${OUT:-/tmp}/wrk-$port.txt

@@ -5,11 +5,9 @@
 #   initdb -D $PGDATA -A trust -U postgres; pg_ctl -D $PGDATA -o "-p $PGPORT -k /tmp" start
 #   createdb -h 127.0.0.1 -p $PGPORT -U postgres f; DATABASE_URL=… BIN seed synthetic --offers 2000 --demands 200
 bin=$1; port=$2; pgbin=${PGBIN:-/usr/lib/postgresql/15/bin}
-export DATABASE_URL="postgres://postgres@127.0.0.1:${PGPORT:-5499}/${DB:-f}?sslmode=disable" TECHBRIDGE_JWT_SECRET=0123456789abcdef0123456789abcdef-bench
-TECHBRIDGE_ADDR=127.0.0.1:$port TECHBRIDGE_ADMIN_PASSWORD=bench-password-1234 $bin serve >/dev/null 2>${OUT:-/tmp}/restart-$port.log &
-pid=$!
-until curl -sf -o /dev/null http://127.0.0.1:$port/readyz; do sleep 0.1; done
-tok=$(curl -s -X POST 127.0.0.1:$port/api/v1/auth/login -H 'Content-Type: application/json' -d '{"email":"admin@localhost","password":"bench-password-1234"}' | jq -r .access_token)
+export DATABASE_URL="postgres://postgres@127.0.0.1:${PGPORT:-5499}/${DB:-f}?sslmode=disable"
+. "$(dirname "$0")/serve.sh"
+serve restart
 id=$(curl -s "127.0.0.1:$port/api/v1/offers?limit=1" -H "Authorization: Bearer $tok" | jq -r '.items[0].id')
 wrk -t2 -c8 -d2s http://127.0.0.1:$port/api/v1/offers/$id -H "Authorization: Bearer $tok" >/dev/null
 runuser -u postgres -- $pgbin/pg_ctl -D $PGDATA -m fast -w restart -o "-p ${PGPORT:-5499} -k /tmp -c listen_addresses=127.0.0.1" >/dev/null 2>&1
