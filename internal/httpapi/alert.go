@@ -5,7 +5,6 @@ import (
 	htmltemplate "html/template"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -405,9 +404,12 @@ func (s *Server) getNotificationSettings(c echo.Context) error {
 func (s *Server) updateNotificationSettings(c echo.Context) error {
 	// Settings never saved are sent with ETag "0": that tag is accepted
 	// back, and answers 412 once they have been saved.
+	h, err := ifMatchHeader(c)
+	if err != nil {
+		return err
+	}
 	version := transfer.IfMatchUnsaved
-	if strings.TrimSpace(c.Request().Header.Get("If-Match")) != etag(0) {
-		var err error
+	if h != etag(0) {
 		if version, err = ifMatch(c); err != nil {
 			return err
 		}

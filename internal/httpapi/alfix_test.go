@@ -245,6 +245,9 @@ func TestUnsavedNotificationSettingsETagIsUsable(t *testing.T) {
 		if tag != `"0"` {
 			t.Fatalf("ETag %s", tag)
 		}
+		// "0" is taken alone only: with a second line it is a list, and empty is no tag.
+		api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "daily"}, "If-Match", tag, "If-Match", `"7"`).want(400)
+		api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "daily"}, "If-Match", "").want(400)
 		r := api.do("analyst", "PATCH", "/api/v1/me/notification-settings", map[string]any{"email_mode": "instant"}, "If-Match", tag).want(200)
 		if r.Header().Get("ETag") != `"1"` {
 			t.Fatalf("after the first save: %s", r.Header().Get("ETag"))

@@ -203,8 +203,16 @@ func (api *testAPI) do(as, method, path string, body any, headers ...string) res
 	if as != "" {
 		req.Header.Set("Authorization", api.bearer[as])
 	}
+	// A header named once replaces what is set above; named again, it is
+	// another line of it.
+	named := map[string]bool{}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		if named[headers[i]] {
+			req.Header.Add(headers[i], headers[i+1])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		named[headers[i]] = true
 	}
 	rec := httptest.NewRecorder()
 	api.server.ServeHTTP(rec, req)
@@ -222,8 +230,16 @@ func (api *testAPI) doForm(as, path string, form url.Values, headers ...string) 
 	if as != "" {
 		req.Header.Set("Authorization", api.bearer[as])
 	}
+	// A header named once replaces what is set above; named again, it is
+	// another line of it.
+	named := map[string]bool{}
 	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
+		if named[headers[i]] {
+			req.Header.Add(headers[i], headers[i+1])
+		} else {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		named[headers[i]] = true
 	}
 	rec := httptest.NewRecorder()
 	api.server.ServeHTTP(rec, req)

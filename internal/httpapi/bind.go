@@ -442,25 +442,53 @@ func writeList[D any, T any](c echo.Context, p transfer.Page[D], convert func(D)
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 // ifMatch reads If-Match: 0 when absent or "*", the version otherwise.
-// ETag is a version in quotes ("3"); an entity tag of another form ("01",
-// "", "x") is a well-formed tag that no version has, and a weak one
-// (W/"3") never matches because If-Match compares strongly (RFC 9110
-// 13.1.1): both are 412. What is not an entity tag at all (1, " 1") is
-// 400, and so is a list of tags: one is taken, the ETag as sent.
 func ifMatch(c echo.Context) (int, error) {
-	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
-	if h == "" || h == "*" {
-		return 0, nil
+	h, err := ifMatchHeader(c)
+	if err != nil || h == "" || h == "*" {
+		return 0, err
 	}
+	return parseIfMatch(h)
+}
+
+// ifMatchHeader is If-Match's one value, "" when the header is absent. Sent
+// empty it is 400, not absent: a client that lost its ETag must not write
+// without a condition unawares. Two header lines are a list (RFC 9110 5.3),
+// and a list is 400 like a list on one line.
+func ifMatchHeader(c echo.Context) (string, error) {
+	lines := c.Request().Header.Values("If-Match")
+	if len(lines) == 0 {
+		return "", nil
+	}
+	if len(lines) > 1 {
+		return "", errIfMatchList
+	}
+	if h := strings.TrimSpace(lines[0]); h != "" {
+		return h, nil
+	}
+	return "", transfer.Errorf(transfer.ErrBadRequest, `If-Match is empty: send the ETag as sent (such as "3"), or leave the header out`)
+}
+
+var errIfMatchList = transfer.Errorf(transfer.ErrBadRequest, `If-Match takes one entity tag here, the ETag as sent (such as "3"), not a list`)
+
+// parseIfMatch reads one If-Match value other than "*". ETag is a version
+// in quotes ("3"); an entity tag of another form ("01", "", "x") is a
+// well-formed tag that no version has, and a weak one (W/"3") never
+// matches because If-Match compares strongly (RFC 9110 13.1.1): both are
+// 412. What is not an entity tag at all (1, " 1") is 400, and so is a list
+// of tags: one is taken, the ETag as sent.
+func parseIfMatch(h string) (int, error) {
 	tag := strings.TrimPrefix(h, "W/")
 	if !opaqueTag(tag) {
 		if strings.Contains(h, ",") {
-			return 0, transfer.Errorf(transfer.ErrBadRequest, `If-Match takes one entity tag here, the ETag as sent (such as "3"), not a list`)
+			return 0, errIfMatchList
 		}
 		return 0, transfer.Errorf(transfer.ErrBadRequest, `If-Match must be an entity tag such as "3", as sent in ETag`)
 	}
 	v, err := strconv.Atoi(tag[1 : len(tag)-1])
 	if err != nil || v <= 0 || tag != etag(v) { // exactly as sent in ETag: "01" and "+1" are not "1"
+		if len(tag) > 24 {
+			tag = tag[:20] + "…"
+		}
 		return 0, transfer.Errorf(transfer.ErrPrecondition, `If-Match %s is no version's entity tag: ETag sends the version in quotes, such as "3"`, tag)
 	}
 	if tag != h {

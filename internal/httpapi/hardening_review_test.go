@@ -91,8 +91,13 @@ func TestIfMatchIsExact(t *testing.T) {
 		for _, tag := range []string{`"01"`, `"+1"`, `""`, `"x"`, `"99999999999999999999"`, `W/"1"`, `"电"`} {
 			api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", tag).want(412)
 		}
-		for _, tag := range []string{`" 1"`, `1`, `"1`, `"1"x`, `W/1`, `"1", "2"`, `"1",`, "\"1\x00\""} {
+		for _, tag := range []string{`" 1"`, `1`, `"1`, `"1"x`, `W/1`, `"1", "2"`, `"1",`, "\"1\x00\"", "", " "} {
 			api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", tag).want(400)
+		}
+		// Two header lines are a list: the first is not taken alone.
+		api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", `"1"`, "If-Match", `"9"`).want(400)
+		if p := api.do("staff", http.MethodPatch, path, map[string]any{"name": "Renamed"}, "If-Match", `"`+strings.Repeat("7", 5000)+`"`).want(412).problem(); len(p.Detail) > 200 {
+			t.Errorf("a 412 echoes a long tag whole: %d bytes", len(p.Detail))
 		}
 		var in struct{ Name string }
 		api.do("staff", http.MethodGet, path, nil).json(&in)
