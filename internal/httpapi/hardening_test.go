@@ -266,6 +266,13 @@ func TestLimitOutsideOneToMaxIsRefused(t *testing.T) {
 				api.do("admin", http.MethodGet, base+q, nil).want(200)
 			}
 		}
+		// The lists whose limit is a range say so.
+		for _, v := range []string{"1.5", "0", "101"} {
+			p := api.do("admin", http.MethodGet, "/api/v1/notifications?limit="+v, nil).want(http.StatusUnprocessableEntity).problem()
+			if len(p.Errors) != 1 || p.Errors[0].Field != "limit" || p.Errors[0].Message != "must be a whole number from 1 to 100" {
+				t.Errorf("notifications?limit=%s: %+v", v, p.Errors)
+			}
+		}
 	})
 }
 

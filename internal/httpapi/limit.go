@@ -8,7 +8,7 @@ import "github.com/techbridge/techbridge/internal/transfer"
 func (q *queryParams) strictPage() transfer.PageRequest {
 	r := q.page()
 	if r.Limit < 0 || r.Limit > transfer.MaxLimit {
-		q.problems.Add("limit", "must be between 1 and %d", transfer.MaxLimit)
+		q.problems.Add("limit", "must be a whole number from 1 to %d", transfer.MaxLimit)
 		r.Limit = 0
 	}
 	return r

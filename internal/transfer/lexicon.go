@@ -259,7 +259,7 @@ func (s *Service) ListLexicon(ctx context.Context, a Actor, q string, limit int,
 	case limit == 0:
 		limit = DefaultLimit
 	case limit < 0:
-		p.Add("limit", "must be between 1 and %d", MaxLimit)
+		p.Add("limit", "must be a whole number from 1 to %d", MaxLimit)
 	case limit > MaxLimit:
 		limit = MaxLimit
 	}
